@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { ExpectedRevisionConflictError, type EventStore, type NewEvent, type RecordedEvent } from './event-store.port.js';
+
+const event = (type: string, n: number): NewEvent => ({ type, data: { n }, metadata: { actor: 'contract-test', role: 'system' } });
+const claim = (key: string, requestHash = 'hash-a') => ({
+  scope: 'actor-1',
+  key,
+  requestHash,
+  outcome: (r: { revision: number; position: number }) => ({ status: 201, body: { revision: r.revision, position: r.position } }),
+});
+
+/**
+ * The behaviour every EventStore adapter must have. Each adapter's integration test calls
+ * this with a factory for a fresh, empty store (SQLite now, EventStoreDB when a server is set).
+ */
+export function describeEventStoreContract(name: string, open: () => Promise<EventStore>, reopen?: (store: EventStore) => Promise<EventStore>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    const stream = () => `contract-${randomUUID()}`;
+
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('appends atomically with gap-free revisions and strictly increasing positions', async () => {
+      const s = stream();
+      const first = await store.append(s, [event('A', 1), event('B', 2)], { expectedRevision: 0 });
+      const second = await store.append(s, [event('C', 3)], { expectedRevision: 2 });
+      expect(first.revision).toBe(2);
+      expect(second.revision).toBe(3);
+      expect(second.position).toBeGreaterThan(first.position);
+      const events = await store.readStream(s);
+      expect(events.map((e) => [e.type, e.revision, (e.data as { n: number }).n])).toEqual([
+        ['A', 1, 1],
+        ['B', 2, 2],
+        ['C', 3, 3],
+      ]);
+      expect(events[0].position).toBeLessThan(events[1].position);
+      expect(events[1].position).toBeLessThan(events[2].position);
+      expect(events[2].position).toBe(second.position);
+      expect(events.every((e) => !Number.isNaN(Date.parse(e.recordedAt)))).toBe(true);
+      expect(events[0].metadata).toEqual({ actor: 'contract-test', role: 'system' });
+    });
+
+    it('rejects an append at the wrong expected revision and stores nothing', async () => {
+      const s = stream();
+      await store.append(s, [event('A', 1)], { expectedRevision: 0 });
+      await expect(store.append(s, [event('B', 2), event('C', 3)], { expectedRevision: 0 })).rejects.toBeInstanceOf(ExpectedRevisionConflictError);
+      await expect(store.append(s, [event('B', 2)], { expectedRevision: 5 })).rejects.toBeInstanceOf(ExpectedRevisionConflictError);
+      expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A']);
+    });
+
+    it('lets only one of two concurrent appends at the same revision win', async () => {
+      const s = stream();
+      const results = await Promise.allSettled([
+        store.append(s, [event('A', 1)], { expectedRevision: 0 }),
+        store.append(s, [event('B', 1)], { expectedRevision: 0 }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await store.readStream(s)).toHaveLength(1);
+    });
+
+    it('reads all events after a position in position order', async () => {
+      const head = await store.headPosition();
+      const a = stream();
+      const b = stream();
+      await store.append(a, [event('A1', 1)], { expectedRevision: 0 });
+      await store.append(b, [event('B1', 2)], { expectedRevision: 0 });
+      await store.append(a, [event('A2', 3)], { expectedRevision: 1 });
+      const all = await store.readAll({ after: head, limit: 100 });
+      expect(all.map((e) => e.type)).toEqual(['A1', 'B1', 'A2']);
+      expect(await store.headPosition()).toBe(all[2].position);
+      const page = await store.readAll({ after: all[0].position, limit: 1 });
+      expect(page.map((e) => e.type)).toEqual(['B1']);
+      expect(all[1].recordedAt >= all[0].recordedAt && all[2].recordedAt >= all[1].recordedAt).toBe(true);
+    });
+
+    it('replays the stored outcome for a used idempotency key and appends nothing', async () => {
+      const s = stream();
+      const key = randomUUID();
+      const first = await store.append(s, [event('A', 1)], { expectedRevision: 0, idempotency: claim(key) });
+      expect(first.replayed).toBeUndefined();
+      const retry = await store.append(s, [event('A', 1)], { expectedRevision: 0, idempotency: claim(key) });
+      expect(retry.replayed).toEqual({ requestHash: 'hash-a', status: 201, body: { revision: 1, position: first.position } });
+      expect(await store.readStream(s)).toHaveLength(1);
+      expect(await store.findIdempotentOutcome('actor-1', key)).toEqual(retry.replayed);
+      expect(await store.findIdempotentOutcome('actor-2', key)).toBeUndefined();
+    });
+
+    it('remembers an outcome for a request that appended nothing, first writer wins', async () => {
+      const key = randomUUID();
+      const outcome = { requestHash: 'h', status: 200, body: { ok: 1 } };
+      expect(await store.rememberOutcome('actor-1', key, outcome)).toEqual(outcome);
+      expect(await store.rememberOutcome('actor-1', key, { ...outcome, body: { ok: 2 } })).toEqual(outcome);
+    });
+
+    it('follows new appends through a subscription, in order, without gaps', async () => {
+      const head = await store.headPosition();
+      const s = stream();
+      await store.append(s, [event('A', 1)], { expectedRevision: 0 });
+      const seen: RecordedEvent[] = [];
+      const done = new Promise<void>((resolve) => {
+        const sub = store.subscribe(head, async (batch) => {
+          seen.push(...batch);
+          if (seen.length >= 3) {
+            resolve();
+            void sub.close();
+          }
+        });
+      });
+      await store.append(s, [event('B', 2), event('C', 3)], { expectedRevision: 1 });
+      await done;
+      expect(seen.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    });
+
+    if (reopen) {
+      it('keeps events and idempotency keys across a restart', async () => {
+        const s = stream();
+        const key = randomUUID();
+        await store.append(s, [event('A', 1)], { expectedRevision: 0, idempotency: claim(key) });
+        store = await reopen(store);
+        const retry = await store.append(s, [event('A', 1)], { expectedRevision: 0, idempotency: claim(key) });
+        expect(retry.replayed?.status).toBe(201);
+        expect(await store.readStream(s)).toHaveLength(1);
+      });
+    }
+  });
+}

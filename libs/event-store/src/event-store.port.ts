@@ -1,0 +1,101 @@
+/** An event to append: a stable past-tense `type`, its data and metadata. */
+export interface NewEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+}
+
+/** An event as stored: the store adds stream revision, global position and recording instant. */
+export interface RecordedEvent extends NewEvent {
+  readonly streamId: string;
+  /** 1-based, gap-free within a stream. */
+  readonly revision: number;
+  /** 1-based, strictly increasing across the whole store. */
+  readonly position: number;
+  /** ISO 8601 instant (UTC, millisecond precision). */
+  readonly recordedAt: string;
+}
+
+/** The revision a stream must be at for an append to succeed; 0 means "the stream must not exist". */
+export type ExpectedRevision = number | 'any';
+
+/** A stored answer to a request, replayed when the same idempotency key comes again. */
+export interface IdempotentOutcome {
+  readonly requestHash: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface IdempotencyClaim {
+  /** Keys are scoped to the actor that sent them. */
+  readonly scope: string;
+  readonly key: string;
+  readonly requestHash: string;
+  /** Builds the answer to store from the append's result, inside the same transaction. */
+  readonly outcome: (result: AppendResult) => { status: number; body: unknown };
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+  readonly idempotency?: IdempotencyClaim;
+  /**
+   * For importing historical records (the demo data set, bulk imports): the instant to record.
+   * The store never lets instants go backwards in log order, so an earlier one is raised.
+   */
+  readonly recordedAt?: string;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly recordedAt: string;
+  /** Set when the idempotency key had already been used: nothing was appended, this is the stored answer. */
+  readonly replayed?: IdempotentOutcome;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a position greater than this. */
+  readonly after: number;
+  readonly limit: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** The event store port: the write side's only persistence. */
+export interface EventStore {
+  /**
+   * Appends events to a stream atomically. Fails with {@link ExpectedRevisionConflictError}
+   * when the stream is not at `expectedRevision`. With an idempotency claim whose key was
+   * already used, appends nothing and returns the stored outcome in `replayed`.
+   */
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** Every event of a stream in revision order (empty for a stream that does not exist). */
+  readStream(streamId: string): Promise<RecordedEvent[]>;
+  /** Events after a global position, in position order. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The position of the last event in the store (0 when empty). */
+  headPosition(): Promise<number>;
+  /** Delivers every event after `after` in order, then keeps following new appends until closed. */
+  subscribe(after: number, onBatch: (events: RecordedEvent[]) => Promise<void>, options?: { batchSize?: number }): Subscription;
+  /** The stored outcome for an idempotency key, if that key was used. */
+  findIdempotentOutcome(scope: string, key: string): Promise<IdempotentOutcome | undefined>;
+  /** Stores an outcome for a request that appended nothing (an identical resubmission). */
+  rememberOutcome(scope: string, key: string, outcome: IdempotentOutcome): Promise<IdempotentOutcome>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export class ExpectedRevisionConflictError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId} is at revision ${actual}, expected ${expected}`);
+    this.name = 'ExpectedRevisionConflictError';
+  }
+}

@@ -1,0 +1,232 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  ExpectedRevisionConflictError,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type IdempotentOutcome,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type Subscription,
+} from './event-store.port.js';
+
+function prepareStatements(db: Database.Database) {
+  return {
+    streamRevision: db.prepare('SELECT COALESCE(MAX(revision), 0) FROM events WHERE stream_id = ?').pluck(),
+    insert: db.prepare('INSERT INTO events (stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    findKey: db.prepare('SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ? AND key = ?'),
+    insertKey: db.prepare('INSERT INTO idempotency_keys (scope, key, request_hash, status, body, recorded_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    lastOfStream: db.prepare('SELECT position, revision, recorded_at FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
+    readStream: db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision'),
+    readAll: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+    head: db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
+    lastRecorded: db.prepare('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1').pluck(),
+    };
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position    INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id   TEXT    NOT NULL,
+  revision    INTEGER NOT NULL,
+  type        TEXT    NOT NULL,
+  data        TEXT    NOT NULL,
+  metadata    TEXT    NOT NULL,
+  recorded_at TEXT    NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  scope        TEXT    NOT NULL,
+  key          TEXT    NOT NULL,
+  request_hash TEXT    NOT NULL,
+  status       INTEGER NOT NULL,
+  body         TEXT    NOT NULL,
+  recorded_at  TEXT    NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+`;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, so an
+ * acknowledged append has been fsynced. Each append is one immediate transaction.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private closed = false;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(SCHEMA);
+    this.appended.setMaxListeners(0);
+    this.prepared = prepareStatements(this.db);
+    this.appendTx = this.db.transaction(this.appendInTransaction);
+  }
+
+  private readonly prepared: ReturnType<typeof prepareStatements>;
+  private readonly appendTx;
+
+  private readonly appendInTransaction = (streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult => {
+      const claim = options.idempotency;
+      if (claim) {
+        const stored = this.prepared.findKey.get(claim.scope, claim.key) as { request_hash: string; status: number; body: string } | undefined;
+        if (stored) return { ...this.currentOf(streamId), replayed: toOutcome(stored) };
+      }
+      const current = this.prepared.streamRevision.get(streamId) as number;
+      if (options.expectedRevision !== 'any' && options.expectedRevision !== current)
+        throw new ExpectedRevisionConflictError(streamId, options.expectedRevision, current);
+      const recordedAt = this.nextRecordedAt(options.recordedAt);
+      let revision = current;
+      let position = 0;
+      for (const event of events) {
+        revision += 1;
+        const info = this.prepared.insert.run(streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
+        position = Number(info.lastInsertRowid);
+      }
+      const result: AppendResult = events.length ? { streamId, revision, position, recordedAt } : this.currentOf(streamId);
+      if (claim) {
+        const outcome = claim.outcome(result);
+        this.prepared.insertKey.run(claim.scope, claim.key, claim.requestHash, outcome.status, JSON.stringify(outcome.body), recordedAt);
+      }
+      return result;
+    };
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    const result = this.appendTx.immediate(streamId, events, options);
+    if (events.length && !result.replayed) this.appended.emit('append');
+    return result;
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return (this.prepared.readStream.all(streamId) as EventRow[]).map(toRecorded);
+  }
+
+  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return (this.prepared.readAll.all(after, limit) as EventRow[]).map(toRecorded);
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.prepared.head.get() as number;
+  }
+
+  async findIdempotentOutcome(scope: string, key: string): Promise<IdempotentOutcome | undefined> {
+    this.assertOpen();
+    const stored = this.prepared.findKey.get(scope, key) as { request_hash: string; status: number; body: string } | undefined;
+    return stored ? toOutcome(stored) : undefined;
+  }
+
+  async rememberOutcome(scope: string, key: string, outcome: IdempotentOutcome): Promise<IdempotentOutcome> {
+    this.assertOpen();
+    return this.db.transaction(() => {
+      const stored = this.prepared.findKey.get(scope, key) as { request_hash: string; status: number; body: string } | undefined;
+      if (stored) return toOutcome(stored);
+      this.prepared.insertKey.run(scope, key, outcome.requestHash, outcome.status, JSON.stringify(outcome.body), new Date().toISOString());
+      return outcome;
+    }).immediate();
+  }
+
+  subscribe(after: number, onBatch: (events: RecordedEvent[]) => Promise<void>, options: { batchSize?: number } = {}): Subscription {
+    const batchSize = options.batchSize ?? 1000;
+    let open = true;
+    let wake: (() => void) | undefined;
+    const onAppend = () => wake?.();
+    this.appended.on('append', onAppend);
+    const loop = (async () => {
+      let position = after;
+      while (open && !this.closed) {
+        const events = await this.readAll({ after: position, limit: batchSize });
+        if (events.length) {
+          await onBatch(events);
+          position = events[events.length - 1].position;
+          continue;
+        }
+        // Another process may append to the same file, so poll as well as listen.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 200);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    })();
+    return {
+      close: async () => {
+        open = false;
+        wake?.();
+        this.appended.off('append', onAppend);
+        await loop.catch(() => undefined);
+      },
+    };
+  }
+
+  /** An online, consistent copy of the store into another file. */
+  async backup(destination: string): Promise<void> {
+    await this.db.backup(destination);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.appended.emit('append');
+    this.db.close();
+  }
+
+  private currentOf(streamId: string): AppendResult {
+    const last = this.prepared.lastOfStream.get(streamId) as { position: number; revision: number; recorded_at: string } | undefined;
+    return last
+      ? { streamId, revision: last.revision, position: last.position, recordedAt: last.recorded_at }
+      : { streamId, revision: 0, position: 0, recordedAt: '' };
+  }
+
+  /** Instants never go backwards in log order, so "as of T" is a prefix of the log. */
+  private nextRecordedAt(requested?: string): string {
+    const last = (this.prepared.lastRecorded.get() as string | undefined) ?? '';
+    const candidate = requested ? new Date(requested).toISOString() : new Date().toISOString();
+    const recordedAt = candidate > last ? candidate : last;
+    return recordedAt;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the event store is closed');
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    recordedAt: row.recorded_at,
+  };
+}
+
+function toOutcome(row: { request_hash: string; status: number; body: string }): IdempotentOutcome {
+  return { requestHash: row.request_hash, status: row.status, body: JSON.parse(row.body) };
+}

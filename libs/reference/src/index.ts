@@ -1,0 +1,3 @@
+export * from './regions.js';
+export * from './segments.js';
+export * from './product-classes.js';
