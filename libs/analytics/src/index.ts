@@ -1,0 +1,5 @@
+export * from './clickhouse.client.js';
+export * from './migrations.js';
+export * from './report.projection.js';
+export * from './projector.js';
+export * from './statistics.query.js';

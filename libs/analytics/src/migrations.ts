@@ -1,0 +1,96 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './clickhouse.client.js';
+
+/** The projected tables; a rebuild creates each one again with a suffix and swaps it in. */
+export const PROJECTED_TABLES = ['report_revisions', 'enterprise_locations', 'enterprise_attributes', 'projector_checkpoints'] as const;
+export type ProjectedTable = (typeof PROJECTED_TABLES)[number];
+
+/** DDL of each projected table, for a database and a name suffix (empty for the live tables). */
+export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTable, string> {
+  return {
+    report_revisions: `
+      CREATE TABLE IF NOT EXISTS ${db}.report_revisions${suffix} (
+        uscc            String,
+        month           UInt32,
+        report_revision UInt32,
+        revenue_fen     Int64,
+        tax_fen         Int64,
+        employees       UInt32,
+        event_type      LowCardinality(String),
+        actor           String,
+        position        UInt64,
+        recorded_at     DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (month, uscc, report_revision, position)`,
+    enterprise_locations: `
+      CREATE TABLE IF NOT EXISTS ${db}.enterprise_locations${suffix} (
+        uscc            String,
+        effective_month UInt32,
+        region_code     LowCardinality(String),
+        position        UInt64,
+        recorded_at     DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (uscc, effective_month, position)`,
+    enterprise_attributes: `
+      CREATE TABLE IF NOT EXISTS ${db}.enterprise_attributes${suffix} (
+        uscc        String,
+        attribute   LowCardinality(String),
+        value       String,
+        position    UInt64,
+        recorded_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (uscc, attribute, position)`,
+    projector_checkpoints: `
+      CREATE TABLE IF NOT EXISTS ${db}.projector_checkpoints${suffix} (
+        projector  LowCardinality(String),
+        position   UInt64,
+        updated_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(position)
+      ORDER BY projector`,
+  };
+}
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: (db: string) => string[];
+}
+
+/** Versioned, append-only: a released migration is never edited, a change is a new version. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'monthly report projection',
+    statements: (db) => Object.values(projectedTableDdl(db)),
+  },
+];
+
+/** Creates the database and applies every migration not yet recorded in `schema_migrations`. */
+export async function migrate(client: ClickHouseClient, db: string): Promise<number[]> {
+  assertIdentifier(db);
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC'))
+            ENGINE = ReplacingMergeTree ORDER BY version`,
+  });
+  const applied = new Set(
+    (await queryRows<{ version: number }>(client, `SELECT version FROM ${db}.schema_migrations FINAL`)).map((r) => Number(r.version)),
+  );
+  const done: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    for (const statement of migration.statements(db)) await client.command({ query: statement });
+    await client.insert({
+      table: `${db}.schema_migrations`,
+      values: [{ version: migration.version, name: migration.name, applied_at: new Date().toISOString() }],
+      format: 'JSONEachRow',
+    });
+    done.push(migration.version);
+  }
+  return done;
+}
+
+/** Database names come from configuration, never from requests; still, only plain identifiers pass. */
+export function assertIdentifier(name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a valid ClickHouse database name`);
+}

@@ -1,0 +1,178 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { EventStore, RecordedEvent, Subscription } from '../../event-store/src/index.js';
+import { queryRows } from './clickhouse.client.js';
+import { PROJECTED_TABLES, projectedTableDdl } from './migrations.js';
+import { emptyRows, PROJECTION_TABLES, projectEnterpriseEvents } from './report.projection.js';
+
+const REBUILD_SUFFIX = '__rebuild';
+const PROJECTOR_NAME = 'main';
+
+export interface RebuildProgress {
+  readonly processed: number;
+  readonly total: number;
+}
+
+export interface ProjectorLog {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Follows the event store from its checkpoint and writes projected rows to ClickHouse in
+ * batches. The checkpoint is written after the rows of its batch, so after a crash at any
+ * instant the projector resumes at or before the last event ClickHouse holds; re-projected
+ * events only add duplicate rows, which the queries never count twice.
+ */
+export class Projector {
+  private subscription?: Subscription;
+  private projected = 0;
+  private rebuilding = false;
+  private lastError?: string;
+  private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly client: ClickHouseClient,
+    private readonly db: string,
+    private readonly logger: ProjectorLog = { log: () => undefined, error: (m) => console.error(m) },
+    private readonly batchSize = 5000,
+  ) {}
+
+  /** The position of the last event whose rows are in ClickHouse. */
+  get position(): number {
+    return this.projected;
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  get isRebuilding(): boolean {
+    return this.rebuilding;
+  }
+
+  async start(): Promise<void> {
+    this.projected = await this.readCheckpoint('');
+    this.follow();
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    this.subscription = undefined;
+  }
+
+  /** Resolves once every event up to `position` is visible to queries. */
+  waitFor(position: number, timeoutMs = 30_000): Promise<boolean> {
+    if (this.projected >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { position, resolve: () => resolve(true) };
+      this.waiters.add(waiter);
+      setTimeout(() => {
+        if (this.waiters.delete(waiter)) resolve(false);
+      }, timeoutMs).unref();
+    });
+  }
+
+  /**
+   * Rebuilds every projected table from the whole log beside the live ones, then swaps them
+   * in. Queries keep answering from the live tables until the swap.
+   */
+  async rebuild(onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<RebuildProgress> {
+    if (this.rebuilding) throw new Error('a rebuild is already running');
+    this.rebuilding = true;
+    try {
+      const ddl = projectedTableDdl(this.db, REBUILD_SUFFIX);
+      for (const table of PROJECTED_TABLES) {
+        await this.client.command({ query: `DROP TABLE IF EXISTS ${this.db}.${table}${REBUILD_SUFFIX}` });
+        await this.client.command({ query: ddl[table] });
+      }
+      let total = await this.store.headPosition();
+      let position = await this.copyLog(0, total, REBUILD_SUFFIX, (processed) => onProgress({ processed, total }));
+      // Pause the live projector, take the events that arrived meanwhile, then swap.
+      await this.stop();
+      total = await this.store.headPosition();
+      position = await this.copyLog(position, total, REBUILD_SUFFIX, (processed) => onProgress({ processed, total }));
+      for (const table of PROJECTED_TABLES) {
+        await this.client.command({ query: `EXCHANGE TABLES ${this.db}.${table} AND ${this.db}.${table}${REBUILD_SUFFIX}` });
+        await this.client.command({ query: `DROP TABLE IF EXISTS ${this.db}.${table}${REBUILD_SUFFIX}` });
+      }
+      this.projected = position;
+      onProgress({ processed: total, total });
+      return { processed: total, total };
+    } finally {
+      this.rebuilding = false;
+      if (!this.subscription) {
+        this.projected = await this.readCheckpoint('');
+        this.follow();
+      }
+    }
+  }
+
+  private follow(): void {
+    this.subscription = this.store.subscribe(
+      this.projected,
+      async (events) => {
+        await this.withRetry(() => this.apply(events, ''));
+        this.projected = events[events.length - 1].position;
+        for (const waiter of this.waiters) {
+          if (waiter.position <= this.projected) {
+            this.waiters.delete(waiter);
+            waiter.resolve();
+          }
+        }
+      },
+      { batchSize: this.batchSize },
+    );
+  }
+
+  private async copyLog(after: number, until: number, suffix: string, progress: (processed: number) => void): Promise<number> {
+    let position = after;
+    while (position < until) {
+      const events = await this.store.readAll({ after: position, limit: this.batchSize * 4 });
+      if (!events.length) break;
+      await this.apply(events, suffix);
+      position = events[events.length - 1].position;
+      progress(position);
+    }
+    return position;
+  }
+
+  private async apply(events: readonly RecordedEvent[], suffix: string): Promise<void> {
+    if (!events.length) return;
+    const rows = projectEnterpriseEvents(events, emptyRows());
+    await Promise.all(
+      PROJECTION_TABLES.filter((t) => rows[t].length).map((t) =>
+        this.client.insert({ table: `${this.db}.${t}${suffix}`, values: rows[t] as unknown[], format: 'JSONEachRow' }),
+      ),
+    );
+    await this.client.insert({
+      table: `${this.db}.projector_checkpoints${suffix}`,
+      values: [{ projector: PROJECTOR_NAME, position: events[events.length - 1].position, updated_at: new Date().toISOString().replace('T', ' ').replace('Z', '') }],
+      format: 'JSONEachRow',
+    });
+  }
+
+  private async readCheckpoint(suffix: string): Promise<number> {
+    const rows = await queryRows<{ position: string }>(
+      this.client,
+      `SELECT toString(max(position)) AS position FROM ${this.db}.projector_checkpoints${suffix} WHERE projector = {name:String}`,
+      { name: PROJECTOR_NAME },
+    );
+    return Number(rows[0]?.position ?? 0);
+  }
+
+  private async withRetry(work: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await work();
+        this.lastError = undefined;
+        return;
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        const delay = Math.min(30_000, 250 * 2 ** attempt);
+        this.logger.error(`projector: writing to ClickHouse failed (${this.lastError}); retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+}
