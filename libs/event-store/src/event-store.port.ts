@@ -2,11 +2,12 @@
 export interface NewEvent {
   readonly type: string;
   readonly data: unknown;
-  readonly metadata: Record<string, unknown>;
+  readonly metadata: object;
 }
 
 /** An event as stored: the store adds stream revision, global position and recording instant. */
 export interface RecordedEvent extends NewEvent {
+  readonly metadata: Record<string, unknown>;
   readonly streamId: string;
   /** 1-based, gap-free within a stream. */
   readonly revision: number;

@@ -1,0 +1,108 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FujuError, type ErrorCode, type FieldProblem } from '../../../../libs/domain/src/index.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  EXPLANATION_REQUIRED: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RULE_VIOLATION: 422,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthenticated',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable entity',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldProblem[];
+  instance?: string;
+}
+
+/** Maps every error to application/problem+json with a stable code; never leaks a stack or SQL. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const problem = this.toProblem(exception);
+    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url} failed: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    reply
+      .status(problem.status)
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .send({ ...problem, instance: request.url.split('?')[0] });
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof FujuError) {
+      const status = STATUS[exception.code];
+      return {
+        type: `https://fuju-ledger.example/problems/${exception.code.toLowerCase().replace(/_/g, '-')}`,
+        title: TITLES[status],
+        status,
+        detail: exception.message,
+        code: exception.code,
+        ...(exception.errors.length ? { errors: [...exception.errors] } : {}),
+      };
+    }
+    const status = exception instanceof HttpException ? exception.getStatus() : httpStatusOf(exception);
+    const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'HTTP_ERROR');
+    const detail =
+      status >= 500
+        ? 'the server could not complete the request; nothing was stored'
+        : exception instanceof HttpException
+          ? messageOf(exception)
+          : exception instanceof Error
+            ? exception.message
+            : 'the request could not be processed';
+    return { type: `https://fuju-ledger.example/problems/${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code };
+  }
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+}
+
+/** Fastify's own errors (malformed JSON, body too large, wrong content type) carry a statusCode. */
+function httpStatusOf(exception: unknown): number {
+  const status = (exception as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IdempotencyKeyReusedError, PreconditionFailedError, ValidationFailedError, type CommandContext, type DomainEvent } from '../../../../libs/domain/src/index.js';
+import { EVENT_STORE, ExpectedRevisionConflictError, type EventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
+import { canonicalJson, sha256 } from './canonical-json.js';
+import type { RequestContext } from './auth.js';
+
+/** The answer to a write: the last event appended, or the stream's current state. */
+export interface WriteResult {
+  readonly status: number;
+  readonly body: { streamId: string; revision: number; position: number; recordedAt: string };
+}
+
+export interface StreamCommand<S, E extends DomainEvent> {
+  readonly streamId: string;
+  readonly initial: () => S;
+  readonly evolve: (state: S, event: E) => S;
+  /** Decides given the current state; may throw domain errors. */
+  readonly decide: (state: S, context: CommandContext) => E[];
+  /** Checks run against current state before deciding (authorisation that depends on the stream). */
+  readonly authorize?: (state: S) => void;
+  /** 201 when the events create something new, 200 otherwise. */
+  readonly statusFor: (events: E[]) => number;
+  /** What identifies this request for idempotency: method, route and body. */
+  readonly request: unknown;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The thin command path of every stream: load → decide → append at the expected revision,
+ * honouring `If-Match` and `Idempotency-Key` (scoped to the actor, stored with the events).
+ */
+@Injectable()
+export class StreamCommandExecutor {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute<S, E extends DomainEvent>(ctx: RequestContext, command: StreamCommand<S, E>): Promise<WriteResult> {
+    const requestHash = sha256(canonicalJson(command.request));
+    const scope = ctx.principal.subject;
+    const key = ctx.idempotencyKey;
+    if (key !== undefined && (key.length > 200 || !/^[\x21-\x7e]+$/.test(key)))
+      throw ValidationFailedError.field('Idempotency-Key', 'must be 1-200 printable ASCII characters');
+    if (ctx.ifMatch !== undefined && ctx.ifMatch < 0) throw ValidationFailedError.field('If-Match', 'must be a stream revision such as "3"');
+    if (key) {
+      const stored = await this.store.findIdempotentOutcome(scope, key);
+      if (stored) return this.replay(stored, requestHash);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.store.readStream(command.streamId);
+      const revision = history.length ? history[history.length - 1].revision : 0;
+      if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision)
+        throw new PreconditionFailedError(`${command.streamId} is at revision ${revision}, not ${ctx.ifMatch}`);
+      const state = history.reduce((s, e) => command.evolve(s, e as unknown as E), command.initial());
+      command.authorize?.(state);
+      const context: CommandContext = {
+        actor: ctx.principal.subject,
+        role: ctx.principal.role,
+        requestId: ctx.requestId,
+        ...(key ? { idempotencyKey: key } : {}),
+        now: new Date().toISOString(),
+      };
+      const events = command.decide(state, context);
+      if (!events.length) {
+        const result: WriteResult = { status: 200, body: currentOf(command.streamId, history) };
+        if (!key) return result;
+        return this.replay(await this.store.rememberOutcome(scope, key, { requestHash, ...result }), requestHash);
+      }
+      const status = command.statusFor(events);
+      try {
+        const appended = await this.store.append(
+          command.streamId,
+          events.map((e) => ({ type: e.type, data: e.data, metadata: { ...e.metadata } })),
+          {
+            expectedRevision: revision,
+            ...(key ? { idempotency: { scope, key, requestHash, outcome: (r) => ({ status, body: bodyOf(r) }) } } : {}),
+          },
+        );
+        if (appended.replayed) return this.replay(appended.replayed, requestHash);
+        return { status, body: bodyOf(appended) };
+      } catch (error) {
+        if (!(error instanceof ExpectedRevisionConflictError)) throw error;
+        if (ctx.ifMatch !== undefined) throw new PreconditionFailedError(`${command.streamId} changed while the request was decided`);
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private replay(stored: { requestHash: string; status: number; body: unknown }, requestHash: string): WriteResult {
+    if (stored.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    return { status: stored.status, body: stored.body as WriteResult['body'] };
+  }
+}
+
+function bodyOf(r: { streamId: string; revision: number; position: number; recordedAt: string }): WriteResult['body'] {
+  return { streamId: r.streamId, revision: r.revision, position: r.position, recordedAt: r.recordedAt };
+}
+
+function currentOf(streamId: string, history: RecordedEvent[]): WriteResult['body'] {
+  const last = history[history.length - 1];
+  return last ? bodyOf(last) : { streamId, revision: 0, position: 0, recordedAt: '' };
+}

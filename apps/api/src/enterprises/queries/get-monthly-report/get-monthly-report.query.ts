@@ -1,0 +1,87 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { NotFoundError, type MonthlyReportCorrected, type MonthlyReportFiled } from '../../../../../../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../../../../libs/event-store/src/index.js';
+import type { RequestContext } from '../../../common/auth.js';
+import { loadEnterprise } from '../get-enterprise/get-enterprise.query.js';
+
+export interface ReportRevisionView {
+  revision: number;
+  recordedAt: string;
+  actor: string;
+  revenue: string;
+  taxPaid: string;
+  employees: number;
+  reason?: string;
+  explanations?: Record<string, string>;
+}
+
+export interface MonthlyReportView {
+  uscc: string;
+  period: string;
+  revenue: string;
+  taxPaid: string;
+  employees: number;
+  revision: number;
+  recordedAt: string;
+  flags: string[];
+  history: ReportRevisionView[];
+}
+
+/** The filing deadline: the 15th of the following month, end of day in China (UTC+8). */
+export function filingDeadline(period: string): string {
+  const [y, m] = period.split('-').map(Number);
+  const next = new Date(Date.UTC(y, m, 16) - 8 * 3600_000);
+  return next.toISOString();
+}
+
+export class GetMonthlyReportQuery extends Query<MonthlyReportView> {
+  constructor(
+    readonly context: RequestContext,
+    readonly uscc: string,
+    readonly period: string,
+    readonly asOf?: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetMonthlyReportQuery)
+export class GetMonthlyReportHandler implements IQueryHandler<GetMonthlyReportQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ context, uscc, period, asOf }: GetMonthlyReportQuery): Promise<MonthlyReportView> {
+    const { events } = await loadEnterprise(this.store, context, uscc, asOf);
+    const revisions = events.filter(
+      (e): e is RecordedEvent & (MonthlyReportFiled | MonthlyReportCorrected) =>
+        (e.type === 'MonthlyReportFiled' || e.type === 'MonthlyReportCorrected') && (e.data as { period: string }).period === period,
+    );
+    if (!revisions.length) throw new NotFoundError(asOf ? `no report of ${uscc} for ${period} was known as of ${asOf}` : `${uscc} has not filed a report for ${period}`);
+    const history: ReportRevisionView[] = revisions.map((e) => ({
+      revision: e.data.reportRevision,
+      recordedAt: e.recordedAt,
+      actor: String(e.metadata.actor),
+      revenue: e.data.revenue,
+      taxPaid: e.data.taxPaid,
+      employees: e.data.employees,
+      ...(e.type === 'MonthlyReportCorrected' ? { reason: e.data.reason } : {}),
+      ...(e.data.explanations ? { explanations: e.data.explanations } : {}),
+    }));
+    const latest = history[history.length - 1];
+    const flags: string[] = [];
+    if (latest.revision > 1) flags.push('revised');
+    if (latest.explanations) flags.push('explained');
+    if (history[0].recordedAt > filingDeadline(period)) flags.push('late');
+    return {
+      uscc,
+      period,
+      revenue: latest.revenue,
+      taxPaid: latest.taxPaid,
+      employees: latest.employees,
+      revision: latest.revision,
+      recordedAt: latest.recordedAt,
+      flags,
+      history,
+    };
+  }
+}

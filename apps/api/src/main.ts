@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/index.js';
+import { ConfigError, loadConfig, loadDemoDataSet, type AppConfig } from '../../../libs/platform/src/index.js';
+import { AppModule } from './app.module.js';
+import { validationPipe } from './common/validation.js';
+
+const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+};
+
+/** Builds the HTTP application (without listening), for main and for tests. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, genReqId: () => randomUUID(), logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, { logger: LOG_LEVELS[config.logLevel] });
+  app.useGlobalPipes(validationPipe);
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Fuju Ledger — 康复辅具产业统计监测系统')
+      .setDescription('Event-sourced statistics and monitoring for the rehabilitation assistive device industry. See API.md for the contract.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`fuju-ledger: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = new Logger('fuju-ledger');
+  const app = await createApp(config);
+  const store = app.get<EventStore>(EVENT_STORE);
+  if (config.demo && (await store.headPosition()) === 0) {
+    logger.log('empty event store: loading the demo data set (DEMO=off starts empty)…');
+    const started = Date.now();
+    const summary = await loadDemoDataSet(store, (done, total) => {
+      if (done % 2000 === 0 || done === total) logger.log(`demo data: ${done}/${total} commands`);
+    });
+    logger.log(
+      `demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary.enterprises} enterprises, ${summary.filings} monthly reports, ` +
+        `${summary.corrections} corrections (${summary.events} events), ${summary.months}, regions ${summary.regions.join(', ')}`,
+    );
+  }
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  logger.log(`Fuju Ledger is serving ${url} (API docs ${url}/docs, data in ${config.dataDir})`);
+  logger.log(`get a token with: npm run cli -- token --role regulator   then: curl -H "Authorization: Bearer <token>" "${url}/v1/statistics/revenue?period=2023"`);
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) void main();

@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FastifyReply } from 'fastify';
+import { CLICKHOUSE_CLIENT, Projector } from '../../../../libs/analytics/src/index.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
+import { Public } from '../common/auth.js';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
+    private readonly projector: Projector,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Liveness and readiness: event store, projector lag, ClickHouse' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    const head = await this.store.headPosition().then(
+      (position) => ({ status: 'up' as const, head: position }),
+      (error: unknown) => ({ status: 'down' as const, error: String(error) }),
+    );
+    const clickhouse = await this.client.ping().then(
+      (r) => (r.success ? { status: 'up' as const } : { status: 'down' as const, error: String(r.error) }),
+      (error: unknown) => ({ status: 'down' as const, error: String(error) }),
+    );
+    const position = this.projector.position;
+    const projector = {
+      status: this.projector.error ? ('retrying' as const) : ('following' as const),
+      position,
+      lag: 'head' in head ? Math.max(0, head.head - position) : null,
+      rebuilding: this.projector.isRebuilding,
+      ...(this.projector.error ? { error: this.projector.error } : {}),
+    };
+    const up = head.status === 'up' && clickhouse.status === 'up';
+    reply.status(up ? 200 : 503);
+    return { status: up ? 'ok' : 'unavailable', eventStore: head, projector, clickhouse };
+  }
+}

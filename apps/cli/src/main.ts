@@ -1,0 +1,88 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { usccProblem } from '../../../libs/domain/src/index.js';
+import { ConfigError, loadConfig, loadJwtSecret, signToken, type AppConfig, type Role } from '../../../libs/platform/src/index.js';
+
+/**
+ * The operator's command line. It never opens the ClickHouse engine (chDB binds one process
+ * per data directory): read-model work is asked of the running server over HTTP.
+ */
+function config(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+function fail(message: string): never {
+  console.error(`fuju-cli: ${message}`);
+  process.exit(2);
+}
+
+const program = new Command('fuju-cli').description('Fuju Ledger command line (康复辅具产业统计监测系统)').showHelpAfterError();
+
+program
+  .command('token')
+  .description('print a signed JWT for a role, using the secret of DATA_DIR (or AUTH_JWT_SECRET)')
+  .addOption(new Option('--role <role>', 'enterprise | bureau | regulator | admin').choices(['enterprise', 'bureau', 'regulator', 'admin']).makeOptionMandatory())
+  .option('--uscc <uscc>', 'for --role enterprise: the USCC it acts for')
+  .option('--region <prefix>', 'for --role bureau: the region code prefix (2, 4 or 6 digits)')
+  .option('--ttl <duration>', 'lifetime such as 30m, 2h, 7d', (value) => {
+    if (!/^\d+\s*(s|m|h|d|w)$/.test(value)) throw new InvalidArgumentError('use a number and a unit, such as 30m, 2h or 7d');
+    return value;
+  }, '8h')
+  .action(async (options: { role: Role; uscc?: string; region?: string; ttl: string }) => {
+    if (options.role === 'enterprise') {
+      if (!options.uscc) fail('--role enterprise needs --uscc <USCC>');
+      const problem = usccProblem(options.uscc);
+      if (problem) fail(`--uscc ${options.uscc}: ${problem}`);
+    }
+    if (options.role === 'bureau' && !/^\d{2}(\d{2}){0,2}$/.test(options.region ?? '')) fail('--role bureau needs --region <2-, 4- or 6-digit code prefix>');
+    const cfg = config();
+    const token = await signToken(
+      loadJwtSecret(cfg.dataDir, cfg.jwtSecret),
+      { role: options.role, ...(options.role === 'enterprise' ? { uscc: options.uscc } : {}), ...(options.role === 'bureau' ? { region: options.region } : {}) },
+      options.ttl,
+    );
+    process.stdout.write(`${token}\n`);
+  });
+
+program
+  .command('replay')
+  .alias('rebuild')
+  .description('rebuild the read model (ClickHouse) from the event log, inside the running server, with progress')
+  .option('--url <url>', 'the running server', `http://localhost:${process.env.PORT || 3000}`)
+  .action(async (options: { url: string }) => {
+    const cfg = config();
+    const token = await signToken(loadJwtSecret(cfg.dataDir, cfg.jwtSecret), { role: 'admin' }, '2h');
+    const call = async (method: string, path: string) => {
+      let response: Response;
+      try {
+        response = await fetch(`${options.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+      } catch {
+        fail(`no server answers at ${options.url}; start it with "npm start" (same DATA_DIR), then run replay again`);
+      }
+      const body = (await response.json()) as Record<string, unknown>;
+      if (!response.ok) fail(`${method} ${path}: ${response.status} ${String(body.detail ?? body.title ?? '')}`);
+      return body as { id: string; status: string; processed: number; total: number; error?: string };
+    };
+    let job = await call('POST', '/v1/admin/rebuilds');
+    const bar = new cliProgress.SingleBar(
+      { format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {duration_formatted}', noTTYOutput: true, notTTYSchedule: 2000 },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(Math.max(job.total, 1), job.processed);
+    while (job.status === 'running') {
+      await new Promise((r) => setTimeout(r, 300));
+      job = await call('GET', `/v1/admin/rebuilds/${job.id}`);
+      bar.setTotal(Math.max(job.total, 1));
+      bar.update(job.processed);
+    }
+    bar.stop();
+    if (job.status !== 'succeeded') fail(`rebuild failed: ${job.error ?? 'unknown error'}`);
+    console.log(`rebuilt the read model from ${job.total} events and swapped it in`);
+  });
+
+await program.parseAsync(process.argv);

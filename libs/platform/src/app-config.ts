@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+
+/** Everything the processes read from the environment, validated once at boot. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly demo: boolean;
+  readonly eventStoreFile: string;
+  readonly clickhouse: { url?: string; username?: string; password?: string; database: string; chdbPath: string };
+  readonly jwtSecret?: string;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and checks the environment; throws a {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a TCP port number (0-65535), got "${env.PORT}"`);
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const demoRaw = (env.DEMO ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(demoRaw)) throw new ConfigError(`DEMO must be "on" or "off", got "${env.DEMO}"`);
+  const url = env.CLICKHOUSE_URL || undefined;
+  if (url && !/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError(`CLICKHOUSE_URL must be an http(s):// URL, got "${url}"`);
+  const database = env.CLICKHOUSE_DATABASE || 'fuju';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new ConfigError(`CLICKHOUSE_DATABASE must be a plain identifier, got "${database}"`);
+  const secret = env.AUTH_JWT_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters');
+  const logLevel = (env.LOG_LEVEL || 'log') as AppConfig['logLevel'];
+  if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of error, warn, log, debug, got "${env.LOG_LEVEL}"`);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    demo: ['on', 'true', '1'].includes(demoRaw),
+    eventStoreFile: resolve(dataDir, 'events.sqlite'),
+    clickhouse: {
+      url,
+      username: env.CLICKHOUSE_USER || undefined,
+      password: env.CLICKHOUSE_PASSWORD || undefined,
+      database,
+      chdbPath: resolve(dataDir, 'clickhouse'),
+    },
+    jwtSecret: secret,
+    logLevel,
+  };
+}
