@@ -1,0 +1,181 @@
+import {
+  ConflictError,
+  ExplanationRequiredError,
+  NotFoundError,
+  RuleViolationError,
+  ValidationFailedError,
+} from '../errors.js';
+import type { CommandContext } from '../shared/event.js';
+import { withUsccCheckCharacter } from '../shared/uscc.js';
+import { decideEnterprise, evolveEnterprise, initialEnterpriseState, type EnterpriseCommand } from './enterprise.decider.js';
+import type { EnterpriseEvent } from './enterprise.events.js';
+
+const USCC = withUsccCheckCharacter('91330106MA2B00001');
+const context: CommandContext = { actor: 'bureau:33', role: 'bureau', requestId: 'r-1', now: '2024-06-20T02:00:00.000Z' };
+const metadata = { actor: 'bureau:33', role: 'bureau' as const, requestId: 'r-1', schemaVersion: 1 };
+
+/** given(events).when(command).then(events | error), as in emmett's decider tests. */
+function given(events: EnterpriseEvent[]) {
+  const state = events.reduce(evolveEnterprise, initialEnterpriseState());
+  return {
+    when: (command: Omit<EnterpriseCommand, 'context'>) => {
+      const run = () => decideEnterprise({ ...command, context } as EnterpriseCommand, state);
+      return {
+        then: (expected: EnterpriseEvent[]) => expect(run()).toEqual(expected),
+        thenThrows: (type: new (...args: never[]) => Error, problems?: { path: string; message?: string }[]) => {
+          let error: unknown;
+          try {
+            run();
+          } catch (e) {
+            error = e;
+          }
+          expect(error).toBeInstanceOf(type);
+          if (problems) expect((error as ValidationFailedError).errors.map((p) => ({ path: p.path, ...(problems.find((x) => x.path === p.path)?.message ? { message: p.message } : {}) }))).toEqual(problems);
+        },
+      };
+    },
+  };
+}
+
+const registered: EnterpriseEvent = {
+  type: 'EnterpriseRegistered',
+  data: { uscc: USCC, name: '杭州康复辅具有限公司', regionCode: '330106', segment: 'manufacturing', industryCode: '3586', productClasses: ['12 22'], registeredOn: '2020-05-01' },
+  metadata,
+};
+const register = {
+  type: 'RegisterEnterprise' as const,
+  data: { uscc: USCC, name: ' 杭州康复辅具有限公司 ', regionCode: '330106', segment: 'manufacturing', industryCode: '3586', productClasses: ['1222'], registeredOn: '2020-05-01' },
+};
+const filed = (period: string, revenue: string, taxPaid: string, employees: number, extra: Record<string, unknown> = {}): EnterpriseEvent => ({
+  type: 'MonthlyReportFiled',
+  data: {
+    uscc: USCC,
+    period,
+    revenue,
+    taxPaid,
+    employees,
+    reportRevision: 1,
+    rules: [
+      { id: 'revenue-yoy', version: 1, triggered: false },
+      { id: 'revenue-mom', version: 1, triggered: false },
+      { id: 'employees-mom', version: 1, triggered: false },
+      { id: 'tax-exceeds-revenue', version: 1, triggered: false },
+    ],
+    ...extra,
+  },
+  metadata,
+});
+const file = (period: string, revenue: string, taxPaid: string, employees: number, extra: Record<string, unknown> = {}) => ({
+  type: 'FileMonthlyReport' as const,
+  data: { uscc: USCC, period, revenue, taxPaid, employees, ...extra },
+});
+
+describe('enterprise decider', () => {
+  it('registers an enterprise, normalising name and product classes', () => {
+    given([]).when(register).then([registered]);
+  });
+
+  it('refuses a second registration of the same USCC', () => {
+    given([registered]).when(register).thenThrows(ConflictError);
+  });
+
+  it('names every bad registration field', () => {
+    given([])
+      .when({ ...register, data: { ...register.data, uscc: '91330106MA2B000010', regionCode: '339999', segment: 'mining', productClasses: ['99'], registeredOn: '2030-01-01' } })
+      .thenThrows(ValidationFailedError, [{ path: 'uscc' }, { path: 'regionCode' }, { path: 'segment' }, { path: 'productClasses.0' }, { path: 'registeredOn' }]);
+  });
+
+  it('files a first monthly report as revision 1 with the rule versions that ran', () => {
+    given([registered]).when(file('2024-05', '1000.5', '30', 10)).then([filed('2024-05', '1000.50', '30.00', 10)]);
+  });
+
+  it('appends nothing for an identical resubmission', () => {
+    given([registered, filed('2024-05', '1000.50', '30.00', 10)]).when(file('2024-05', '1000.50', '30', 10)).then([]);
+  });
+
+  it('needs a reason to correct, then records revision 2 with it', () => {
+    const history = [registered, filed('2024-05', '1000.50', '30.00', 10)];
+    given(history).when(file('2024-05', '1100.00', '30.00', 10)).thenThrows(ValidationFailedError, [{ path: 'reason' }]);
+    const corrected = given(history).when(file('2024-05', '1100.00', '30.00', 10, { reason: '漏记一笔销售收入' }));
+    corrected.then([
+      {
+        type: 'MonthlyReportCorrected',
+        data: { ...(filed('2024-05', '1100.00', '30.00', 10).data as object), reportRevision: 2, reason: '漏记一笔销售收入' } as never,
+        metadata,
+      },
+    ]);
+  });
+
+  it.each([
+    [{ revenue: '-1' }, 'revenue', 'must not be negative'],
+    [{ revenue: '1.001' }, 'revenue', 'must have at most 2 decimals'],
+    [{ taxPaid: '10000000000000' }, 'taxPaid', 'must be less than 10000000000000 yuan (10^13)'],
+    [{ employees: 1.5 }, 'employees', 'must be a whole number'],
+    [{ employees: 1_000_001 }, 'employees', 'must not exceed 1000000'],
+    [{ period: '2024-07' }, 'period', 'must not be after the current month 2024-06'],
+    [{ period: '2020-04' }, 'period', 'must not be before the registration month 2020-05'],
+  ])('hard edit %p rejects with %s named', (override, path, message) => {
+    given([registered])
+      .when({ type: 'FileMonthlyReport', data: { ...file('2024-05', '100', '1', 5).data, ...override } })
+      .thenThrows(ValidationFailedError, [{ path, message }]);
+  });
+
+  it('rejects filings of a deregistered enterprise from its deregistration month', () => {
+    const deregistered: EnterpriseEvent = { type: 'EnterpriseDeregistered', data: { uscc: USCC, effectiveFrom: '2024-03', reason: '注销' }, metadata };
+    given([registered, deregistered]).when(file('2024-03', '1', '0', 1)).thenThrows(RuleViolationError);
+    given([registered, deregistered]).when(file('2024-02', '1', '0', 1)).then([filed('2024-02', '1.00', '0.00', 1)]);
+  });
+
+  it('does not file for an unregistered enterprise', () => {
+    given([]).when(file('2024-05', '1', '0', 1)).thenThrows(NotFoundError);
+  });
+
+  describe('soft edits', () => {
+    const lastYear = filed('2023-05', '1000.00', '10.00', 10);
+    const lastMonth = filed('2024-04', '1400.00', '10.00', 10);
+
+    it('asks for an explanation per triggered rule, naming the rule id', () => {
+      given([registered, lastYear, lastMonth])
+        .when(file('2024-05', '1600.00', '2000.00', 14))
+        .thenThrows(ExplanationRequiredError, [{ path: 'revenue-yoy' }, { path: 'employees-mom' }, { path: 'tax-exceeds-revenue' }]);
+    });
+
+    it('rejects placeholders and short texts as explanations', () => {
+      given([registered, lastYear])
+        .when(file('2024-05', '1600.00', '10.00', 10, { explanations: { 'revenue-yoy': '核实无误' } }))
+        .thenThrows(ExplanationRequiredError, [{ path: 'revenue-yoy' }]);
+      given([registered, lastYear])
+        .when(file('2024-05', '1600.00', '10.00', 10, { explanations: { 'revenue-yoy': 'ok' } }))
+        .thenThrows(ExplanationRequiredError, [{ path: 'revenue-yoy' }]);
+    });
+
+    it('accepts a real explanation and keeps it with the rule versions in the event', () => {
+      const text = '本月新增一条生产线投产，订单大幅增加。';
+      const events = decideEnterprise(
+        { ...file('2024-05', '1600.00', '10.00', 10, { explanations: { 'revenue-yoy': text, 'unrelated-rule': 'ignored text here' } }), context },
+        [registered, lastYear].reduce(evolveEnterprise, initialEnterpriseState()),
+      );
+      expect(events).toHaveLength(1);
+      expect(events[0].data).toMatchObject({
+        explanations: { 'revenue-yoy': text },
+        rules: expect.arrayContaining([{ id: 'revenue-yoy', version: 1, triggered: true }, { id: 'revenue-mom', version: 1, triggered: false }]),
+      });
+    });
+
+    it('flags a month-on-month revenue jump of more than 3 times', () => {
+      given([registered, filed('2024-04', '100.00', '1.00', 10)]).when(file('2024-05', '301.00', '1.00', 10)).thenThrows(ExplanationRequiredError, [{ path: 'revenue-mom' }]);
+      given([registered, filed('2024-04', '100.00', '1.00', 10)]).when(file('2024-05', '300.00', '1.00', 10)).then([filed('2024-05', '300.00', '1.00', 10)]);
+    });
+  });
+
+  it('relocates from a month on and replays to the same state', () => {
+    const events = decideEnterprise({ type: 'RelocateEnterprise', data: { uscc: USCC, regionCode: '330108', effectiveFrom: '2024-03' }, context }, evolveEnterprise(initialEnterpriseState(), registered));
+    expect(events.map((e) => e.data)).toEqual([{ uscc: USCC, regionCode: '330108', effectiveFrom: '2024-03' }]);
+    const state = [registered, ...events].reduce(evolveEnterprise, initialEnterpriseState());
+    expect(state.regionCode).toBe('330108');
+    expect(state.locations).toEqual([
+      { regionCode: '330106', effectiveFrom: '2020-05' },
+      { regionCode: '330108', effectiveFrom: '2024-03' },
+    ]);
+  });
+});
