@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadJwtSecret, signToken, type Role } from '../../libs/platform/src/index.js';
+
+const MAIN = resolve('dist/apps/api/src/main.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/**
+ * The whole embedded stack (api + projector, SQLite + chDB) as a real child process on a real
+ * port, built by `npm run build` (the pretest step). Tests talk to it over HTTP only.
+ */
+export class ServerProcess {
+  private child?: ChildProcess;
+  private output = '';
+  port = 0;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+    const server = new ServerProcess(options.dataDir ?? mkdtempSync(join(tmpdir(), 'fuju-e2e-')), { DEMO: 'off', ...options.env });
+    await server.boot();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  async boot(): Promise<void> {
+    this.port = await freePort();
+    this.output = '';
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout!.on('data', (d) => (this.output += d));
+    child.stderr!.on('data', (d) => (this.output += d));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${this.output}`);
+      try {
+        const r = await fetch(`${this.url}/health`);
+        if (r.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not become healthy in 60 s:\n${this.output}`);
+  }
+
+  /** SIGKILL: no shutdown hooks, no flush — the crash a durability test needs. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async token(role: Role, claims: { uscc?: string; region?: string } = {}, ttl = '1h'): Promise<string> {
+    return signToken(loadJwtSecret(this.dataDir), { role, ...claims }, ttl);
+  }
+
+  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${this.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (CSV, HTML)
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  }
+
+  /** Waits until the projector has written every event up to `position` to ClickHouse. */
+  async waitForProjection(position?: number): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const health = (await this.request('GET', '/health')).body;
+      const target = position ?? health.eventStore.head;
+      if (health.projector.position >= target) return;
+      if (Date.now() > deadline) throw new Error(`projection stuck at ${health.projector.position} < ${target}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Runs tasks with at most `limit` in flight. */
+export async function inParallel<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i], i);
+      }
+    }),
+  );
+  return results;
+}
