@@ -39,7 +39,7 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^dist/|\\.spec\\.ts$|\\.int-spec\\.ts$)' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.json' },
+    tsConfig: { fileName: require('node:path').join(__dirname, 'tsconfig.json') },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.json'] },
   },
 };
