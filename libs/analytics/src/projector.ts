@@ -27,6 +27,7 @@ export class Projector {
   private subscription?: Subscription;
   private projected = 0;
   private rebuilding = false;
+  private stopping = false;
   private lastError?: string;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
 
@@ -52,12 +53,15 @@ export class Projector {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     this.projected = await this.readCheckpoint('');
     this.follow();
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.subscription?.close();
+    this.stopping = false;
     this.subscription = undefined;
   }
 
@@ -169,9 +173,12 @@ export class Projector {
         return;
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);
+        if (this.stopping) throw error;
         const delay = Math.min(30_000, 250 * 2 ** attempt);
         this.logger.error(`projector: writing to ClickHouse failed (${this.lastError}); retrying in ${delay} ms`);
-        await new Promise((r) => setTimeout(r, delay));
+        const until = Date.now() + delay;
+        while (!this.stopping && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+        if (this.stopping) throw error;
       }
     }
   }

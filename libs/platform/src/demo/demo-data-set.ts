@@ -50,11 +50,13 @@ function prng(seed: number): () => number {
   };
 }
 
+type WithoutContext<C> = C extends unknown ? Omit<C, 'context'> : never;
+
 export interface DemoCommand {
   readonly at: string;
   readonly actor: string;
   readonly role: Role;
-  readonly command: Omit<EnterpriseCommand, 'context'>;
+  readonly command: WithoutContext<EnterpriseCommand>;
 }
 
 /** Every command of the demo data set, in the order (and at the instants) they were filed. */

@@ -1,0 +1,47 @@
+import { formatFen, parseYuan } from '../libs/domain/src/index.js';
+import { demoCommands } from '../libs/platform/src/index.js';
+import { ServerProcess } from './support/server.js';
+
+/** Acceptance 1: a first start loads the demo data set; its figures are served; a second start reuses the data. */
+describe('first start with the demo data set', () => {
+  let server: ServerProcess;
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  /** 2023 revenue per province prefix, from the demo's own command list (last value filed per report). */
+  function expected2023(prefix: string): { value: string; contributors: number } {
+    const latest = new Map<string, { uscc: string; fen: number }>();
+    const regionOf = new Map<string, string>();
+    for (const { command } of demoCommands()) {
+      if (command.type === 'RegisterEnterprise') regionOf.set(command.data.uscc, command.data.regionCode);
+      if (command.type === 'FileMonthlyReport' && command.data.period.startsWith('2023-')) {
+        const parsed = parseYuan(command.data.revenue) as { fen: number };
+        latest.set(`${command.data.uscc}|${command.data.period}`, { uscc: command.data.uscc, fen: parsed.fen });
+      }
+    }
+    const inRegion = [...latest.values()].filter((r) => regionOf.get(r.uscc)!.startsWith(prefix));
+    return { value: formatFen(inRegion.reduce((s, r) => s + BigInt(r.fen), 0n)), contributors: new Set(inRegion.map((r) => r.uscc)).size };
+  }
+
+  it('serves the demo figures for revenue 2023 to a regulator and to a bureau', async () => {
+    server = await ServerProcess.start({ env: { DEMO: 'on', LOG_LEVEL: 'log' } });
+    await server.waitForProjection();
+    expect(server.log).toMatch(/demo data loaded in [\d.]+ s: 150 enterprises, 5400 monthly reports, \d+ corrections/);
+    const national = await server.request('GET', '/v1/statistics/revenue?period=2023', { token: await server.token('regulator') });
+    expect(national.status).toBe(200);
+    expect(national.body.rows).toEqual([{ ...expected2023(''), yoy: null }]);
+    const hebei = await server.request('GET', '/v1/statistics/revenue?period=2023&region=13', { token: await server.token('bureau', { region: '13' }) });
+    expect(hebei.body.rows).toEqual([{ ...expected2023('13'), yoy: null }]);
+    expect(expected2023('13').contributors).toBe(25);
+  });
+
+  it('reuses the data on a second start instead of loading it again', async () => {
+    const head = (await server.request('GET', '/health')).body.eventStore.head;
+    await server.stop();
+    await server.boot();
+    expect(server.log).not.toMatch(/loading the demo data set/);
+    expect((await server.request('GET', '/health')).body.eventStore.head).toBe(head);
+  });
+});
