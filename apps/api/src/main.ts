@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -16,10 +16,20 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   debug: ['fatal', 'error', 'warn', 'log', 'debug'],
 };
 
+/** Nest's start-up chatter (every module and route) hides the lines an operator needs. */
+class OperatorLogger extends ConsoleLogger {
+  private static readonly QUIET = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
+  override log(message: unknown, context?: string): void {
+    if (context && OperatorLogger.QUIET.has(context)) return;
+    super.log(message, context);
+  }
+}
+
 /** Builds the HTTP application (without listening), for main and for tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, genReqId: () => randomUUID(), logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, { logger: LOG_LEVELS[config.logLevel] });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, { logger: new OperatorLogger('fuju-ledger', { logLevels: LOG_LEVELS[config.logLevel] }) });
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
