@@ -4,3 +4,6 @@ export * from './report.projection.js';
 export * from './projector.js';
 export * from './statistics.query.js';
 export * from './indicators.js';
+export * from './service.projection.js';
+export * from './reference.tables.js';
+export * from './service-statistics.query.js';

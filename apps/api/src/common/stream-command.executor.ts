@@ -10,14 +10,21 @@ export interface WriteResult {
   readonly body: { streamId: string; revision: number; position: number; recordedAt: string };
 }
 
-export interface StreamCommand<S, E extends DomainEvent> {
+export interface StreamCommand<S, E extends DomainEvent, F = undefined> {
   readonly streamId: string;
   readonly initial: () => S;
   readonly evolve: (state: S, event: E) => S;
+  /** Facts from other aggregates the decision needs, loaded afresh on every attempt. */
+  readonly loadFacts?: () => Promise<F>;
   /** Decides given the current state; may throw domain errors. */
-  readonly decide: (state: S, context: CommandContext) => E[];
+  readonly decide: (state: S, context: CommandContext, facts: F) => E[];
   /** Checks run against current state before deciding (authorisation that depends on the stream). */
-  readonly authorize?: (state: S) => void;
+  readonly authorize?: (state: S, facts: F) => void;
+  /**
+   * Runs after deciding and before appending, e.g. to reserve a device in its own stream.
+   * An ExpectedRevisionConflictError thrown here makes the whole command retry.
+   */
+  readonly beforeAppend?: (events: E[], facts: F) => Promise<void>;
   /** 201 when the events create something new, 200 otherwise. */
   readonly statusFor: (events: E[]) => number;
   /** What identifies this request for idempotency: method, route and body. */
@@ -34,7 +41,7 @@ const MAX_ATTEMPTS = 5;
 export class StreamCommandExecutor {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute<S, E extends DomainEvent>(ctx: RequestContext, command: StreamCommand<S, E>): Promise<WriteResult> {
+  async execute<S, E extends DomainEvent, F = undefined>(ctx: RequestContext, command: StreamCommand<S, E, F>): Promise<WriteResult> {
     const requestHash = sha256(canonicalJson(command.request));
     const scope = ctx.principal.subject;
     const key = ctx.idempotencyKey;
@@ -51,7 +58,8 @@ export class StreamCommandExecutor {
       if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision)
         throw new PreconditionFailedError(`${command.streamId} is at revision ${revision}, not ${ctx.ifMatch}`);
       const state = history.reduce((s, e) => command.evolve(s, e as unknown as E), command.initial());
-      command.authorize?.(state);
+      const facts = (command.loadFacts ? await command.loadFacts() : undefined) as F;
+      command.authorize?.(state, facts);
       const context: CommandContext = {
         actor: ctx.principal.subject,
         role: ctx.principal.role,
@@ -59,7 +67,7 @@ export class StreamCommandExecutor {
         ...(key ? { idempotencyKey: key } : {}),
         now: new Date().toISOString(),
       };
-      const events = command.decide(state, context);
+      const events = command.decide(state, context, facts);
       if (!events.length) {
         const result: WriteResult = { status: 200, body: currentOf(command.streamId, history) };
         if (!key) return result;
@@ -67,6 +75,7 @@ export class StreamCommandExecutor {
       }
       const status = command.statusFor(events);
       try {
+        await command.beforeAppend?.(events, facts);
         const appended = await this.store.append(
           command.streamId,
           events.map((e) => ({ type: e.type, data: e.data, metadata: { ...e.metadata } })),

@@ -9,6 +9,7 @@ import {
 } from '../errors.js';
 import { metadataOf, type CommandContext } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
+import { dateProblem } from '../shared/dates.js';
 import { isMonth, monthIndex, monthLabel } from '../shared/period.js';
 import { usccProblem } from '../shared/uscc.js';
 import type { EnterpriseEvent, MonthlyReportCorrected, MonthlyReportFiled, RuleRun } from './enterprise.events.js';
@@ -309,12 +310,4 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
 
 function requireRegistered(state: EnterpriseState, uscc: string): void {
   if (state.status === 'unregistered') throw new NotFoundError(`enterprise ${uscc} is not registered`);
-}
-
-function dateProblem(value: unknown, now: string): string | undefined {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'must be a date YYYY-MM-DD';
-  const parsed = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) return 'must be a real calendar date';
-  if (value > new Date(Date.parse(now) + 8 * 3600_000).toISOString().slice(0, 10)) return 'must not be in the future';
-  return undefined;
 }

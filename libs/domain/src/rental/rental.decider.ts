@@ -1,0 +1,166 @@
+import { BENEFICIARIES, normaliseProductClass, type Beneficiary, type OutletKind } from '../../../reference/src/index.js';
+import { ConflictError, NotFoundError, RuleViolationError, ValidationFailedError, type FieldProblem } from '../errors.js';
+import { dateProblem, identifierProblem } from '../shared/dates.js';
+import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
+import { formatFen, parseYuan } from '../shared/money.js';
+import type { OutletState } from '../outlet/outlet.decider.js';
+
+export type RentalStarted = DomainEvent<
+  'RentalStarted',
+  {
+    rentalId: string;
+    outletId: string;
+    /** Denormalised from the outlet when the rental was decided, so projections need no join. */
+    uscc: string;
+    communityCode: string;
+    outletKind: OutletKind;
+    productClass: string;
+    traceCode: string;
+    beneficiary: Beneficiary;
+    startedOn: string;
+    monthlyFee: string;
+    monthlySubsidy: string;
+  }
+>;
+export type RentalEnded = DomainEvent<'RentalEnded', { rentalId: string; traceCode: string; endedOn: string; disinfectedOn: string }>;
+export type RentalEvent = RentalStarted | RentalEnded;
+
+/** A device's trace (产品追溯): which rental holds it. The stream is the device's consistency boundary. */
+export type DeviceRentedOut = DomainEvent<'DeviceRentedOut', { traceCode: string; rentalId: string; outletId: string; startedOn: string }>;
+
+export const rentalStreamId = (rentalId: string): string => `rental-${rentalId}`;
+export const deviceStreamId = (traceCode: string): string => `device-${traceCode}`;
+
+export interface RentalState {
+  readonly status: 'none' | 'active' | 'ended';
+  readonly data: RentalStarted['data'] | null;
+  readonly endedOn: string | null;
+  readonly disinfectedOn: string | null;
+}
+
+export type StartRental = {
+  type: 'StartRental';
+  data: {
+    rentalId: string;
+    outletId: string;
+    productClass: string;
+    traceCode: string;
+    beneficiary: string;
+    startedOn: string;
+    monthlyFee: string;
+    monthlySubsidy: string;
+    /** The outlet as it is now (another aggregate), loaded by the handler. */
+    outlet: OutletState;
+    /** The other rental that holds this device now, if any (from the device's trace). */
+    deviceHeldBy: string | null;
+  };
+  context: CommandContext;
+};
+export type ReturnRental = { type: 'ReturnRental'; data: { rentalId: string; endedOn: string; disinfectedOn: string }; context: CommandContext };
+export type RentalCommand = StartRental | ReturnRental;
+
+export const initialRentalState = (): RentalState => ({ status: 'none', data: null, endedOn: null, disinfectedOn: null });
+
+export function decideRental(command: RentalCommand, state: RentalState): RentalEvent[] {
+  switch (command.type) {
+    case 'StartRental':
+      return start(command, state);
+    case 'ReturnRental':
+      return giveBack(command, state);
+    default: {
+      const _exhaustive: never = command;
+      throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+
+export function evolveRental(state: RentalState, event: RentalEvent): RentalState {
+  switch (event.type) {
+    case 'RentalStarted':
+      return { ...state, status: 'active', data: event.data };
+    case 'RentalEnded':
+      return { ...state, status: 'ended', endedOn: event.data.endedOn, disinfectedOn: event.data.disinfectedOn };
+    default: {
+      const _exhaustive: never = event;
+      return state;
+    }
+  }
+}
+
+function money(value: unknown, path: string, problems: FieldProblem[]): string {
+  const parsed = parseYuan(value);
+  if ('problem' in parsed) {
+    problems.push({ path, message: parsed.problem });
+    return '';
+  }
+  return formatFen(parsed.fen);
+}
+
+function start(command: StartRental, state: RentalState): RentalEvent[] {
+  const d = command.data;
+  const problems: FieldProblem[] = [];
+  const idIssue = identifierProblem(d.rentalId);
+  if (idIssue) problems.push({ path: 'rentalId', message: idIssue });
+  const traceIssue = identifierProblem(d.traceCode, 128);
+  if (traceIssue) problems.push({ path: 'traceCode', message: traceIssue });
+  const productClass = typeof d.productClass === 'string' ? normaliseProductClass(d.productClass) : undefined;
+  if (!productClass) problems.push({ path: 'productClass', message: 'must be an ISO 9999 class or subclass such as "12 22"' });
+  if (!(BENEFICIARIES as readonly string[]).includes(d.beneficiary)) problems.push({ path: 'beneficiary', message: `must be one of ${BENEFICIARIES.join(', ')}` });
+  const dateIssue = dateProblem(d.startedOn, command.context.now);
+  if (dateIssue) problems.push({ path: 'startedOn', message: dateIssue });
+  const monthlyFee = money(d.monthlyFee, 'monthlyFee', problems);
+  const monthlySubsidy = money(d.monthlySubsidy, 'monthlySubsidy', problems);
+  if (problems.length) throw new ValidationFailedError(problems);
+
+  const outlet = d.outlet;
+  if (outlet.status === 'none') throw new RuleViolationError(`there is no outlet ${d.outletId}`, [{ path: 'outletId', message: 'must be an existing outlet' }]);
+  if (d.startedOn < outlet.openedOn)
+    throw new RuleViolationError(`outlet ${d.outletId} opened on ${outlet.openedOn}`, [{ path: 'startedOn', message: `must not be before the outlet opened on ${outlet.openedOn}` }]);
+  if (outlet.closedOn !== null && outlet.closedOn <= d.startedOn)
+    throw new RuleViolationError(`outlet ${d.outletId} is closed since ${outlet.closedOn}`, [{ path: 'outletId', message: `the outlet closed on ${outlet.closedOn}` }]);
+
+  const started: RentalStarted = {
+    type: 'RentalStarted',
+    data: {
+      rentalId: d.rentalId,
+      outletId: d.outletId,
+      uscc: outlet.uscc,
+      communityCode: outlet.communityCode,
+      outletKind: outlet.kind!,
+      productClass: productClass!,
+      traceCode: d.traceCode,
+      beneficiary: d.beneficiary as Beneficiary,
+      startedOn: d.startedOn,
+      monthlyFee,
+      monthlySubsidy,
+    },
+    metadata: metadataOf(command.context),
+  };
+  if (state.status !== 'none') {
+    if (JSON.stringify(state.data) === JSON.stringify(started.data)) return [];
+    throw new ConflictError(`rental ${d.rentalId} already exists`);
+  }
+  if (d.deviceHeldBy !== null && d.deviceHeldBy !== d.rentalId)
+    throw new RuleViolationError(`device ${d.traceCode} is already rented out (rental ${d.deviceHeldBy})`, [
+      { path: 'traceCode', message: `the device is in active rental ${d.deviceHeldBy}` },
+    ]);
+  return [started];
+}
+
+function giveBack(command: ReturnRental, state: RentalState): RentalEvent[] {
+  const d = command.data;
+  if (state.status === 'none' || !state.data) throw new NotFoundError(`there is no rental ${d.rentalId}`);
+  const problems: FieldProblem[] = [];
+  const endIssue = dateProblem(d.endedOn, command.context.now);
+  if (endIssue) problems.push({ path: 'endedOn', message: endIssue });
+  else if (d.endedOn < state.data.startedOn) problems.push({ path: 'endedOn', message: `must not be before the start on ${state.data.startedOn}` });
+  const disinfectIssue = dateProblem(d.disinfectedOn, command.context.now);
+  if (disinfectIssue) problems.push({ path: 'disinfectedOn', message: disinfectIssue });
+  else if (!endIssue && d.disinfectedOn < d.endedOn) problems.push({ path: 'disinfectedOn', message: `must not be before endedOn ${d.endedOn}` });
+  if (problems.length) throw new ValidationFailedError(problems);
+  if (state.status === 'ended') {
+    if (state.endedOn === d.endedOn && state.disinfectedOn === d.disinfectedOn) return [];
+    throw new RuleViolationError(`rental ${d.rentalId} was already returned on ${state.endedOn}`);
+  }
+  return [{ type: 'RentalEnded', data: { rentalId: d.rentalId, traceCode: state.data.traceCode, endedOn: d.endedOn, disinfectedOn: d.disinfectedOn }, metadata: metadataOf(command.context) }];
+}
