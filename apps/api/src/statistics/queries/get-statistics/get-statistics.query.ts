@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
   formatFen,
+  monthLabel,
   NotFoundError,
   parsePeriod,
   periodLabelOf,
@@ -14,15 +15,21 @@ import {
 import {
   ANALYTICS_CONFIG,
   CLICKHOUSE_CLIENT,
+  countCommunitiesByRegion,
   findIndicator,
   GROUP_KEYS,
   queryReportStatistics,
+  queryServiceStatistics,
   type AnalyticsConfig,
   type GroupKey,
+  type Indicator,
+  type PeriodSpan,
   type ReportIndicator,
   type ReportStatisticsRow,
+  type ServiceIndicator,
+  type ServiceStatisticsRow,
 } from '../../../../../../libs/analytics/src/index.js';
-import { findRegion, isRegionPrefix, PREFIX_LENGTH, type RegionLevel } from '../../../../../../libs/reference/src/index.js';
+import { findRegion, isRegionPrefix, OUTLET_KINDS, PREFIX_LENGTH, type RegionLevel } from '../../../../../../libs/reference/src/index.js';
 import { parseAsOf } from '../../../common/as-of.js';
 import { assertRegionAccess, type RequestContext } from '../../../common/auth.js';
 import type { GetStatisticsRequestDto } from './get-statistics.request.dto.js';
@@ -30,10 +37,15 @@ import type { GetStatisticsRequestDto } from './get-statistics.request.dto.js';
 export interface StatisticsRow {
   region?: { code: string; name: string | null };
   segment?: string;
+  kind?: string;
+  productClass?: string;
+  beneficiary?: string;
   period?: string;
   value: string | number;
   contributors: number;
   yoy: number | null;
+  numerator?: number;
+  denominator?: number;
 }
 
 export interface StatisticsView {
@@ -43,6 +55,7 @@ export interface StatisticsView {
   region: string | null;
   regionLevel?: RegionLevel;
   granularity?: PeriodKind;
+  kind?: string;
   asOf: string | null;
   rows: StatisticsRow[];
 }
@@ -145,13 +158,33 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
     const indicator = findIndicator(id);
     if (!indicator) throw new NotFoundError(`there is no indicator "${id}"; GET /v1/statistics lists them`);
     const q = resolveQuestion(params, indicator.groupBy, indicator.id);
+    const kindFilter = params.kind ?? '';
+    if (kindFilter !== '') {
+      if (!indicator.groupBy.includes('kind')) throw ValidationFailedError.field('kind', `${indicator.id} cannot be filtered by outlet kind`);
+      if (!(OUTLET_KINDS as readonly string[]).includes(kindFilter)) throw ValidationFailedError.field('kind', `must be one of ${OUTLET_KINDS.join(', ')}`);
+    }
     assertRegionAccess(context.principal, q.region);
-
     const byPeriod = q.series || q.groupBy.includes('period');
+    const regionLength = q.groupBy.includes('region') && q.regionLevel ? PREFIX_LENGTH[q.regionLevel] : 0;
+    const rows = indicator.family === 'report' ? await this.reportRows(indicator, q, byPeriod, regionLength) : await this.serviceRows(indicator, q, byPeriod, regionLength, kindFilter);
+    return {
+      indicator: indicator.id,
+      unit: indicator.unit,
+      period: q.label,
+      region: q.region || null,
+      ...(regionLength ? { regionLevel: q.regionLevel } : {}),
+      ...(byPeriod ? { granularity: q.granularity } : {}),
+      ...(kindFilter ? { kind: kindFilter } : {}),
+      asOf: q.asOf ?? null,
+      rows,
+    };
+  }
+
+  private async reportRows(indicator: Indicator, q: ResolvedQuestion, byPeriod: boolean, regionLength: number): Promise<StatisticsRow[]> {
     const question = {
       indicator: indicator.id as ReportIndicator,
       region: q.region,
-      regionLength: q.groupBy.includes('region') && q.regionLevel ? PREFIX_LENGTH[q.regionLevel] : 0,
+      regionLength,
       bySegment: q.groupBy.includes('segment'),
       bucket: byPeriod ? q.granularity : ('none' as const),
       asOf: q.asOf,
@@ -163,38 +196,106 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
     const key = (r: Pick<ReportStatisticsRow, 'bucket' | 'region' | 'segment'>, shift = 0) => `${r.bucket < 0 ? -1 : r.bucket + shift}|${r.region}|${r.segment}`;
     const previous = new Map(lastYear.map((r) => [key(r, 12), r]));
     let rows = current;
-    const grouped = question.regionLength > 0 || question.bySegment;
-    if (!grouped) rows = this.fillEmpty(rows, byPeriod ? periodsBetween(q.fromMonth, q.toMonth, q.granularity).map((p) => p.fromMonth) : [-1]);
-    const money = indicator.unit === 'yuan';
-    return {
-      indicator: indicator.id,
-      unit: indicator.unit,
-      period: q.label,
-      region: q.region || null,
-      ...(q.regionLevel && q.groupBy.includes('region') ? { regionLevel: q.regionLevel } : {}),
-      ...(byPeriod ? { granularity: q.granularity } : {}),
-      asOf: q.asOf ?? null,
-      rows: rows.map((r) => {
-        const before = previous.get(key(r));
-        const value = BigInt(r.value);
-        const prior = before ? BigInt(before.value) : 0n;
-        return {
-          ...(question.regionLength ? { region: { code: r.region, name: findRegion(r.region)?.name ?? null } } : {}),
-          ...(question.bySegment ? { segment: r.segment } : {}),
-          ...(byPeriod ? { period: periodLabelOf(r.bucket, q.granularity) } : {}),
-          value: money ? formatFen(value) : Number(value),
-          contributors: r.contributors,
-          yoy: prior === 0n ? null : roundRatio(Number(value) / Number(prior) - 1),
-        };
-      }),
-    };
+    if (!regionLength && !question.bySegment) {
+      const buckets = byPeriod ? periodsBetween(q.fromMonth, q.toMonth, q.granularity).map((p) => p.fromMonth) : [-1];
+      const byBucket = new Map(rows.map((r) => [r.bucket, r]));
+      rows = buckets.map((bucket) => byBucket.get(bucket) ?? { bucket, region: '', segment: '', value: '0', contributors: 0 });
+    }
+    return rows.map((r) => {
+      const before = previous.get(key(r));
+      return {
+        ...(regionLength ? { region: regionOf(r.region) } : {}),
+        ...(question.bySegment ? { segment: r.segment } : {}),
+        ...(byPeriod ? { period: periodLabelOf(r.bucket, q.granularity) } : {}),
+        value: indicator.unit === 'yuan' ? formatFen(BigInt(r.value)) : Number(r.value),
+        contributors: r.contributors,
+        yoy: yoy(BigInt(r.value), before ? BigInt(before.value) : 0n),
+      };
+    });
   }
 
-  /** Without grouping every (sub-)period has a row, zero when nothing was filed. */
-  private fillEmpty(rows: ReportStatisticsRow[], buckets: number[]): ReportStatisticsRow[] {
-    const byBucket = new Map(rows.map((r) => [r.bucket, r]));
-    return buckets.map((bucket) => byBucket.get(bucket) ?? { bucket, region: '', segment: '', value: '0', contributors: 0 });
+  private async serviceRows(indicator: Indicator, q: ResolvedQuestion, byPeriod: boolean, regionLength: number, kind: string): Promise<StatisticsRow[]> {
+    const periods = byPeriod ? periodsBetween(q.fromMonth, q.toMonth, q.granularity) : [{ label: q.label, fromMonth: q.fromMonth, toMonth: q.toMonth }];
+    const spans = (shift: number): PeriodSpan[] =>
+      periods.map((p) => ({ label: p.label, start: `${monthLabel(p.fromMonth - shift)}-01`, end: lastDayOf(p.toMonth - shift) }));
+    const question = {
+      indicator: indicator.id as ServiceIndicator,
+      region: q.region,
+      regionLength,
+      byKind: q.groupBy.includes('kind'),
+      byProductClass: q.groupBy.includes('productClass'),
+      byBeneficiary: q.groupBy.includes('beneficiary'),
+      kind,
+      asOf: q.asOf,
+    };
+    const coverage = indicator.id === 'community-coverage';
+    const [current, lastYear, denominators] = await Promise.all([
+      queryServiceStatistics(this.client, this.config.database, { ...question, buckets: spans(0) }),
+      queryServiceStatistics(this.client, this.config.database, { ...question, buckets: spans(12) }),
+      coverage ? countCommunitiesByRegion(this.client, this.config.database, q.region, regionLength) : Promise.resolve(new Map<string, number>()),
+    ]);
+    const key = (r: ServiceStatisticsRow) => `${r.bucket}|${r.region}|${r.kind}|${r.productClass}|${r.beneficiary}`;
+    const previous = new Map(lastYear.map((r) => [key(r), r]));
+    let rows = current;
+    const grouped = question.byKind || question.byProductClass || question.byBeneficiary;
+    if (!grouped && (!regionLength || coverage)) {
+      // Every (sub-)period has a row; coverage also lists every region, covered or not.
+      const regions = regionLength ? [...denominators.keys()] : [''];
+      const found = new Map(rows.map((r) => [key(r), r]));
+      rows = periods.flatMap((p) =>
+        regions.map((region) => {
+          const empty: ServiceStatisticsRow = { bucket: p.label, region, kind: '', productClass: '', beneficiary: '', value: '0', contributors: 0 };
+          return found.get(key(empty)) ?? empty;
+        }),
+      );
+    }
+    const ratio = (r: ServiceStatisticsRow | undefined) => {
+      const denominator = r ? (denominators.get(r.region) ?? 0) : 0;
+      return denominator ? Number(r!.value) / denominator : 0;
+    };
+    return rows.map((r) => {
+      const before = previous.get(key(r));
+      const common = {
+        ...(regionLength ? { region: regionOf(r.region) } : {}),
+        ...(question.byKind ? { kind: r.kind } : {}),
+        ...(question.byProductClass ? { productClass: r.productClass } : {}),
+        ...(question.byBeneficiary ? { beneficiary: r.beneficiary } : {}),
+        ...(byPeriod ? { period: r.bucket } : {}),
+      };
+      if (coverage) {
+        const value = ratio(r);
+        const prior = ratio(before);
+        return {
+          ...common,
+          value,
+          numerator: Number(r.value),
+          denominator: denominators.get(r.region) ?? 0,
+          contributors: r.contributors,
+          yoy: prior === 0 ? null : roundRatio(value / prior - 1),
+        };
+      }
+      return {
+        ...common,
+        value: indicator.unit === 'yuan' ? formatFen(BigInt(r.value)) : Number(r.value),
+        contributors: r.contributors,
+        yoy: yoy(BigInt(r.value), before ? BigInt(before.value) : 0n),
+      };
+    });
   }
+}
+
+function regionOf(code: string): { code: string; name: string | null } {
+  return { code, name: findRegion(code)?.name ?? null };
+}
+
+function lastDayOf(month: number): string {
+  const y = Math.floor(month / 12);
+  const m = month % 12;
+  return new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10);
+}
+
+function yoy(value: bigint, prior: bigint): number | null {
+  return prior === 0n ? null : roundRatio(Number(value) / Number(prior) - 1);
 }
 
 function roundRatio(x: number): number {
