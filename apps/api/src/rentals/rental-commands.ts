@@ -38,6 +38,8 @@ interface DeviceFacts {
   outlet: OutletState;
   /** The rental that holds the device now, if any. */
   heldBy: string | null;
+  /** When the device's previous rental ended. */
+  returnedOn: string | null;
   /** Whether the device's trace already names this rental (a retry after a crash). */
   reservedForThis: boolean;
   deviceRevision: number;
@@ -74,7 +76,7 @@ export class StartRentalHandler implements ICommandHandler<StartRentalCommand> {
         if (facts.outlet.status !== 'none') assertRentalAccess(context.principal, facts.outlet.uscc, facts.outlet.communityCode, 'start');
       },
       decide: (state, ctx, facts) =>
-        decideRental({ type: 'StartRental', data: { ...body, outlet: facts.outlet, deviceHeldBy: facts.heldBy }, context: ctx }, state),
+        decideRental({ type: 'StartRental', data: { ...body, outlet: facts.outlet, deviceHeldBy: facts.heldBy, deviceReturnedOn: facts.returnedOn }, context: ctx }, state),
       beforeAppend: async (events, facts) => {
         const started = events[0] as RentalStarted;
         if (facts.reservedForThis) return;
@@ -96,13 +98,19 @@ export class StartRentalHandler implements ICommandHandler<StartRentalCommand> {
       : initialOutletState();
     const trace = typeof body.traceCode === 'string' && body.traceCode ? await this.store.readStream(deviceStreamId(body.traceCode)) : [];
     const last = trace[trace.length - 1] as (typeof trace)[number] & DeviceRentedOut | undefined;
-    const facts: DeviceFacts = { outlet, heldBy: null, reservedForThis: false, deviceRevision: last?.revision ?? 0 };
+    const facts: DeviceFacts = { outlet, heldBy: null, returnedOn: null, reservedForThis: false, deviceRevision: last?.revision ?? 0 };
     if (!last) return facts;
-    if (last.data.rentalId === body.rentalId) return { ...facts, heldBy: body.rentalId, reservedForThis: true };
+    const previous = trace.length > 1 ? (trace[trace.length - 2] as unknown as DeviceRentedOut) : undefined;
+    if (last.data.rentalId === body.rentalId) return { ...facts, heldBy: body.rentalId, reservedForThis: true, returnedOn: await this.endedOn(previous) };
     const holder = await loadStream<RentalState, RentalEvent>(this.store, rentalStreamId(last.data.rentalId), initialRentalState, evolveRental);
     const orphaned = holder.state.status === 'none' && Date.now() - Date.parse(last.recordedAt) > ORPHANED_RESERVATION_MS;
     const held = holder.state.status === 'active' || (holder.state.status === 'none' && !orphaned);
-    return { ...facts, heldBy: held ? last.data.rentalId : null };
+    return { ...facts, heldBy: held ? last.data.rentalId : null, returnedOn: holder.state.endedOn ?? (await this.endedOn(previous)) };
+  }
+
+  private async endedOn(reservation: DeviceRentedOut | undefined): Promise<string | null> {
+    if (!reservation) return null;
+    return (await loadStream<RentalState, RentalEvent>(this.store, rentalStreamId(reservation.data.rentalId), initialRentalState, evolveRental)).state.endedOn;
   }
 }
 

@@ -53,6 +53,8 @@ export type StartRental = {
     outlet: OutletState;
     /** The other rental that holds this device now, if any (from the device's trace). */
     deviceHeldBy: string | null;
+    /** When the device's previous rental ended: a new one cannot start before it. */
+    deviceReturnedOn: string | null;
   };
   context: CommandContext;
 };
@@ -143,6 +145,10 @@ function start(command: StartRental, state: RentalState): RentalEvent[] {
   if (d.deviceHeldBy !== null && d.deviceHeldBy !== d.rentalId)
     throw new RuleViolationError(`device ${d.traceCode} is already rented out (rental ${d.deviceHeldBy})`, [
       { path: 'traceCode', message: `the device is in active rental ${d.deviceHeldBy}` },
+    ]);
+  if (d.deviceReturnedOn !== null && d.startedOn < d.deviceReturnedOn)
+    throw new RuleViolationError(`device ${d.traceCode} was in another rental until ${d.deviceReturnedOn}`, [
+      { path: 'startedOn', message: `must not be before the device's previous rental ended on ${d.deviceReturnedOn}` },
     ]);
   return [started];
 }
