@@ -1,5 +1,6 @@
 import { formatFen, parseYuan } from '../libs/domain/src/index.js';
-import { demoCommands } from '../libs/platform/src/index.js';
+import { DEMO_REGIONS, demoCommands } from '../libs/platform/src/index.js';
+import { villagesUnder } from './support/villages.js';
 import { ServerProcess } from './support/server.js';
 
 /** Acceptance 1: a first start loads the demo data set; its figures are served; a second start reuses the data. */
@@ -28,13 +29,31 @@ describe('first start with the demo data set', () => {
   it('serves the demo figures for revenue 2023 to a regulator and to a bureau', async () => {
     server = await ServerProcess.start({ env: { DEMO: 'on', LOG_LEVEL: 'log' } });
     await server.waitForProjection();
-    expect(server.log).toMatch(/demo data loaded in [\d.]+ s: 150 enterprises, 5400 monthly reports, \d+ corrections/);
+    expect(server.log).toMatch(/demo data loaded in [\d.]+ s: 150 enterprises, 5400 monthly reports, \d+ corrections, \d+ outlets, \d+ rentals/);
     const national = await server.request('GET', '/v1/statistics/revenue?period=2023', { token: await server.token('regulator') });
     expect(national.status).toBe(200);
     expect(national.body.rows).toEqual([{ ...expected2023(''), yoy: null }]);
     const hebei = await server.request('GET', '/v1/statistics/revenue?period=2023&region=13', { token: await server.token('bureau', { region: '13' }) });
     expect(hebei.body.rows).toEqual([{ ...expected2023('13'), yoy: null }]);
     expect(expected2023('13').contributors).toBe(25);
+  });
+
+  it('shows community coverage between 10% and 80% in every demo pilot region, with real denominators', async () => {
+    const regulator = await server.token('regulator');
+    for (const region of DEMO_REGIONS) {
+      const r = await server.request('GET', `/v1/statistics/community-coverage?period=2025&region=${region.prefix}`, { token: regulator });
+      const [row] = r.body.rows;
+      expect(row.denominator).toBe(villagesUnder(region.prefix).length);
+      expect(row.numerator).toBeGreaterThan(0);
+      expect(row.value).toBe(row.numerator / row.denominator);
+      expect(row.value).toBeGreaterThanOrEqual(0.1);
+      expect(row.value).toBeLessThanOrEqual(0.8);
+    }
+    const rentals = await server.request('GET', '/v1/statistics/rentals-started?from=2023&to=2025&granularity=year', { token: regulator });
+    const started = demoCommands().filter((c) => c.command.type === 'StartRental');
+    expect(rentals.body.rows.map((r: { value: number }) => r.value)).toEqual(
+      ['2023', '2024', '2025'].map((y) => started.filter((c) => c.command.type === 'StartRental' && c.command.data.startedOn.startsWith(y)).length),
+    );
   });
 
   it('reuses the data on a second start instead of loading it again', async () => {

@@ -65,11 +65,11 @@ async function main(): Promise<void> {
     logger.log('empty event store: loading the demo data set (DEMO=off starts empty)…');
     const started = Date.now();
     const summary = await loadDemoDataSet(store, (done, total) => {
-      if (done % 2000 === 0 || done === total) logger.log(`demo data: ${done}/${total} commands`);
+      if (done % 5000 === 0 || done === total) logger.log(`demo data: ${done}/${total} commands`);
     });
     logger.log(
       `demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary.enterprises} enterprises, ${summary.filings} monthly reports, ` +
-        `${summary.corrections} corrections (${summary.events} events), ${summary.months}, regions ${summary.regions.join(', ')}`,
+        `${summary.corrections} corrections, ${summary.outlets} outlets, ${summary.rentals} rentals (${summary.events} events), ${summary.months}, regions ${summary.regions.join(', ')}`,
     );
   }
   await app.listen({ port: config.port, host: config.host });

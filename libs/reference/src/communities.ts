@@ -58,6 +58,15 @@ export function countCommunities(prefix: string): number {
   return lowerBound(all, high) - lowerBound(all, low);
 }
 
+/** Every community code under a region prefix, in code order. */
+export function communitiesUnder(prefix: string): string[] {
+  const all = communityCodes();
+  const pad = 12 - prefix.length;
+  const from = lowerBound(all, Number(prefix) * 10 ** pad);
+  const to = lowerBound(all, (Number(prefix) + 1) * 10 ** pad);
+  return Array.from(all.subarray(from, to), (code) => String(code));
+}
+
 /** Loads the index now rather than on the first request. */
 export function warmCommunityIndex(): number {
   return communityCodes().length;

@@ -1,29 +1,54 @@
 import {
   decideEnterprise,
+  decideOutlet,
+  decideRental,
+  deviceStreamId,
   enterpriseStreamId,
   evolveEnterprise,
+  evolveOutlet,
+  evolveRental,
   ExplanationRequiredError,
   initialEnterpriseState,
+  initialOutletState,
+  initialRentalState,
   monthLabel,
+  outletStreamId,
+  rentalStreamId,
   withUsccCheckCharacter,
+  type CloseOutlet,
   type CommandContext,
+  type DomainEvent,
   type EnterpriseCommand,
   type EnterpriseEvent,
   type EnterpriseState,
+  type OpenOutlet,
+  type OutletState,
+  type RentalState,
+  type ReturnRental,
   type Role,
+  type StartRental,
 } from '../../../domain/src/index.js';
 import type { EventStore } from '../../../event-store/src/index.js';
-import { counties, findRegion, type Segment } from '../../../reference/src/index.js';
+import { communitiesUnder, counties, findRegion, type Segment } from '../../../reference/src/index.js';
 
 /** Pilot regions of the seed documents (民发〔2017〕150号 first batch: 嘉兴; 003_*.txt second batch). */
 export const DEMO_REGIONS = [
-  { prefix: '1311', pilot: '河北省衡水市' },
-  { prefix: '3301', pilot: '浙江省杭州市' },
-  { prefix: '3304', pilot: '浙江省嘉兴市' },
-  { prefix: '110107', pilot: '北京市石景山区' },
-  { prefix: '510115', pilot: '四川省成都市温江区' },
-  { prefix: '3702', pilot: '山东省青岛市' },
+  { prefix: '1311', pilot: '河北省衡水市', coverage: 0.12 },
+  { prefix: '3301', pilot: '浙江省杭州市', coverage: 0.15 },
+  { prefix: '3304', pilot: '浙江省嘉兴市', coverage: 0.3 },
+  { prefix: '110107', pilot: '北京市石景山区', coverage: 0.8 },
+  { prefix: '510115', pilot: '四川省成都市温江区', coverage: 0.6 },
+  { prefix: '3702', pilot: '山东省青岛市', coverage: 0.12 },
 ] as const;
+const RENTAL_COMPANIES_PER_REGION = 4;
+const RENTALS_PER_RENTAL_POINT = 3;
+const RENTAL_CLASSES = [
+  { code: '12 22', fee: 150 },
+  { code: '18 12', fee: 300 },
+  { code: '12 06', fee: 60 },
+  { code: '09 12', fee: 40 },
+  { code: '12 07', fee: 50 },
+];
 
 export const DEMO_FIRST_MONTH = '2023-01';
 export const DEMO_MONTHS = 36;
@@ -52,11 +77,18 @@ function prng(seed: number): () => number {
 
 type WithoutContext<C> = C extends unknown ? Omit<C, 'context'> : never;
 
+/** Outlet and rental commands before the loader adds what it knows of the other aggregates. */
+type DemoServiceCommand =
+  | { type: 'OpenOutlet'; data: Omit<OpenOutlet['data'], 'owner'> }
+  | { type: 'CloseOutlet'; data: CloseOutlet['data'] }
+  | { type: 'StartRental'; data: Omit<StartRental['data'], 'outlet' | 'deviceHeldBy' | 'deviceReturnedOn'> }
+  | { type: 'ReturnRental'; data: ReturnRental['data'] };
+
 export interface DemoCommand {
   readonly at: string;
   readonly actor: string;
   readonly role: Role;
-  readonly command: WithoutContext<EnterpriseCommand>;
+  readonly command: WithoutContext<EnterpriseCommand> | DemoServiceCommand;
 }
 
 /** Every command of the demo data set, in the order (and at the instants) they were filed. */
@@ -68,10 +100,12 @@ export function demoCommands(): DemoCommand[] {
   let serial = 0;
   for (const region of DEMO_REGIONS) {
     const districts = counties().filter((c) => c.code.startsWith(region.prefix)).slice(0, 6);
+    const rentalCompanies: { uscc: string; actor: string }[] = [];
     for (let i = 0; i < ENTERPRISES_PER_REGION; i++) {
       const county = pick(districts);
       let roll = random() * 100;
-      const profile = SEGMENT_PROFILE.find((p) => (roll -= p.weight) < 0) ?? SEGMENT_PROFILE[0];
+      const drawn = SEGMENT_PROFILE.find((p) => (roll -= p.weight) < 0) ?? SEGMENT_PROFILE[0];
+      const profile = i < RENTAL_COMPANIES_PER_REGION ? SEGMENT_PROFILE.find((p) => p.segment === 'rental_service')! : drawn;
       serial += 1;
       const uscc = withUsccCheckCharacter(`91${county.code}MA${String(100000 + serial * 37).padStart(6, '0')}X`.slice(0, 17));
       const scale = 0.3 + random() * 2.5;
@@ -95,6 +129,7 @@ export function demoCommands(): DemoCommand[] {
           },
         },
       });
+      if (profile.segment === 'rental_service') rentalCompanies.push({ uscc, actor: `enterprise:${uscc}` });
       let employees = Math.max(3, Math.round(profile.employees * scale));
       for (let m = 0; m < DEMO_MONTHS; m++) {
         const month = firstMonth + m;
@@ -121,8 +156,77 @@ export function demoCommands(): DemoCommand[] {
         }
       }
     }
+    commands.push(...serviceCommands(region.prefix, region.coverage, rentalCompanies, random));
   }
   return commands.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const DAY = 86_400_000;
+/** 09:00-17:00 in China on a date, as an instant. */
+const during = (date: string, random: () => number) => new Date(Date.parse(`${date}T01:00:00Z`) + Math.floor(random() * 8 * 3600_000)).toISOString();
+
+/**
+ * The community rental service of one pilot region: rental points opened in real communities
+ * (reaching about `coverage` of them by the end), a few other outlets, rentals of several device
+ * classes to each beneficiary group, returns with disinfection, and some closures.
+ */
+function serviceCommands(prefix: string, coverage: number, companies: { uscc: string; actor: string }[], random: () => number): DemoCommand[] {
+  const out: DemoCommand[] = [];
+  const communities = communitiesUnder(prefix);
+  const shuffled = communities.map((c) => ({ c, k: random() })).sort((a, b) => a.k - b.k).map((x) => x.c);
+  const points = Math.max(1, Math.round(communities.length * coverage));
+  const start = Date.parse('2023-01-01T00:00:00Z');
+  const span = Date.parse('2025-09-30T00:00:00Z') - start;
+  for (let i = 0; i < points + Math.ceil(points / 10); i++) {
+    const company = companies[i % companies.length];
+    const isRentalPoint = i < points;
+    const kind = isRentalPoint ? 'rental_point' : (['configuration_center', 'experience_center', 'disinfection_center'] as const)[i % 3];
+    const outletId = `DEMO-${prefix}-${String(i + 1).padStart(4, '0')}`;
+    const openedOn = isoDay(start + Math.floor(random() * random() * span));
+    const openedAt = during(openedOn, random);
+    out.push({
+      at: openedAt,
+      actor: company.actor,
+      role: 'enterprise',
+      command: { type: 'OpenOutlet', data: { outletId, uscc: company.uscc, kind, communityCode: shuffled[i % shuffled.length], name: `${kind === 'rental_point' ? '社区辅具租赁点' : '康复辅具服务中心'}${i + 1}号`, openedOn } },
+    });
+    // A few outlets close again; the rest stay open.
+    const closes = random() < 0.04;
+    const closedOn = closes ? isoDay(Date.parse(openedOn) + (90 + Math.floor(random() * 400)) * DAY) : null;
+    if (closedOn && closedOn <= '2025-12-31')
+      out.push({ at: during(closedOn, random), actor: company.actor, role: 'enterprise', command: { type: 'CloseOutlet', data: { outletId, closedOn, reason: '场地租约到期，服务点撤并' } } });
+    if (!isRentalPoint) continue;
+    const lastStart = Math.min(Date.parse(closedOn ?? '2025-12-31'), Date.parse('2025-12-31')) - DAY;
+    for (let r = 0; r < RENTALS_PER_RENTAL_POINT; r++) {
+      const from = Date.parse(openedOn);
+      if (lastStart < from) break;
+      const startedOn = isoDay(from + Math.floor(random() * (lastStart - from)));
+      const device = RENTAL_CLASSES[Math.floor(random() * RENTAL_CLASSES.length)];
+      const beneficiary = (['elderly', 'elderly', 'elderly', 'disabled', 'disabled', 'injured', 'other'] as const)[Math.floor(random() * 7)];
+      const fee = device.fee;
+      const subsidy = beneficiary === 'elderly' || beneficiary === 'disabled' ? Math.round(fee * (0.3 + random() * 0.3)) : 0;
+      const rentalId = `${outletId}-R${r + 1}`;
+      const startedAt = during(startedOn, random);
+      out.push({
+        at: startedAt > openedAt ? startedAt : new Date(Date.parse(openedAt) + 60_000).toISOString(),
+        actor: company.actor,
+        role: 'enterprise',
+        command: {
+          type: 'StartRental',
+          data: { rentalId, outletId, productClass: device.code, traceCode: `TRC-${rentalId}`, beneficiary, startedOn, monthlyFee: `${fee}.00`, monthlySubsidy: `${subsidy}.00` },
+        },
+      });
+      if (random() < 0.7) {
+        const endedOn = isoDay(Date.parse(startedOn) + (20 + Math.floor(random() * 300)) * DAY);
+        if (endedOn <= '2025-12-31') {
+          const disinfectedOn = isoDay(Date.parse(endedOn) + Math.floor(random() * 3) * DAY);
+          out.push({ at: during(disinfectedOn, random), actor: company.actor, role: 'enterprise', command: { type: 'ReturnRental', data: { rentalId, endedOn, disinfectedOn } } });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function fen(value: number): string {
@@ -135,9 +239,16 @@ export interface DemoSummary {
   enterprises: number;
   filings: number;
   corrections: number;
+  outlets: number;
+  rentals: number;
   events: number;
   regions: string[];
   months: string;
+}
+
+interface Streams<S> {
+  state: S;
+  revision: number;
 }
 
 /**
@@ -146,38 +257,95 @@ export interface DemoSummary {
  */
 export async function loadDemoDataSet(store: EventStore, onProgress: (done: number, total: number) => void = () => undefined): Promise<DemoSummary> {
   const commands = demoCommands();
-  const states = new Map<string, { state: EnterpriseState; revision: number }>();
+  const enterprises = new Map<string, Streams<EnterpriseState>>();
+  const outlets = new Map<string, Streams<OutletState>>();
+  const rentals = new Map<string, Streams<RentalState>>();
+  const devices = new Map<string, { revision: number; heldBy: string | null; returnedOn: string | null }>();
   const summary: DemoSummary = {
     enterprises: 0,
     filings: 0,
     corrections: 0,
+    outlets: 0,
+    rentals: 0,
     events: 0,
     regions: DEMO_REGIONS.map((r) => `${r.pilot} (${r.prefix})`),
     months: `${DEMO_FIRST_MONTH}..${monthLabel(Number(DEMO_FIRST_MONTH.slice(0, 4)) * 12 + DEMO_MONTHS - 1)}`,
   };
+  const append = async <S, E extends DomainEvent>(map: Map<string, Streams<S>>, key: string, streamId: string, initial: () => S, evolve: (s: S, e: E) => S, events: E[], at: string) => {
+    const current = map.get(key) ?? { state: initial(), revision: 0 };
+    if (!events.length) return current.state;
+    const result = await store.append(streamId, events, { expectedRevision: current.revision, recordedAt: at });
+    const state = events.reduce(evolve, current.state);
+    map.set(key, { state, revision: result.revision });
+    summary.events += events.length;
+    return state;
+  };
   let done = 0;
   for (const { at, actor, role, command } of commands) {
-    const uscc = command.data.uscc;
-    const current = states.get(uscc) ?? { state: initialEnterpriseState(), revision: 0 };
     const context: CommandContext = { actor, role, requestId: `demo-${++done}`, now: at };
-    let events: EnterpriseEvent[];
-    try {
-      events = decideEnterprise({ ...command, context } as EnterpriseCommand, current.state);
-    } catch (error) {
-      if (!(error instanceof ExplanationRequiredError) || command.type !== 'FileMonthlyReport') throw error;
-      const explanations = Object.fromEntries(error.errors.map((e) => [e.path, EXPLANATION]));
-      events = decideEnterprise({ ...command, data: { ...command.data, explanations }, context } as EnterpriseCommand, current.state);
+    switch (command.type) {
+      case 'OpenOutlet': {
+        const owner = enterprises.get(command.data.uscc)?.state ?? initialEnterpriseState();
+        const state = outlets.get(command.data.outletId)?.state ?? initialOutletState();
+        const events = decideOutlet(
+          { type: 'OpenOutlet', data: { ...command.data, owner: { registered: owner.status !== 'unregistered', registeredOn: owner.registeredOn, deregisteredFrom: owner.deregisteredFrom } }, context },
+          state,
+        );
+        await append(outlets, command.data.outletId, outletStreamId(command.data.outletId), initialOutletState, evolveOutlet, events, at);
+        summary.outlets += events.length;
+        break;
+      }
+      case 'CloseOutlet': {
+        const state = outlets.get(command.data.outletId)?.state ?? initialOutletState();
+        await append(outlets, command.data.outletId, outletStreamId(command.data.outletId), initialOutletState, evolveOutlet, decideOutlet({ ...command, context }, state), at);
+        break;
+      }
+      case 'StartRental': {
+        const d = command.data;
+        const outlet = outlets.get(d.outletId)?.state ?? initialOutletState();
+        const device = devices.get(d.traceCode) ?? { revision: 0, heldBy: null, returnedOn: null };
+        const state = rentals.get(d.rentalId)?.state ?? initialRentalState();
+        const events = decideRental({ type: 'StartRental', data: { ...d, outlet, deviceHeldBy: device.heldBy, deviceReturnedOn: device.returnedOn }, context }, state);
+        if (!events.length) break;
+        const reserved = await store.append(
+          deviceStreamId(d.traceCode),
+          [{ type: 'DeviceRentedOut', data: { traceCode: d.traceCode, rentalId: d.rentalId, outletId: d.outletId, startedOn: d.startedOn }, metadata: events[0].metadata }],
+          { expectedRevision: device.revision, recordedAt: at },
+        );
+        devices.set(d.traceCode, { revision: reserved.revision, heldBy: d.rentalId, returnedOn: null });
+        summary.events += 1;
+        await append(rentals, d.rentalId, rentalStreamId(d.rentalId), initialRentalState, evolveRental, events, at);
+        summary.rentals += 1;
+        break;
+      }
+      case 'ReturnRental': {
+        const state = rentals.get(command.data.rentalId)?.state ?? initialRentalState();
+        const events = decideRental({ ...command, context }, state);
+        const after = await append(rentals, command.data.rentalId, rentalStreamId(command.data.rentalId), initialRentalState, evolveRental, events, at);
+        const traceCode = after.data?.traceCode;
+        const device = traceCode ? devices.get(traceCode) : undefined;
+        if (traceCode && device) devices.set(traceCode, { ...device, heldBy: null, returnedOn: after.endedOn });
+        break;
+      }
+      default: {
+        const current = enterprises.get(command.data.uscc)?.state ?? initialEnterpriseState();
+        let events: EnterpriseEvent[];
+        try {
+          events = decideEnterprise({ ...command, context } as EnterpriseCommand, current);
+        } catch (error) {
+          if (!(error instanceof ExplanationRequiredError) || command.type !== 'FileMonthlyReport') throw error;
+          const explanations = Object.fromEntries(error.errors.map((e) => [e.path, EXPLANATION]));
+          events = decideEnterprise({ ...command, data: { ...command.data, explanations }, context } as EnterpriseCommand, current);
+        }
+        await append(enterprises, command.data.uscc, enterpriseStreamId(command.data.uscc), initialEnterpriseState, evolveEnterprise, events, at);
+        for (const e of events) {
+          if (e.type === 'EnterpriseRegistered') summary.enterprises += 1;
+          if (e.type === 'MonthlyReportFiled') summary.filings += 1;
+          if (e.type === 'MonthlyReportCorrected') summary.corrections += 1;
+        }
+      }
     }
-    if (!events.length) continue;
-    const result = await store.append(enterpriseStreamId(uscc), events, { expectedRevision: current.revision, recordedAt: at });
-    states.set(uscc, { state: events.reduce(evolveEnterprise, current.state), revision: result.revision });
-    summary.events += events.length;
-    for (const e of events) {
-      if (e.type === 'EnterpriseRegistered') summary.enterprises += 1;
-      if (e.type === 'MonthlyReportFiled') summary.filings += 1;
-      if (e.type === 'MonthlyReportCorrected') summary.corrections += 1;
-    }
-    if (done % 500 === 0) onProgress(done, commands.length);
+    if (done % 1000 === 0) onProgress(done, commands.length);
   }
   onProgress(commands.length, commands.length);
   return summary;
