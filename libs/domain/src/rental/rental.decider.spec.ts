@@ -1,0 +1,85 @@
+import { NotFoundError, RuleViolationError, ValidationFailedError } from '../errors.js';
+import type { CommandContext } from '../shared/event.js';
+import { decideOutlet, evolveOutlet, initialOutletState, isOutletOpenOn, type OutletEvent } from '../outlet/outlet.decider.js';
+import { decideRental, evolveRental, initialRentalState, type RentalEvent, type StartRental } from './rental.decider.js';
+
+const context: CommandContext = { actor: 'enterprise:X', role: 'enterprise', requestId: 'r', now: '2025-06-30T04:00:00.000Z' };
+const metadata = { actor: 'enterprise:X', role: 'enterprise' as const, requestId: 'r', schemaVersion: 1 };
+const USCC = '91110107MA0000777G';
+const COMMUNITY = '110107001003';
+const owner = { registered: true, registeredOn: '2021-01-01', deregisteredFrom: null };
+
+const opened: OutletEvent = {
+  type: 'OutletOpened',
+  data: { outletId: 'O1', uscc: USCC, kind: 'rental_point', communityCode: COMMUNITY, name: '八角租赁点', openedOn: '2024-01-01' },
+  metadata,
+};
+const outletAfter = (events: OutletEvent[]) => events.reduce(evolveOutlet, initialOutletState());
+
+describe('outlet decider', () => {
+  it('opens an outlet in a real community, once', () => {
+    const open = { type: 'OpenOutlet' as const, data: { ...opened.data, name: ' 八角租赁点 ', owner }, context };
+    expect(decideOutlet(open, initialOutletState())).toEqual([opened]);
+    expect(decideOutlet(open, outletAfter([opened]))).toEqual([]);
+  });
+
+  it('rejects an unknown community, an unregistered owner, and a closure before the opening', () => {
+    expect(() => decideOutlet({ type: 'OpenOutlet', data: { ...opened.data, communityCode: '110107999999', owner }, context }, initialOutletState())).toThrow(ValidationFailedError);
+    expect(() => decideOutlet({ type: 'OpenOutlet', data: { ...opened.data, owner: { ...owner, registered: false } }, context }, initialOutletState())).toThrow(RuleViolationError);
+    expect(() => decideOutlet({ type: 'CloseOutlet', data: { outletId: 'O1', closedOn: '2023-12-31', reason: '撤点' }, context }, outletAfter([opened]))).toThrow(ValidationFailedError);
+    expect(() => decideOutlet({ type: 'CloseOutlet', data: { outletId: 'O9', closedOn: '2024-12-31', reason: '撤点' }, context }, initialOutletState())).toThrow(NotFoundError);
+  });
+
+  it('is open from its opening day until the day before its closure', () => {
+    const closed: OutletEvent = { type: 'OutletClosed', data: { outletId: 'O1', closedOn: '2024-06-30', reason: '撤点' }, metadata };
+    const state = outletAfter([opened, closed]);
+    expect([isOutletOpenOn(state, '2023-12-31'), isOutletOpenOn(state, '2024-01-01'), isOutletOpenOn(state, '2024-06-29'), isOutletOpenOn(state, '2024-06-30')]).toEqual([false, true, true, false]);
+  });
+});
+
+describe('rental decider', () => {
+  const start = (over: Partial<StartRental['data']> = {}): StartRental => ({
+    type: 'StartRental',
+    data: {
+      rentalId: 'R1', outletId: 'O1', productClass: '1222', traceCode: 'WC-1', beneficiary: 'elderly', startedOn: '2024-02-01',
+      monthlyFee: '100', monthlySubsidy: '50.5', outlet: outletAfter([opened]), deviceHeldBy: null, deviceReturnedOn: null, ...over,
+    },
+    context,
+  });
+  const started: RentalEvent = {
+    type: 'RentalStarted',
+    data: {
+      rentalId: 'R1', outletId: 'O1', uscc: USCC, communityCode: COMMUNITY, outletKind: 'rental_point', productClass: '12 22', traceCode: 'WC-1',
+      beneficiary: 'elderly', startedOn: '2024-02-01', monthlyFee: '100.00', monthlySubsidy: '50.50',
+    },
+    metadata,
+  };
+
+  it('starts a rental with the outlet facts denormalised and money normalised', () => {
+    expect(decideRental(start(), initialRentalState())).toEqual([started]);
+  });
+
+  it('refuses a device held by another rental, or rented again before its previous return', () => {
+    expect(() => decideRental(start({ deviceHeldBy: 'R0' }), initialRentalState())).toThrow(RuleViolationError);
+    expect(() => decideRental(start({ deviceReturnedOn: '2024-03-01' }), initialRentalState())).toThrow(RuleViolationError);
+    expect(decideRental(start({ deviceReturnedOn: '2024-02-01' }), initialRentalState())).toEqual([started]);
+  });
+
+  it('refuses a rental before the outlet opened or once it closed', () => {
+    expect(() => decideRental(start({ startedOn: '2023-12-31' }), initialRentalState())).toThrow(RuleViolationError);
+    const closed = outletAfter([opened, { type: 'OutletClosed', data: { outletId: 'O1', closedOn: '2024-02-01', reason: '撤点' }, metadata }]);
+    expect(() => decideRental(start({ outlet: closed }), initialRentalState())).toThrow(RuleViolationError);
+  });
+
+  it('records a return with disinfection not before the end, once', () => {
+    const state = [started].reduce(evolveRental, initialRentalState());
+    const giveBack = (endedOn: string, disinfectedOn: string) => decideRental({ type: 'ReturnRental', data: { rentalId: 'R1', endedOn, disinfectedOn }, context }, state);
+    expect(() => giveBack('2024-05-01', '2024-04-30')).toThrow(ValidationFailedError);
+    expect(() => giveBack('2024-01-31', '2024-02-01')).toThrow(ValidationFailedError);
+    const ended = giveBack('2024-05-01', '2024-05-02');
+    expect(ended).toEqual([{ type: 'RentalEnded', data: { rentalId: 'R1', traceCode: 'WC-1', endedOn: '2024-05-01', disinfectedOn: '2024-05-02' }, metadata }]);
+    const after = [started, ...ended].reduce(evolveRental, initialRentalState());
+    expect(decideRental({ type: 'ReturnRental', data: { rentalId: 'R1', endedOn: '2024-05-01', disinfectedOn: '2024-05-02' }, context }, after)).toEqual([]);
+    expect(() => decideRental({ type: 'ReturnRental', data: { rentalId: 'R1', endedOn: '2024-06-01', disinfectedOn: '2024-06-02' }, context }, after)).toThrow(RuleViolationError);
+  });
+});
