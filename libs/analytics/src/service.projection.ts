@@ -1,4 +1,4 @@
-import type { OutletEvent, RentalEvent } from '../../domain/src/index.js';
+import type { OutletEvent, PilotEvent, RentalEvent } from '../../domain/src/index.js';
 import type { RecordedEvent } from '../../event-store/src/index.js';
 import { chInstant, emptyRows, fen, projectEnterpriseEvents, type ProjectedRows } from './report.projection.js';
 
@@ -16,6 +16,12 @@ export function projectServiceEvents(events: readonly RecordedEvent[], into: Pro
         into.outlets.push({ outlet_id: d.outletId, uscc: d.uscc, kind: d.kind, community_code: d.communityCode, name: d.name, opened_on: d.openedOn, ...base });
       } else if (event.type === 'OutletClosed') {
         into.outlet_closures.push({ outlet_id: event.data.outletId, closed_on: event.data.closedOn, ...base });
+      }
+    } else if (recorded.streamId.startsWith('pilot-')) {
+      const event = recorded as unknown as PilotEvent;
+      if (event.type === 'PilotDesignated') {
+        const d = event.data;
+        into.pilots.push({ region_code: d.regionCode, name: d.name, batch: d.batch, start_year: d.startYear, end_year: d.endYear, ...base });
       }
     } else if (recorded.streamId.startsWith('rental-')) {
       const event = recorded as unknown as RentalEvent;

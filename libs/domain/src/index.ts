@@ -9,3 +9,4 @@ export * from './enterprise/soft-edit-rules.js';
 export * from './shared/dates.js';
 export * from './outlet/outlet.decider.js';
 export * from './rental/rental.decider.js';
+export * from './pilot/pilot.decider.js';

@@ -1,4 +1,4 @@
-import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, createAnalyticsClient, type AnalyticsConfig } from '../../analytics/src/index.js';
 import { EVENT_STORE, SqliteEventStore, type EventStore } from '../../event-store/src/index.js';
@@ -8,33 +8,56 @@ import { loadJwtSecret } from './tokens.js';
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const JWT_SECRET = Symbol('JWT_SECRET');
 
-/** The adapters behind the ports, chosen by configuration: embedded SQLite + chDB by default. */
+/** The write side's adapter: the event store chosen by configuration (embedded SQLite by default). */
 @Global()
 @Module({})
-export class InfrastructureModule implements OnApplicationShutdown {
-  private readonly logger = new Logger('infrastructure');
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
-  ) {}
-
-  static forConfig(config: AppConfig) {
+  static forConfig(config: AppConfig): DynamicModule {
     return {
-      module: InfrastructureModule,
+      module: EventStoreModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: ANALYTICS_CONFIG, useValue: config.clickhouse satisfies AnalyticsConfig },
         { provide: EVENT_STORE, useFactory: () => new SqliteEventStore(config.eventStoreFile) },
-        { provide: CLICKHOUSE_CLIENT, useFactory: () => createAnalyticsClient(config.clickhouse) },
         { provide: JWT_SECRET, useFactory: () => loadJwtSecret(config.dataDir, config.jwtSecret) },
       ],
-      exports: [APP_CONFIG, ANALYTICS_CONFIG, EVENT_STORE, CLICKHOUSE_CLIENT, JWT_SECRET],
+      exports: [APP_CONFIG, EVENT_STORE, JWT_SECRET],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
+  }
+}
+
+/** The read side's adapter: ClickHouse over HTTP, or the embedded chDB engine (one process per data directory). */
+@Global()
+@Module({})
+export class AnalyticsModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('analytics');
+
+  constructor(@Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient) {}
+
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: AnalyticsModule,
+      providers: [
+        { provide: ANALYTICS_CONFIG, useValue: config.clickhouse satisfies AnalyticsConfig },
+        { provide: CLICKHOUSE_CLIENT, useFactory: () => createAnalyticsClient(config.clickhouse) },
+      ],
+      exports: [ANALYTICS_CONFIG, CLICKHOUSE_CLIENT],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.client.close().catch((error: unknown) => this.logger.warn(`closing ClickHouse: ${String(error)}`));
   }
 }
+
+/** Both adapters, for processes that write and read (the api with its projector). */
+export const InfrastructureModule = {
+  forConfig(config: AppConfig): DynamicModule {
+    return { module: class Infrastructure {}, imports: [EventStoreModule.forConfig(config), AnalyticsModule.forConfig(config)] };
+  },
+};

@@ -1,0 +1,91 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryFilingCompliance, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow } from '../../../../libs/analytics/src/index.js';
+import { isMonth, monthIndex, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { findRegion, isRegionPrefix } from '../../../../libs/reference/src/index.js';
+import { parseAsOf } from '../common/as-of.js';
+import { assertRegionAccess, Context, Roles, type RequestContext } from '../common/auth.js';
+import { filingDeadline } from '../enterprises/queries/get-monthly-report/get-monthly-report.query.js';
+
+function monitoringParams(period: string | undefined, region: string | undefined) {
+  if (!isMonth(period)) throw ValidationFailedError.field('period', 'is required: a month YYYY-MM');
+  const prefix = region ?? '';
+  if (prefix !== '' && !(/^\d{2}(\d{2}){0,2}$/.test(prefix) && isRegionPrefix(prefix)))
+    throw ValidationFailedError.field('region', 'must be an existing 2-, 4- or 6-digit GB/T 2260 region code');
+  return { period, prefix };
+}
+
+export interface ComplianceView {
+  period: string;
+  region: string | null;
+  deadline: string;
+  deadlinePassed: boolean;
+  asOf: string | null;
+  summary: { due: number; filed: number; onTime: number; late: number; missing: number };
+  byRegion: { region: { code: string; name: string | null }; due: number; filed: number; late: number; missing: number }[];
+  missing: { uscc: string; name: string; regionCode: string }[];
+  late: { uscc: string; name: string; regionCode: string; firstFiledAt: string }[];
+}
+
+/** Monthly monitoring a statistics bureau needs: who has not filed, who filed late, what was explained. */
+@ApiTags('monitoring')
+@ApiBearerAuth()
+@Controller('v1/monitoring')
+export class MonitoringController {
+  constructor(
+    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+  ) {}
+
+  @Get('filing-compliance')
+  @Roles('bureau', 'regulator', 'admin')
+  @ApiOperation({ summary: 'Registered enterprises without a report for the month, and late filers (after the 15th of the next month)' })
+  @ApiQuery({ name: 'period', example: '2024-05' })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'asOf', required: false })
+  async compliance(@Context() context: RequestContext, @Query('period') period?: string, @Query('region') region?: string, @Query('asOf') asOf?: string): Promise<ComplianceView> {
+    const { period: month, prefix } = monitoringParams(period, region);
+    const at = parseAsOf(asOf);
+    assertRegionAccess(context.principal, prefix, 'monitor filings in');
+    const rows: ComplianceRow[] = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(month), period: month, region: prefix, asOf: at });
+    const deadline = filingDeadline(month);
+    const late = rows.filter((r) => r.firstFiledAt !== null && r.firstFiledAt > deadline);
+    const missing = rows.filter((r) => r.firstFiledAt === null);
+    const counties = new Map<string, { due: number; filed: number; late: number; missing: number }>();
+    for (const r of rows) {
+      const c = counties.get(r.regionCode) ?? { due: 0, filed: 0, late: 0, missing: 0 };
+      c.due += 1;
+      if (r.firstFiledAt === null) c.missing += 1;
+      else {
+        c.filed += 1;
+        if (r.firstFiledAt > deadline) c.late += 1;
+      }
+      counties.set(r.regionCode, c);
+    }
+    return {
+      period: month,
+      region: prefix || null,
+      deadline,
+      deadlinePassed: (at ?? new Date().toISOString()) > deadline,
+      asOf: at ?? null,
+      summary: { due: rows.length, filed: rows.length - missing.length, onTime: rows.length - missing.length - late.length, late: late.length, missing: missing.length },
+      byRegion: [...counties.entries()].map(([code, c]) => ({ region: { code, name: findRegion(code)?.name ?? null }, ...c })),
+      missing: missing.map(({ uscc, name, regionCode }) => ({ uscc, name, regionCode })),
+      late: late.map(({ uscc, name, regionCode, firstFiledAt }) => ({ uscc, name, regionCode, firstFiledAt: firstFiledAt! })),
+    };
+  }
+
+  @Get('flags')
+  @Roles('bureau', 'regulator', 'admin')
+  @ApiOperation({ summary: 'Filings accepted with soft-edit explanations, for review' })
+  @ApiQuery({ name: 'period', example: '2024-05' })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'asOf', required: false })
+  async flags(@Context() context: RequestContext, @Query('period') period?: string, @Query('region') region?: string, @Query('asOf') asOf?: string): Promise<{ period: string; region: string | null; flags: FlagRow[] }> {
+    const { period: month, prefix } = monitoringParams(period, region);
+    assertRegionAccess(context.principal, prefix, 'review filings in');
+    const flags = await querySoftEditFlags(this.client, this.config.database, { month: monthIndex(month), region: prefix, asOf: parseAsOf(asOf) });
+    return { period: month, region: prefix || null, flags };
+  }
+}

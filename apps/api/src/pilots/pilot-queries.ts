@@ -1,0 +1,186 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRows, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
+import {
+  evolvePilot,
+  ForbiddenError,
+  initialPilotState,
+  NotFoundError,
+  parseYuan,
+  pilotStreamId,
+  ValidationFailedError,
+  type PilotEvent,
+  type PilotState,
+  type PilotTarget,
+} from '../../../../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
+import type { RequestContext } from '../common/auth.js';
+import { loadStream } from '../common/load-stream.js';
+import { GetStatisticsQuery, type StatisticsView } from '../statistics/queries/get-statistics/get-statistics.query.js';
+
+export interface PilotView {
+  regionCode: string;
+  name: string;
+  batch: 1 | 2 | null;
+  startYear: number;
+  endYear: number;
+  targets: readonly PilotTarget[];
+  investments: { year: number; amount: string; source: string }[];
+  revision: number;
+}
+
+function view(state: PilotState, revision: number): PilotView {
+  return {
+    regionCode: state.regionCode,
+    name: state.name,
+    batch: state.batch,
+    startYear: state.startYear,
+    endYear: state.endYear,
+    targets: state.targets,
+    investments: Object.entries(state.investments).map(([year, i]) => ({ year: Number(year), ...i })),
+    revision,
+  };
+}
+
+export class ListPilotsQuery extends Query<PilotView[]> {
+  constructor(
+    readonly batch?: number,
+    readonly asOf?: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ListPilotsQuery)
+export class ListPilotsHandler implements IQueryHandler<ListPilotsQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+  ) {}
+
+  async execute({ batch, asOf }: ListPilotsQuery): Promise<PilotView[]> {
+    const rows = await queryRows<{ region_code: string }>(
+      this.client,
+      `SELECT region_code FROM {db:Identifier}.pilots
+       WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND ({batch:UInt8} = 0 OR batch = {batch:UInt8})
+       GROUP BY region_code ORDER BY min(position)`,
+      { db: this.config.database, asOf: (asOf ?? '2299-12-31T00:00:00.000Z').replace('T', ' ').replace('Z', ''), batch: batch ?? 0 },
+    );
+    const pilots: PilotView[] = [];
+    for (const { region_code } of rows) {
+      const { state, events } = await loadStream<PilotState, PilotEvent>(this.store, pilotStreamId(region_code), initialPilotState, evolvePilot, asOf);
+      if (state.designated) pilots.push(view(state, events[events.length - 1].revision));
+    }
+    return pilots;
+  }
+}
+
+export type ProgressStatus = 'achieved' | 'on_track' | 'at_risk' | 'behind' | 'no_data';
+
+export interface ProgressItem {
+  indicator: string;
+  year: number;
+  kind?: string;
+  target: string | number;
+  actual: string | number | null;
+  achievement: number | null;
+  status: ProgressStatus;
+  /** The year whose figure is compared (the target year once it has come, else the evaluation year). */
+  evaluatedYear: number;
+  /** Share of the target a linear path from the start year would have reached by evaluatedYear. */
+  expectedPace: number;
+  source: string;
+}
+
+export class PilotProgressQuery extends Query<ProgressItem[]> {
+  constructor(
+    readonly context: RequestContext,
+    readonly regionCode: string,
+    readonly year?: number,
+    readonly asOf?: string,
+  ) {
+    super();
+  }
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** Linear pace rule of the pilot evaluation: achieved ≥ 100%, on track ≥ pace, at risk ≥ 80% of pace, else behind. */
+export function progressStatus(achievement: number | null, pace: number): ProgressStatus {
+  if (achievement === null) return 'no_data';
+  if (achievement >= 1) return 'achieved';
+  if (achievement >= pace) return 'on_track';
+  if (achievement >= 0.8 * pace) return 'at_risk';
+  return 'behind';
+}
+
+/**
+ * Targets against actuals. Actuals come from the same statistics queries as every other figure,
+ * for the pilot's region prefix; investment from the investments the pilot reported.
+ */
+@QueryHandler(PilotProgressQuery)
+export class PilotProgressHandler implements IQueryHandler<PilotProgressQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  async execute({ context, regionCode, year, asOf }: PilotProgressQuery): Promise<ProgressItem[]> {
+    const { state } = await loadStream<PilotState, PilotEvent>(this.store, pilotStreamId(regionCode), initialPilotState, evolvePilot, asOf);
+    if (!state.designated) throw new NotFoundError(`region ${regionCode} is not a designated pilot${asOf ? ` as of ${asOf}` : ''}`);
+    const { principal } = context;
+    if (principal.role === 'bureau' && !regionCode.startsWith(principal.region ?? '-'))
+      throw new ForbiddenError(`a bureau for region ${principal.region} may not read the progress of pilot ${regionCode}`);
+    if (year !== undefined && (!Number.isInteger(year) || year < 2000 || year > 2100)) throw ValidationFailedError.field('year', 'must be a year such as 2022');
+    const thisYear = Number(new Date(Date.parse(asOf ?? new Date().toISOString()) + 8 * 3600_000).toISOString().slice(0, 4));
+    const evaluation = year ?? Math.max(state.startYear, Math.min(thisYear, state.endYear));
+    const system: RequestContext = { principal: { subject: 'system:pilot-progress', role: 'regulator' }, requestId: context.requestId };
+    const figure = (indicator: string, params: Record<string, string>) =>
+      this.queryBus.execute(new GetStatisticsQuery(system, indicator, { region: regionCode, ...(asOf ? { asOf } : {}), ...params })) as Promise<StatisticsView>;
+
+    const items: ProgressItem[] = [];
+    for (const target of state.targets) {
+      const evaluatedYear = target.indicator === 'investment' ? target.year : Math.min(evaluation, target.year);
+      const span = target.year - state.startYear + 1;
+      const expectedPace = target.indicator === 'investment' ? 1 : round(Math.min(1, Math.max(0, (evaluatedYear - state.startYear + 1) / Math.max(1, span))));
+      let actual: string | number | null = null;
+      if (target.indicator === 'investment') {
+        actual = state.investments[target.year]?.amount ?? null;
+      } else if (target.indicator === 'beneficiaries') {
+        // People served, read as rentals started since the pilot began (the system's record of people reached).
+        const series = await figure('rentals-started', { from: String(state.startYear), to: String(evaluatedYear), granularity: 'year' });
+        const contributors = series.rows.reduce((s, r) => s + r.contributors, 0);
+        actual = contributors ? series.rows.reduce((s, r) => s + Number(r.value), 0) : null;
+      } else {
+        const result = await figure(target.indicator, { period: String(evaluatedYear), ...(target.kind ? { kind: target.kind } : {}) });
+        const row = result.rows[0];
+        actual = row && row.contributors > 0 ? row.value : null;
+      }
+      const achievement = actual === null ? null : round(ratio(actual, target.value));
+      items.push({
+        indicator: target.indicator,
+        year: target.year,
+        ...(target.kind ? { kind: target.kind } : {}),
+        target: target.value,
+        actual,
+        achievement,
+        status: progressStatus(achievement, expectedPace),
+        evaluatedYear,
+        expectedPace,
+        source: target.source,
+      });
+    }
+    return items;
+  }
+}
+
+function ratio(actual: string | number, target: string | number): number {
+  if (typeof target === 'string') {
+    const a = parseYuan(String(actual)) as { fen: number };
+    const t = parseYuan(target) as { fen: number };
+    return t.fen === 0 ? 0 : a.fen / t.fen;
+  }
+  return target === 0 ? 0 : Number(actual) / target;
+}

@@ -1,0 +1,146 @@
+import { findRegion } from '../../../reference/src/index.js';
+import { ValidationFailedError, NotFoundError, type FieldProblem } from '../errors.js';
+import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
+import { formatFen, parseYuan } from '../shared/money.js';
+
+export const PILOT_INDICATORS = ['revenue', 'tax', 'employment', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] as const;
+export type PilotIndicatorId = (typeof PILOT_INDICATORS)[number];
+const MONEY: readonly PilotIndicatorId[] = ['revenue', 'tax', 'investment'];
+const OUTLET_KINDS = ['rental_point', 'configuration_center', 'experience_center', 'disinfection_center'];
+
+export interface PilotTarget {
+  readonly indicator: PilotIndicatorId;
+  readonly year: number;
+  /** Yuan string for money, a count, or a ratio for community coverage. */
+  readonly value: string | number;
+  readonly source: string;
+  readonly kind?: string;
+}
+
+export type PilotDesignated = DomainEvent<'PilotDesignated', { regionCode: string; name: string; batch: 1 | 2; startYear: number; endYear: number }>;
+export type PilotTargetsCommitted = DomainEvent<'PilotTargetsCommitted', { regionCode: string; targets: PilotTarget[] }>;
+export type PilotTargetsAmended = DomainEvent<'PilotTargetsAmended', { regionCode: string; targets: PilotTarget[]; reason: string }>;
+export type PilotInvestmentReported = DomainEvent<'PilotInvestmentReported', { regionCode: string; year: number; amount: string; source: string }>;
+export type PilotEvent = PilotDesignated | PilotTargetsCommitted | PilotTargetsAmended | PilotInvestmentReported;
+
+export const pilotStreamId = (regionCode: string): string => `pilot-${regionCode}`;
+
+export interface PilotState {
+  readonly designated: boolean;
+  readonly regionCode: string;
+  readonly name: string;
+  readonly batch: 1 | 2 | null;
+  readonly startYear: number;
+  readonly endYear: number;
+  readonly targets: readonly PilotTarget[];
+  /** Latest reported investment per year. */
+  readonly investments: Readonly<Record<number, { amount: string; source: string }>>;
+}
+
+export type DesignatePilot = {
+  type: 'DesignatePilot';
+  data: { regionCode: string; name: string; batch: number; startYear: number; endYear: number; targets: PilotTarget[]; reason?: string };
+  context: CommandContext;
+};
+export type ReportPilotInvestment = { type: 'ReportPilotInvestment'; data: { regionCode: string; year: number; amount: string; source: string }; context: CommandContext };
+export type PilotCommand = DesignatePilot | ReportPilotInvestment;
+
+export const initialPilotState = (): PilotState => ({ designated: false, regionCode: '', name: '', batch: null, startYear: 0, endYear: 0, targets: [], investments: {} });
+
+export function evolvePilot(state: PilotState, event: PilotEvent): PilotState {
+  switch (event.type) {
+    case 'PilotDesignated':
+      return { ...state, designated: true, ...event.data };
+    case 'PilotTargetsCommitted':
+    case 'PilotTargetsAmended':
+      return { ...state, targets: event.data.targets };
+    case 'PilotInvestmentReported':
+      return { ...state, investments: { ...state.investments, [event.data.year]: { amount: event.data.amount, source: event.data.source } } };
+    default: {
+      const _exhaustive: never = event;
+      return state;
+    }
+  }
+}
+
+export function decidePilot(command: PilotCommand, state: PilotState): PilotEvent[] {
+  switch (command.type) {
+    case 'DesignatePilot':
+      return designate(command, state);
+    case 'ReportPilotInvestment':
+      return reportInvestment(command, state);
+    default: {
+      const _exhaustive: never = command;
+      throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+
+const isYear = (y: unknown): y is number => typeof y === 'number' && Number.isInteger(y) && y >= 2000 && y <= 2100;
+
+function normaliseTargets(targets: unknown, problems: FieldProblem[]): PilotTarget[] {
+  if (!Array.isArray(targets)) {
+    problems.push({ path: 'targets', message: 'must be a list' });
+    return [];
+  }
+  return targets.map((t: Partial<PilotTarget>, i) => {
+    const at = (field: string) => `targets.${i}.${field}`;
+    const indicator = t?.indicator as PilotIndicatorId;
+    if (!PILOT_INDICATORS.includes(indicator)) problems.push({ path: at('indicator'), message: `must be one of ${PILOT_INDICATORS.join(', ')}` });
+    if (!isYear(t?.year)) problems.push({ path: at('year'), message: 'must be a year between 2000 and 2100' });
+    if (typeof t?.source !== 'string' || !t.source.trim()) problems.push({ path: at('source'), message: 'must quote the commitment it comes from' });
+    if (t?.kind !== undefined && !OUTLET_KINDS.includes(t.kind)) problems.push({ path: at('kind'), message: `must be one of ${OUTLET_KINDS.join(', ')}` });
+    let value: string | number = 0;
+    if (MONEY.includes(indicator)) {
+      const parsed = parseYuan(t?.value);
+      if ('problem' in parsed) problems.push({ path: at('value'), message: parsed.problem });
+      else value = formatFen(parsed.fen);
+    } else if (indicator === 'community-coverage') {
+      if (typeof t?.value !== 'number' || !(t.value > 0 && t.value <= 1)) problems.push({ path: at('value'), message: 'must be a ratio in (0, 1]' });
+      else value = t.value;
+    } else if (typeof t?.value !== 'number' || !Number.isInteger(t.value) || t.value < 0) {
+      problems.push({ path: at('value'), message: 'must be a whole number' });
+    } else value = t.value;
+    return { indicator, year: t?.year as number, value, source: String(t?.source ?? '').trim(), ...(t?.kind ? { kind: t.kind } : {}) };
+  });
+}
+
+function designate(command: DesignatePilot, state: PilotState): PilotEvent[] {
+  const d = command.data;
+  const problems: FieldProblem[] = [];
+  const region = findRegion(d.regionCode);
+  if (!region || region.level === 'province') problems.push({ path: 'regionCode', message: 'must be an existing city (4-digit) or district (6-digit) GB/T 2260 code' });
+  if (typeof d.name !== 'string' || !d.name.trim()) problems.push({ path: 'name', message: 'must not be empty' });
+  if (d.batch !== 1 && d.batch !== 2) problems.push({ path: 'batch', message: 'must be 1 (2017) or 2 (2020)' });
+  if (!isYear(d.startYear)) problems.push({ path: 'startYear', message: 'must be a year between 2000 and 2100' });
+  if (!isYear(d.endYear) || (isYear(d.startYear) && d.endYear < d.startYear)) problems.push({ path: 'endYear', message: 'must be a year not before startYear' });
+  const targets = normaliseTargets(d.targets, problems);
+  if (problems.length) throw new ValidationFailedError(problems);
+  const metadata = metadataOf(command.context);
+  if (!state.designated) {
+    const designated: PilotDesignated = {
+      type: 'PilotDesignated',
+      data: { regionCode: d.regionCode, name: d.name.trim(), batch: d.batch as 1 | 2, startYear: d.startYear, endYear: d.endYear },
+      metadata,
+    };
+    return targets.length ? [designated, { type: 'PilotTargetsCommitted', data: { regionCode: d.regionCode, targets }, metadata }] : [designated];
+  }
+  if (JSON.stringify(state.targets) === JSON.stringify(targets)) return [];
+  const reason = typeof d.reason === 'string' && d.reason.trim() ? d.reason.trim() : 'targets restated';
+  return [{ type: 'PilotTargetsAmended', data: { regionCode: d.regionCode, targets, reason }, metadata }];
+}
+
+function reportInvestment(command: ReportPilotInvestment, state: PilotState): PilotEvent[] {
+  const d = command.data;
+  if (!state.designated) throw new NotFoundError(`region ${d.regionCode} is not a designated pilot`);
+  const problems: FieldProblem[] = [];
+  if (!isYear(d.year)) problems.push({ path: 'year', message: 'must be a year between 2000 and 2100' });
+  const amount = parseYuan(d.amount);
+  if ('problem' in amount) problems.push({ path: 'amount', message: amount.problem });
+  if (typeof d.source !== 'string' || !d.source.trim()) problems.push({ path: 'source', message: 'must name where the figure comes from' });
+  if (problems.length || 'problem' in amount) throw new ValidationFailedError(problems);
+  const formatted = formatFen(amount.fen);
+  const current = state.investments[d.year];
+  if (current && current.amount === formatted && current.source === d.source.trim()) return [];
+  return [{ type: 'PilotInvestmentReported', data: { regionCode: d.regionCode, year: d.year, amount: formatted, source: d.source.trim() }, metadata: metadataOf(command.context) }];
+}
