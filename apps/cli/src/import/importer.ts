@@ -1,0 +1,117 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { parse } from 'csv-parse';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import { FujuError } from '../../../../libs/domain/src/index.js';
+import type { RequestContext } from '../../../api/src/common/auth.js';
+import type { WriteResult } from '../../../api/src/common/stream-command.executor.js';
+import { validationPipe } from '../../../api/src/common/validation.js';
+import { commandFromLine } from './import-line.js';
+
+export const CSV_HEADER = ['uscc', 'period', 'revenue', 'taxPaid', 'employees'];
+
+export interface ImportSummary {
+  file: string;
+  format: 'ndjson' | 'csv';
+  lines: number;
+  accepted: number;
+  unchanged: number;
+  rejected: number;
+  byCommand: Record<string, { accepted: number; unchanged: number; rejected: number }>;
+  rejectsFile: string | null;
+  seconds: number;
+}
+
+export interface ImportOptions {
+  readonly format: 'ndjson' | 'csv';
+  /** Recorded as the actor of every event. */
+  readonly actor: string;
+  readonly rejectsFile: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Numbered input records of either format, as objects in the NDJSON command shape. */
+async function* records(file: string, format: 'ndjson' | 'csv'): AsyncGenerator<{ line: number; raw: string; input?: unknown; problem?: string }> {
+  if (format === 'ndjson') {
+    let line = 0;
+    for await (const raw of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+      line += 1;
+      if (!raw.trim()) continue;
+      try {
+        yield { line, raw, input: JSON.parse(raw) };
+      } catch (error) {
+        yield { line, raw, problem: `not valid JSON: ${(error as Error).message}` };
+      }
+    }
+    return;
+  }
+  const parser = createReadStream(file).pipe(parse({ columns: (header: string[]) => checkHeader(header), skip_empty_lines: true, trim: true, info: true, relax_column_count: true }));
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    const employees = /^-?\d+(\.\d+)?$/.test(record.employees ?? '') ? Number(record.employees) : record.employees;
+    yield { line: info.lines, raw: JSON.stringify(record), input: { command: 'fileMonthlyReport', ...record, employees } };
+  }
+}
+
+function checkHeader(header: string[]): string[] {
+  if (header.join(',') !== CSV_HEADER.join(',')) throw new Error(`the CSV header must be exactly "${CSV_HEADER.join(',')}", found "${header.join(',')}"`);
+  return header;
+}
+
+function countLines(file: string): number {
+  const text = readFileSync(file);
+  let lines = 0;
+  for (const byte of text) if (byte === 10) lines += 1;
+  return text.length && text[text.length - 1] !== 10 ? lines + 1 : lines;
+}
+
+/**
+ * Runs every line through the same command handlers and edits as the HTTP API. Each line has an
+ * idempotency key derived from the file name, line number and content, so running the same file
+ * again appends nothing twice. Bad lines are written to the rejects file with their reasons.
+ */
+export async function runImport(app: INestApplicationContext, file: string, options: ImportOptions): Promise<ImportSummary> {
+  const started = Date.now();
+  const bus = app.get(CommandBus);
+  const total = countLines(file);
+  const rejects = createWriteStream(options.rejectsFile, 'utf8');
+  const summary: ImportSummary = { file, format: options.format, lines: 0, accepted: 0, unchanged: 0, rejected: 0, byCommand: {}, rejectsFile: null, seconds: 0 };
+  const count = (name: string, outcome: 'accepted' | 'unchanged' | 'rejected') => {
+    summary[outcome] += 1;
+    (summary.byCommand[name] ??= { accepted: 0, unchanged: 0, rejected: 0 })[outcome] += 1;
+  };
+  const reject = (line: number, name: string, code: string, reason: string, errors: unknown, raw: string) => {
+    count(name, 'rejected');
+    rejects.write(`${JSON.stringify({ line, code, reason, ...(errors ? { errors } : {}), input: raw })}\n`);
+  };
+  const fileTag = basename(file);
+  for await (const { line, raw, input, problem } of records(file, options.format)) {
+    summary.lines += 1;
+    const commandName = typeof (input as { command?: unknown })?.command === 'string' ? String((input as { command: string }).command) : '(unknown)';
+    if (problem) {
+      reject(line, commandName, 'VALIDATION_FAILED', problem, null, raw);
+      continue;
+    }
+    const context: RequestContext = {
+      principal: { subject: options.actor, role: 'admin' },
+      requestId: `import-${fileTag}-${line}`,
+      idempotencyKey: `import:${fileTag}:${line}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`,
+    };
+    try {
+      const { name, command } = await commandFromLine(context, input, validationPipe);
+      const result: WriteResult = await bus.execute(command);
+      count(name, result.appended ? 'accepted' : 'unchanged');
+    } catch (error) {
+      if (error instanceof FujuError) reject(line, commandName, error.code, error.message, error.errors.length ? error.errors : null, raw);
+      else reject(line, commandName, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error), null, raw);
+    }
+    if (summary.lines % 250 === 0) options.onProgress?.(line, total);
+  }
+  options.onProgress?.(total, total);
+  await new Promise<void>((resolve) => rejects.end(resolve));
+  summary.rejectsFile = summary.rejected ? options.rejectsFile : null;
+  summary.seconds = Math.round((Date.now() - started) / 100) / 10;
+  return summary;
+}
