@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { loadJwtSecret, signToken, type Role } from '../../libs/platform/src/index.js';
 
 const MAIN = resolve('dist/apps/api/src/main.js');
+const CLI = resolve('dist/apps/cli/src/main.js');
 
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -56,7 +57,7 @@ export class ServerProcess {
     this.port = await freePort();
     this.output = '';
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...this.env },
+      env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -115,6 +116,21 @@ export class ServerProcess {
       // not JSON (CSV, HTML)
     }
     return { status: response.status, headers: response.headers, body: parsed as T };
+  }
+
+  /** Runs the CLI against this server's DATA_DIR, as an operator would, and collects its output. */
+  async cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolveRun) => {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: this.dataDir, PORT: String(this.port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+    });
   }
 
   /** Waits until the projector has written every event up to `position` to ClickHouse. */

@@ -86,13 +86,13 @@ export async function querySoftEditFlags(client: ClickHouseClient, db: string, q
     `WITH ${ENTERPRISES_AND_LOCATIONS},
      flags AS (
        SELECT uscc, month, report_revision, rule_id, any(rule_version) AS rule_version, any(explanation) AS explanation,
-              any(actor) AS actor, min(recorded_at) AS recorded_at
+              any(actor) AS flagged_by, min(recorded_at) AS flagged_at
        FROM {db:Identifier}.report_flags
        WHERE month = {month:UInt32} AND recorded_at <= {asOf:DateTime64(3, 'UTC')}
        GROUP BY uscc, month, report_revision, rule_id
      )
      SELECT f.uscc AS uscc, e.name AS name, l.region_code AS region_code, f.report_revision AS report_revision, f.rule_id AS rule_id,
-            f.rule_version AS rule_version, f.explanation AS explanation, f.actor AS actor, toString(f.recorded_at) AS recorded_at
+            f.rule_version AS rule_version, f.explanation AS explanation, f.flagged_by AS actor, toString(f.flagged_at) AS recorded_at
      FROM flags AS f
      ASOF LEFT JOIN locations AS l ON f.uscc = l.uscc AND f.month >= l.effective_month
      LEFT JOIN enterprises AS e ON f.uscc = e.uscc

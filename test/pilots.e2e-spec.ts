@@ -1,0 +1,178 @@
+import { formatFen, withUsccCheckCharacter } from '../libs/domain/src/index.js';
+import { pilotRegions } from '../libs/reference/src/index.js';
+import { ServerProcess } from './support/server.js';
+import { villagesUnder } from './support/villages.js';
+
+/** Issue 4: pilot reference data through the CLI and API, progress against targets, filing compliance. */
+describe('pilot regions and their progress', () => {
+  let server: ServerProcess;
+  let admin: string;
+  let regulator: string;
+  const instants: Record<string, string> = {};
+  const latest = (results: { body: { recordedAt: string } }[]) => results.map((r) => r.body.recordedAt).sort().at(-1)!;
+
+  const HS = ['131102', '131102', '131121'].map((county, i) => ({ uscc: withUsccCheckCharacter(`91${county}MA0P0000${i}`.slice(0, 17)), county }));
+  const MONTHLY = [
+    { revenue: 100000, tax: 1000, employees: 10 },
+    { revenue: 200000, tax: 2000, employees: 20 },
+    { revenue: 50050, tax: 500, employees: 5 },
+  ];
+  const communities = villagesUnder('1311').slice(0, 5);
+  const amended = [
+    { indicator: 'revenue', year: 2023, value: '60000.00', source: '测试：主营业务收入目标' },
+    { indicator: 'tax', year: 2023, value: '1000.00', source: '测试：税收目标' },
+    { indicator: 'employment', year: 2023, value: 60, source: '测试：就业目标' },
+    { indicator: 'enterprises', year: 2023, value: 3, source: '测试：企业数目标' },
+    { indicator: 'community-coverage', year: 2023, value: 0.5, source: '测试：社区覆盖率目标' },
+    { indicator: 'outlets-active', year: 2023, value: 4, kind: 'rental_point', source: '测试：租赁服务点目标' },
+    { indicator: 'beneficiaries', year: 2023, value: 100, source: '测试：受益人数目标' },
+    { indicator: 'investment', year: 2021, value: '100.00', source: '测试：2021年投入' },
+    { indicator: 'investment', year: 2023, value: '300.00', source: '测试：2023年投入' },
+  ];
+
+  beforeAll(async () => {
+    server = await ServerProcess.start();
+    admin = await server.token('admin');
+    regulator = await server.token('regulator');
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('loads every pilot region of the commitment letters and Jiaxing through the CLI, beside the running server', async () => {
+    const run = await server.cli(['pilots', 'load']);
+    expect([run.code, run.stdout.trim()]).toEqual([0, 'pilots: 23 designated, 0 amended, 0 unchanged']);
+    const again = await server.cli(['pilots', 'load']);
+    expect(again.stdout.trim()).toBe('pilots: 0 designated, 0 amended, 23 unchanged');
+    await server.waitForProjection();
+    const list = await server.request('GET', '/v1/pilots', { token: regulator });
+    expect(list.body.map((p: { name: string; regionCode: string; batch: number }) => [p.name, p.regionCode, p.batch])).toEqual(
+      pilotRegions().map((p) => [p.name, p.regionCode, p.batch]),
+    );
+    expect(list.body).toHaveLength(23);
+    const hengshui = list.body.find((p: { regionCode: string }) => p.regionCode === '1311');
+    expect(hengshui.targets).toEqual(
+      expect.arrayContaining([
+        { indicator: 'revenue', year: 2023, value: '11000000000.00', source: '全市康复辅助器具产业主营业务收入达到110亿元' },
+        { indicator: 'community-coverage', year: 2023, value: 0.7, source: '培育2家全链条服务社区租赁企业，服务覆盖全市70%以上社区' },
+      ]),
+    );
+    const batch1 = await server.request('GET', '/v1/pilots?batch=1', { token: await server.token('bureau', { region: '33' }) });
+    expect(batch1.body.map((p: { regionCode: string }) => p.regionCode)).toEqual(['3304']);
+  });
+
+  it('tracks targets against actuals with the linear-pace statuses, as of chosen instants', async () => {
+    const restated = await server.request('POST', '/v1/pilots', {
+      token: admin,
+      body: { regionCode: '1311', name: '河北省衡水市', batch: 2, startYear: 2021, endYear: 2023, targets: amended, reason: '测试用目标' },
+    });
+    expect(restated.status).toBe(200);
+    instants.amended = restated.body.recordedAt;
+
+    for (const e of HS) {
+      const r = await server.request('POST', '/v1/enterprises', {
+        token: admin,
+        body: { uscc: e.uscc, name: `衡水辅具${e.uscc.slice(-3)}`, regionCode: e.county, segment: 'manufacturing', productClasses: ['12'], registeredOn: '2020-01-01' },
+      });
+      expect(r.status).toBe(201);
+    }
+    const fileYear = async (year: number) => {
+      const results = [];
+      for (const [i, e] of HS.entries())
+        for (let m = 1; m <= 12; m++) {
+          const f = MONTHLY[i];
+          const r = await server.request('PUT', `/v1/enterprises/${e.uscc}/reports/${year}-${String(m).padStart(2, '0')}`, {
+            token: admin === '' ? '' : await server.token('bureau', { region: '1311' }),
+            body: { revenue: formatFen(f.revenue), taxPaid: formatFen(f.tax), employees: f.employees },
+          });
+          expect(r.status).toBe(201);
+          results.push(r);
+        }
+      return results;
+    };
+    const company = HS[0];
+    const companyToken = await server.token('enterprise', { uscc: company.uscc });
+    const open = async (n: number, openedOn: string) => {
+      const r = await server.request('POST', '/v1/outlets', {
+        token: companyToken,
+        body: { outletId: `HS-${n}`, uscc: company.uscc, kind: 'rental_point', communityCode: communities[n], name: `衡水租赁点${n}`, openedOn },
+      });
+      expect(r.status).toBe(201);
+      return r;
+    };
+    const y2021 = [...(await fileYear(2021)), await open(0, '2021-03-01'), await open(1, '2021-06-01')];
+    instants.t2021 = latest(y2021);
+    await new Promise((r) => setTimeout(r, 10));
+    const y2022 = [...(await fileYear(2022)), await open(2, '2022-02-01'), await open(3, '2022-05-01'), await open(4, '2022-09-01')];
+    instants.t2022 = latest(y2022);
+    await new Promise((r) => setTimeout(r, 10));
+    const invested = await server.request('POST', '/v1/pilots/1311/investments', { token: admin, body: { year: 2021, amount: '100.00', source: '测试：2021年决算' } });
+    expect(invested.status).toBe(201);
+    await fileYear(2023);
+    await server.waitForProjection();
+
+    const denominator = villagesUnder('1311').length;
+    const yearly = (key: 'revenue' | 'tax') => MONTHLY.reduce((s, m) => s + m[key] * 12, 0);
+    /** The rules of the issue, applied by the test to its own figures. */
+    const status = (achievement: number | null, pace: number) =>
+      achievement === null ? 'no_data' : achievement >= 1 ? 'achieved' : achievement >= pace ? 'on_track' : achievement >= 0.8 * pace ? 'at_risk' : 'behind';
+    const round = (x: number) => Math.round(x * 1e6) / 1e6;
+    const expectedItems = (year: number, outlets: number, investment2021: string | null) => {
+      const pace = round((year - 2021 + 1) / 3);
+      const actuals: Record<string, string | number | null> = {
+        revenue: formatFen(yearly('revenue')),
+        tax: formatFen(yearly('tax')),
+        employment: 35,
+        enterprises: 3,
+        'community-coverage': outlets / denominator,
+        'outlets-active': outlets,
+        beneficiaries: null,
+      };
+      return amended.map((t) => {
+        const isInvestment = t.indicator === 'investment';
+        const actual = isInvestment ? (t.year === 2021 ? investment2021 : null) : actuals[t.indicator];
+        const target = typeof t.value === 'string' ? Number(t.value) : t.value;
+        const achievement = actual === null ? null : round(Number(actual) / target);
+        const itemPace = isInvestment ? 1 : pace;
+        return {
+          indicator: t.indicator,
+          year: t.year,
+          ...(t.kind ? { kind: t.kind } : {}),
+          target: t.value,
+          actual,
+          achievement,
+          status: status(achievement, itemPace),
+          evaluatedYear: isInvestment ? t.year : year,
+          expectedPace: itemPace,
+          source: t.source,
+        };
+      });
+    };
+    const progress = async (query: string) => (await server.request('GET', `/v1/pilots/1311/progress?${query}`, { token: regulator })).body;
+
+    const in2021 = await progress(`year=2021&asOf=${instants.t2021}`);
+    expect(in2021).toEqual(expectedItems(2021, 2, null));
+    const in2022 = await progress(`year=2022&asOf=${instants.t2022}`);
+    expect(in2022).toEqual(expectedItems(2022, 5, null));
+    expect(in2022.map((i: { indicator: string; status: string }) => `${i.indicator}:${i.status}`)).toEqual([
+      'revenue:on_track',
+      'tax:behind',
+      'employment:at_risk',
+      'enterprises:achieved',
+      'community-coverage:behind',
+      'outlets-active:achieved',
+      'beneficiaries:no_data',
+      'investment:no_data',
+      'investment:no_data',
+    ]);
+    const now = await progress('year=2023');
+    expect(now).toEqual(expectedItems(2023, 5, '100.00'));
+
+    // Before the targets were restated, the letter's own targets applied.
+    const before = await progress(`year=2021&asOf=${new Date(Date.parse(instants.amended) - 1).toISOString()}`);
+    expect(before.find((i: { indicator: string }) => i.indicator === 'revenue').target).toBe('11000000000.00');
+    const foreign = await server.request('GET', '/v1/pilots/1311/progress', { token: await server.token('bureau', { region: '33' }) });
+    expect(foreign.status).toBe(403);
+  });
+});
