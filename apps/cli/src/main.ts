@@ -3,7 +3,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { FujuError, usccProblem } from '../../../libs/domain/src/index.js';
@@ -142,7 +142,6 @@ program
     }
     bar.stop();
     await app.close();
-    if (!summary.rejected && existsSync(rejectsFile)) unlinkSync(rejectsFile);
     console.log(`imported ${summary.file} (${summary.format}) in ${summary.seconds} s as ${options.actor}`);
     console.log(`  lines ${summary.lines}: ${summary.accepted} accepted, ${summary.unchanged} unchanged, ${summary.rejected} rejected`);
     for (const [name, c] of Object.entries(summary.byCommand)) console.log(`  ${name.padEnd(22)} ${c.accepted} accepted, ${c.unchanged} unchanged, ${c.rejected} rejected`);

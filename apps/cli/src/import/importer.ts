@@ -76,7 +76,8 @@ export async function runImport(app: INestApplicationContext, file: string, opti
   const started = Date.now();
   const bus = app.get(CommandBus);
   const total = countLines(file);
-  const rejects = createWriteStream(options.rejectsFile, 'utf8');
+  // Opened on the first rejected line, so a clean import leaves no empty rejects file behind.
+  let rejects: ReturnType<typeof createWriteStream> | undefined;
   const summary: ImportSummary = { file, format: options.format, lines: 0, accepted: 0, unchanged: 0, rejected: 0, byCommand: {}, rejectsFile: null, seconds: 0 };
   const count = (name: string, outcome: 'accepted' | 'unchanged' | 'rejected') => {
     summary[outcome] += 1;
@@ -84,6 +85,7 @@ export async function runImport(app: INestApplicationContext, file: string, opti
   };
   const reject = (line: number, name: string, code: string, reason: string, errors: unknown, raw: string) => {
     count(name, 'rejected');
+    rejects ??= createWriteStream(options.rejectsFile, 'utf8');
     rejects.write(`${JSON.stringify({ line, code, reason, ...(errors ? { errors } : {}), input: raw })}\n`);
   };
   const fileTag = basename(file);
@@ -110,7 +112,7 @@ export async function runImport(app: INestApplicationContext, file: string, opti
     if (summary.lines % 250 === 0) options.onProgress?.(line, total);
   }
   options.onProgress?.(total, total);
-  await new Promise<void>((resolve) => rejects.end(resolve));
+  if (rejects) await new Promise<void>((resolve) => rejects!.end(resolve));
   summary.rejectsFile = summary.rejected ? options.rejectsFile : null;
   summary.seconds = Math.round((Date.now() - started) / 100) / 10;
   return summary;
