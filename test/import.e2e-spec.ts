@@ -8,8 +8,8 @@ import { ServerProcess } from './support/server.js';
  * Issue 4 acceptance 4: a 100,000-line NDJSON import beside the running server, through the API's
  * command handlers; bad lines are reported one by one and the good ones stored.
  */
-// A 100,000-line import shares two cores with the other suites; give it room rather than flake.
-jest.setTimeout(600_000);
+/** A 100,000-line import shares two cores with the other suites: give it room rather than flake. */
+const LONG = 600_000;
 
 describe('bulk import', () => {
   let server: ServerProcess;
@@ -88,14 +88,14 @@ describe('bulk import', () => {
     expect(stats.body.rows[0]).toEqual({ value: formatFen(fen), contributors: ENTERPRISES - 1, yoy: expect.any(Number) });
     const event = await server.request('GET', `/v1/enterprises/${enterprises[0]}/reports/2022-01`, { token: await server.token('regulator') });
     expect(event.body.history[0].actor).toBe('import:e2e-test');
-  });
+  }, LONG);
 
   it('appends nothing when the same file is imported again', async () => {
     const head = (await server.request('GET', '/health')).body.eventStore.head;
     const run = await server.cli(['import', file, '--actor', 'import:e2e-test']);
     expect(run.stdout).toContain(`lines 100000: 0 accepted, ${100_000 - bad.size} unchanged, ${bad.size} rejected`);
     expect((await server.request('GET', '/health')).body.eventStore.head).toBe(head);
-  });
+  }, LONG);
 
   it('imports monthly reports from CSV with the fixed header, and refuses another header', async () => {
     const csv = join(dir, 'reports.csv');
@@ -108,5 +108,5 @@ describe('bulk import', () => {
     const refused = await server.cli(['import', wrong]);
     expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('the CSV header must be exactly "uscc,period,revenue,taxPaid,employees"')]);
     expect(existsSync(`${wrong}.rejects.ndjson`)).toBe(false);
-  });
+  }, LONG);
 });
