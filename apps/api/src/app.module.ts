@@ -22,6 +22,11 @@ import { RentalsController } from './rentals/rentals.controller.js';
 import { GetStatisticsHandler } from './statistics/queries/get-statistics/get-statistics.query.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
 import { WriteModule } from './write.module.js';
+import { AuditController } from './audit/audit.controller.js';
+import { ReleaseCalculator } from './releases/release-calculator.js';
+import { DraftReleaseHandler, PublishReleaseHandler } from './releases/release-commands.js';
+import { DiffReleasesHandler, GetReleaseHandler, ListReleasesHandler, VerifyReleaseHandler } from './releases/release-queries.js';
+import { ReleasesController } from './releases/releases.controller.js';
 
 /** The api composition root; with the projector in the same process for the embedded default. */
 @Module({})
@@ -39,6 +44,8 @@ export class AppModule {
         ReferenceController,
         PilotsController,
         MonitoringController,
+        ReleasesController,
+        AuditController,
         StatisticsController,
         HealthController,
         RebuildsController,
@@ -54,6 +61,13 @@ export class AppModule {
         GetDeviceHistoryHandler,
         ListPilotsHandler,
         PilotProgressHandler,
+        ReleaseCalculator,
+        DraftReleaseHandler,
+        PublishReleaseHandler,
+        GetReleaseHandler,
+        ListReleasesHandler,
+        DiffReleasesHandler,
+        VerifyReleaseHandler,
       ],
     };
   }

@@ -8,3 +8,4 @@ export * from './service.projection.js';
 export * from './reference.tables.js';
 export * from './service-statistics.query.js';
 export * from './monitoring.query.js';
+export * from './audit.query.js';

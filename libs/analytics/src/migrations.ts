@@ -13,6 +13,7 @@ export const PROJECTED_TABLES = [
   'rental_returns',
   'report_flags',
   'pilots',
+  'event_log',
   'projector_checkpoints',
 ] as const;
 export type ProjectedTable = (typeof PROJECTED_TABLES)[number];
@@ -122,6 +123,19 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (region_code, position)`,
+    event_log: `
+      CREATE TABLE IF NOT EXISTS ${db}.event_log${suffix} (
+        position    UInt64,
+        stream_id   String,
+        revision    UInt32,
+        type        LowCardinality(String),
+        actor       String,
+        role        LowCardinality(String),
+        data        String,
+        metadata    String,
+        recorded_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY position`,
     projector_checkpoints: `
       CREATE TABLE IF NOT EXISTS ${db}.projector_checkpoints${suffix} (
         projector  LowCardinality(String),
@@ -164,6 +178,14 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'soft-edit flags and pilot projections',
     up: createTables(['report_flags', 'pilots']),
+  },
+  {
+    version: 5,
+    name: 'event log for audit',
+    up: async (client, db) => {
+      await createTables(['event_log'])(client, db);
+      // Earlier events reach the new table through a rebuild; `replay` or a fresh start does it.
+    },
   },
 ];
 

@@ -95,7 +95,20 @@ export interface PilotRow {
   recorded_at: string;
 }
 
+export interface EventLogRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  type: string;
+  actor: string;
+  role: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
 export type ProjectedRows = {
+  event_log: EventLogRow[];
   report_flags: ReportFlagRow[];
   pilots: PilotRow[];
   report_revisions: ReportRevisionRow[];
@@ -108,6 +121,7 @@ export type ProjectedRows = {
 };
 
 export const emptyRows = (): ProjectedRows => ({
+  event_log: [],
   report_flags: [],
   pilots: [],
   report_revisions: [],
@@ -212,4 +226,5 @@ export const PROJECTION_TABLES: readonly Exclude<ProjectedTable, 'projector_chec
   'rental_returns',
   'report_flags',
   'pilots',
+  'event_log',
 ];

@@ -23,6 +23,8 @@ export interface ServiceStatisticsQuery {
   /** Outlet kind filter ('' = all). */
   readonly kind: string;
   readonly asOf?: string;
+  /** Only events up to this log position (a release's cut-off). */
+  readonly upToPosition?: number;
 }
 
 export interface ServiceStatisticsRow {
@@ -33,6 +35,8 @@ export interface ServiceStatisticsRow {
   readonly beneficiary: string;
   /** Count, fen, or for coverage the numerator (covered communities). */
   readonly value: string;
+  /** The largest single enterprise's part (rental subsidy), for dominance rules; '0' otherwise. */
+  readonly top: string;
   readonly contributors: number;
 }
 
@@ -48,13 +52,13 @@ const OUTLETS_KNOWN = `
            argMax(community_code, position) AS community_code,
            argMax(opened_on, position) AS opened_on
     FROM {db:Identifier}.outlets
-    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
     GROUP BY outlet_id
   ),
   closures_known AS (
     SELECT outlet_id, min(closed_on) AS closed_on, 1 AS closed
     FROM {db:Identifier}.outlet_closures
-    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
     GROUP BY outlet_id
   ),
   outlet_facts AS (
@@ -74,13 +78,13 @@ const RENTALS_KNOWN = `
            argMax(started_on, position) AS started_on,
            argMax(monthly_subsidy_fen, position) AS subsidy_fen
     FROM {db:Identifier}.rentals
-    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
     GROUP BY rental_id
   ),
   returns_known AS (
     SELECT rental_id, argMax(ended_on, position) AS ended_on, 1 AS returned
     FROM {db:Identifier}.rental_returns
-    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
     GROUP BY rental_id
   ),
   rental_facts AS (
@@ -110,45 +114,49 @@ const SUBSIDY_MONTHS = `greatest(0, least(${MONTH('pend')}, if(returned = 1, ${M
 const SQL: Record<ServiceIndicator, string> = {
   'outlets-active': `
     WITH ${OUTLETS_KNOWN}
-    SELECT bucket, ${KEYS}, '' AS class_key, '' AS beneficiary_key, toString(count()) AS value, toUInt32(uniqExact(uscc)) AS contributors
+    SELECT bucket, ${KEYS}, '' AS class_key, '' AS beneficiary_key, toString(count()) AS value, '0' AS top, toUInt32(uniqExact(uscc)) AS contributors
     FROM outlet_facts ${BUCKETS}
     WHERE ${SCOPE} AND ${OPEN_AT_END}
     GROUP BY bucket, region_key, kind_key`,
   'outlets-opened': `
     WITH ${OUTLETS_KNOWN}
-    SELECT bucket, ${KEYS}, '' AS class_key, '' AS beneficiary_key, toString(count()) AS value, toUInt32(uniqExact(uscc)) AS contributors
+    SELECT bucket, ${KEYS}, '' AS class_key, '' AS beneficiary_key, toString(count()) AS value, '0' AS top, toUInt32(uniqExact(uscc)) AS contributors
     FROM outlet_facts ${BUCKETS}
     WHERE ${SCOPE} AND opened_on BETWEEN pstart AND pend
     GROUP BY bucket, region_key, kind_key`,
   'community-coverage': `
     WITH ${OUTLETS_KNOWN}
-    SELECT bucket, ${KEYS}, '' AS class_key, '' AS beneficiary_key, toString(uniqExact(community_code)) AS value, toUInt32(uniqExact(uscc)) AS contributors
+    SELECT bucket, ${KEYS}, '' AS class_key, '' AS beneficiary_key, toString(uniqExact(community_code)) AS value, '0' AS top, toUInt32(uniqExact(uscc)) AS contributors
     FROM outlet_facts ${BUCKETS}
     WHERE ${SCOPE} AND kind = 'rental_point' AND ${OPEN_AT_END}
     GROUP BY bucket, region_key, kind_key`,
   'rentals-started': `
     WITH ${RENTALS_KNOWN}
-    SELECT bucket, ${RENTAL_KEYS}, toString(count()) AS value, toUInt32(uniqExact(uscc)) AS contributors
+    SELECT bucket, ${RENTAL_KEYS}, toString(count()) AS value, '0' AS top, toUInt32(uniqExact(uscc)) AS contributors
     FROM rental_facts ${BUCKETS}
     WHERE ${SCOPE} AND started_on BETWEEN pstart AND pend
     GROUP BY bucket, region_key, kind_key, class_key, beneficiary_key`,
   'rentals-active': `
     WITH ${RENTALS_KNOWN}
-    SELECT bucket, ${RENTAL_KEYS}, toString(count()) AS value, toUInt32(uniqExact(uscc)) AS contributors
+    SELECT bucket, ${RENTAL_KEYS}, toString(count()) AS value, '0' AS top, toUInt32(uniqExact(uscc)) AS contributors
     FROM rental_facts ${BUCKETS}
     WHERE ${SCOPE} AND ${ACTIVE_AT_END}
     GROUP BY bucket, region_key, kind_key, class_key, beneficiary_key`,
   'rental-subsidy': `
     WITH ${RENTALS_KNOWN}
-    SELECT bucket, ${RENTAL_KEYS}, toString(sum(subsidy_fen * months)) AS value, toUInt32(uniqExact(uscc)) AS contributors
-    FROM (SELECT *, bucket, ${SUBSIDY_MONTHS} AS months FROM rental_facts ${BUCKETS} WHERE ${SCOPE}) AS active
-    WHERE months > 0
+    SELECT bucket, region_key, kind_key, class_key, beneficiary_key, toString(sum(amount)) AS value, toString(max(amount)) AS top, toUInt32(count()) AS contributors
+    FROM (
+      SELECT bucket, ${RENTAL_KEYS}, uscc, sum(subsidy_fen * months) AS amount
+      FROM (SELECT *, bucket, ${SUBSIDY_MONTHS} AS months FROM rental_facts ${BUCKETS} WHERE ${SCOPE}) AS active
+      WHERE months > 0
+      GROUP BY bucket, region_key, kind_key, class_key, beneficiary_key, uscc
+    )
     GROUP BY bucket, region_key, kind_key, class_key, beneficiary_key`,
 };
 
 /** Runs a statistics question over the outlet and rental projections. */
 export async function queryServiceStatistics(client: ClickHouseClient, db: string, q: ServiceStatisticsQuery): Promise<ServiceStatisticsRow[]> {
-  const rows = await queryRows<{ bucket: string; region_key: string; kind_key: string; class_key: string; beneficiary_key: string; value: string; contributors: number | string }>(
+  const rows = await queryRows<{ bucket: string; region_key: string; kind_key: string; class_key: string; beneficiary_key: string; value: string; top: string; contributors: number | string }>(
     client,
     `${SQL[q.indicator]} ORDER BY bucket, region_key, kind_key, class_key, beneficiary_key`,
     {
@@ -163,6 +171,7 @@ export async function queryServiceStatistics(client: ClickHouseClient, db: strin
       byBeneficiary: q.byBeneficiary,
       kind: q.kind,
       asOf: q.asOf ? q.asOf.replace('T', ' ').replace(/Z$/, '') : FAR_FUTURE,
+      upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER,
     },
   );
   return rows.map((r) => ({
@@ -172,6 +181,7 @@ export async function queryServiceStatistics(client: ClickHouseClient, db: strin
     productClass: r.class_key,
     beneficiary: r.beneficiary_key,
     value: r.value,
+    top: r.top,
     contributors: Number(r.contributors),
   }));
 }

@@ -49,7 +49,24 @@ export function projectServiceEvents(events: readonly RecordedEvent[], into: Pro
   return into;
 }
 
+/** The audit trail: every event as it was stored, with its metadata. */
+export function projectEventLog(events: readonly RecordedEvent[], into: ProjectedRows = emptyRows()): ProjectedRows {
+  for (const e of events)
+    into.event_log.push({
+      position: e.position,
+      stream_id: e.streamId,
+      revision: e.revision,
+      type: e.type,
+      actor: String(e.metadata.actor ?? ''),
+      role: String(e.metadata.role ?? ''),
+      data: JSON.stringify(e.data),
+      metadata: JSON.stringify(e.metadata),
+      recorded_at: chInstant(e.recordedAt),
+    });
+  return into;
+}
+
 /** Every projection of the read model, applied to one batch of events. */
 export function projectEvents(events: readonly RecordedEvent[]): ProjectedRows {
-  return projectServiceEvents(events, projectEnterpriseEvents(events, emptyRows()));
+  return projectEventLog(events, projectServiceEvents(events, projectEnterpriseEvents(events, emptyRows())));
 }

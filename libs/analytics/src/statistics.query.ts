@@ -18,6 +18,8 @@ export interface ReportStatisticsQuery {
   readonly bucket: Bucket;
   /** ISO instant; undefined = everything known now. */
   readonly asOf?: string;
+  /** Only events up to this log position (a release's cut-off). */
+  readonly upToPosition?: number;
 }
 
 export interface ReportStatisticsRow {
@@ -27,6 +29,8 @@ export interface ReportStatisticsRow {
   readonly segment: string;
   /** Integer fen for money, persons or enterprises otherwise; decimal string. */
   readonly value: string;
+  /** The largest single enterprise's part of the value (for dominance rules). */
+  readonly top: string;
   readonly contributors: number;
 }
 
@@ -44,19 +48,19 @@ const LOCATED_REPORTS = `
            argMax(tax_fen, (report_revision, position)) AS tax_fen,
            argMax(employees, (report_revision, position)) AS employees
     FROM {db:Identifier}.report_revisions
-    WHERE month BETWEEN {fromMonth:UInt32} AND {toMonth:UInt32} AND recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    WHERE month BETWEEN {fromMonth:UInt32} AND {toMonth:UInt32} AND recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
     GROUP BY uscc, month
   ),
   locations AS (
     SELECT uscc, effective_month, argMax(region_code, position) AS region_code
     FROM {db:Identifier}.enterprise_locations
-    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
     GROUP BY uscc, effective_month
   ),
   segments AS (
     SELECT uscc, argMax(value, position) AS segment
     FROM {db:Identifier}.enterprise_attributes
-    WHERE attribute = 'segment' AND recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    WHERE attribute = 'segment' AND recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
     GROUP BY uscc
   ),
   located AS (
@@ -76,14 +80,19 @@ const GROUP_KEYS = `
   if({bySegment:Bool}, segment, '') AS segment_key`;
 
 const FLOW_SQL = `
-  WITH ${LOCATED_REPORTS}
-  SELECT bucket, ${GROUP_KEYS},
-         toString(multiIf({indicator:String} = 'revenue', sum(revenue_fen),
-                          {indicator:String} = 'tax', sum(tax_fen),
-                          toInt64(uniqExact(uscc)))) AS value,
-         toUInt32(uniqExact(uscc)) AS contributors
-  FROM located
-  WHERE startsWith(region_code, {region:String})
+  WITH ${LOCATED_REPORTS},
+  per_enterprise AS (
+    SELECT bucket, ${GROUP_KEYS}, uscc,
+           multiIf({indicator:String} = 'revenue', sum(revenue_fen), {indicator:String} = 'tax', sum(tax_fen), toInt64(1)) AS amount
+    FROM located
+    WHERE startsWith(region_code, {region:String})
+    GROUP BY bucket, region_key, segment_key, uscc
+  )
+  SELECT bucket, region_key, segment_key,
+         toString(sum(amount)) AS value,
+         toString(max(amount)) AS top,
+         toUInt32(count()) AS contributors
+  FROM per_enterprise
   GROUP BY bucket, region_key, segment_key
   ORDER BY bucket, region_key, segment_key`;
 
@@ -100,6 +109,7 @@ const STOCK_SQL = `
   )
   SELECT bucket, ${GROUP_KEYS},
          toString(sum(employees)) AS value,
+         toString(max(employees)) AS top,
          toUInt32(uniqExact(uscc)) AS contributors
   FROM latest
   WHERE startsWith(region_code, {region:String})
@@ -108,7 +118,7 @@ const STOCK_SQL = `
 
 /** Runs a statistics question against the report projection. */
 export async function queryReportStatistics(client: ClickHouseClient, db: string, q: ReportStatisticsQuery): Promise<ReportStatisticsRow[]> {
-  const rows = await queryRows<{ bucket: string | number; region_key: string; segment_key: string; value: string; contributors: number | string }>(
+  const rows = await queryRows<{ bucket: string | number; region_key: string; segment_key: string; value: string; top: string; contributors: number | string }>(
     client,
     q.indicator === 'employment' ? STOCK_SQL : FLOW_SQL,
     {
@@ -121,6 +131,7 @@ export async function queryReportStatistics(client: ClickHouseClient, db: string
       bySegment: q.bySegment,
       bucket: q.bucket,
       asOf: q.asOf ? q.asOf.replace('T', ' ').replace(/Z$/, '') : FAR_FUTURE,
+      upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER,
     },
   );
   return rows.map((r) => ({
@@ -128,6 +139,7 @@ export async function queryReportStatistics(client: ClickHouseClient, db: string
     region: r.region_key,
     segment: r.segment_key,
     value: r.value,
+    top: r.top,
     contributors: Number(r.contributors),
   }));
 }

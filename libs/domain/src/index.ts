@@ -10,3 +10,5 @@ export * from './shared/dates.js';
 export * from './outlet/outlet.decider.js';
 export * from './rental/rental.decider.js';
 export * from './pilot/pilot.decider.js';
+export * from './release/disclosure-control.js';
+export * from './release/release.decider.js';

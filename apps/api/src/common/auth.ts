@@ -11,6 +11,9 @@ const PUBLIC_KEY = 'fuju:public';
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** A route that needs no token. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+const OPTIONAL_KEY = 'fuju:optional-auth';
+/** A route anyone may call; a token, when sent, must be valid and tells who is asking. */
+export const OptionalAuth = () => SetMetadata(OPTIONAL_KEY, true);
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -26,6 +29,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
+    if (header === undefined && this.reflector.getAllAndOverride<boolean>(OPTIONAL_KEY, targets)) return true;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthenticatedError('an Authorization: Bearer <token> header is required');
     const verified = await verifyToken(this.secret, match[1]);
@@ -50,7 +54,7 @@ export const Context = createParamDecorator((_: unknown, ctx: ExecutionContext):
   const key = request.headers['idempotency-key'];
   const ifMatch = request.headers['if-match'];
   return {
-    principal: request.principal!,
+    principal: request.principal ?? { subject: 'anonymous', role: 'anonymous' as never },
     requestId: String(request.id),
     ...(typeof key === 'string' && key.length ? { idempotencyKey: key } : {}),
     ...(typeof ifMatch === 'string' ? { ifMatch: parseIfMatch(ifMatch) } : {}),

@@ -46,6 +46,8 @@ export interface StatisticsRow {
   yoy: number | null;
   numerator?: number;
   denominator?: number;
+  /** Internal only (releases): the largest single enterprise's part, for dominance rules. */
+  top?: string | number;
 }
 
 export interface StatisticsView {
@@ -60,11 +62,18 @@ export interface StatisticsView {
   rows: StatisticsRow[];
 }
 
+/** What only internal callers (releases) ask for: a log cut-off and the dominance figures. */
+export interface InternalStatisticsOptions {
+  readonly upToPosition?: number;
+  readonly withDominance?: boolean;
+}
+
 export class GetStatisticsQuery extends Query<StatisticsView> {
   constructor(
     readonly context: RequestContext,
     readonly indicator: string,
     readonly params: GetStatisticsRequestDto,
+    readonly internal: InternalStatisticsOptions = {},
   ) {
     super();
   }
@@ -154,7 +163,7 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
   ) {}
 
-  async execute({ context, indicator: id, params }: GetStatisticsQuery): Promise<StatisticsView> {
+  async execute({ context, indicator: id, params, internal }: GetStatisticsQuery): Promise<StatisticsView> {
     const indicator = findIndicator(id);
     if (!indicator) throw new NotFoundError(`there is no indicator "${id}"; GET /v1/statistics lists them`);
     const q = resolveQuestion(params, indicator.groupBy, indicator.id);
@@ -166,7 +175,7 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
     assertRegionAccess(context.principal, q.region);
     const byPeriod = q.series || q.groupBy.includes('period');
     const regionLength = q.groupBy.includes('region') && q.regionLevel ? PREFIX_LENGTH[q.regionLevel] : 0;
-    const rows = indicator.family === 'report' ? await this.reportRows(indicator, q, byPeriod, regionLength) : await this.serviceRows(indicator, q, byPeriod, regionLength, kindFilter);
+    const rows = indicator.family === 'report' ? await this.reportRows(indicator, q, byPeriod, regionLength, internal) : await this.serviceRows(indicator, q, byPeriod, regionLength, kindFilter, internal);
     return {
       indicator: indicator.id,
       unit: indicator.unit,
@@ -180,8 +189,9 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
     };
   }
 
-  private async reportRows(indicator: Indicator, q: ResolvedQuestion, byPeriod: boolean, regionLength: number): Promise<StatisticsRow[]> {
+  private async reportRows(indicator: Indicator, q: ResolvedQuestion, byPeriod: boolean, regionLength: number, internal: InternalStatisticsOptions): Promise<StatisticsRow[]> {
     const question = {
+      upToPosition: internal.upToPosition,
       indicator: indicator.id as ReportIndicator,
       region: q.region,
       regionLength,
@@ -199,7 +209,7 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
     if (!regionLength && !question.bySegment) {
       const buckets = byPeriod ? periodsBetween(q.fromMonth, q.toMonth, q.granularity).map((p) => p.fromMonth) : [-1];
       const byBucket = new Map(rows.map((r) => [r.bucket, r]));
-      rows = buckets.map((bucket) => byBucket.get(bucket) ?? { bucket, region: '', segment: '', value: '0', contributors: 0 });
+      rows = buckets.map((bucket) => byBucket.get(bucket) ?? { bucket, region: '', segment: '', value: '0', top: '0', contributors: 0 });
     }
     return rows.map((r) => {
       const before = previous.get(key(r));
@@ -210,11 +220,12 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
         value: indicator.unit === 'yuan' ? formatFen(BigInt(r.value)) : Number(r.value),
         contributors: r.contributors,
         yoy: yoy(BigInt(r.value), before ? BigInt(before.value) : 0n),
+        ...(internal.withDominance ? { top: indicator.unit === 'yuan' ? formatFen(BigInt(r.top)) : Number(r.top) } : {}),
       };
     });
   }
 
-  private async serviceRows(indicator: Indicator, q: ResolvedQuestion, byPeriod: boolean, regionLength: number, kind: string): Promise<StatisticsRow[]> {
+  private async serviceRows(indicator: Indicator, q: ResolvedQuestion, byPeriod: boolean, regionLength: number, kind: string, internal: InternalStatisticsOptions): Promise<StatisticsRow[]> {
     const periods = byPeriod ? periodsBetween(q.fromMonth, q.toMonth, q.granularity) : [{ label: q.label, fromMonth: q.fromMonth, toMonth: q.toMonth }];
     const spans = (shift: number): PeriodSpan[] =>
       periods.map((p) => ({ label: p.label, start: `${monthLabel(p.fromMonth - shift)}-01`, end: lastDayOf(p.toMonth - shift) }));
@@ -227,6 +238,7 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
       byBeneficiary: q.groupBy.includes('beneficiary'),
       kind,
       asOf: q.asOf,
+      upToPosition: internal.upToPosition,
     };
     const coverage = indicator.id === 'community-coverage';
     const [current, lastYear, denominators] = await Promise.all([
@@ -244,7 +256,7 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
       const found = new Map(rows.map((r) => [key(r), r]));
       rows = periods.flatMap((p) =>
         regions.map((region) => {
-          const empty: ServiceStatisticsRow = { bucket: p.label, region, kind: '', productClass: '', beneficiary: '', value: '0', contributors: 0 };
+          const empty: ServiceStatisticsRow = { bucket: p.label, region, kind: '', productClass: '', beneficiary: '', value: '0', top: '0', contributors: 0 };
           return found.get(key(empty)) ?? empty;
         }),
       );
@@ -279,6 +291,7 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
         value: indicator.unit === 'yuan' ? formatFen(BigInt(r.value)) : Number(r.value),
         contributors: r.contributors,
         yoy: yoy(BigInt(r.value), before ? BigInt(before.value) : 0n),
+        ...(internal.withDominance ? { top: indicator.unit === 'yuan' ? formatFen(BigInt(r.top)) : Number(r.top) } : {}),
       };
     });
   }

@@ -1,0 +1,117 @@
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { Projector, findIndicator } from '../../../../libs/analytics/src/index.js';
+import {
+  applyDisclosureControl,
+  parsePeriod,
+  parseYuan,
+  type ControlCell,
+  type ReleaseCell,
+  type ReleaseDrafted,
+} from '../../../../libs/domain/src/index.js';
+import { canonicalJson, sha256 } from '../common/canonical-json.js';
+import type { RequestContext } from '../common/auth.js';
+import { filingDeadline } from '../enterprises/queries/get-monthly-report/get-monthly-report.query.js';
+import { GetStatisticsQuery, type StatisticsRow, type StatisticsView } from '../statistics/queries/get-statistics/get-statistics.query.js';
+
+const SYSTEM: RequestContext = { principal: { subject: 'system:releases', role: 'regulator' }, requestId: 'release' };
+const KEY_FIELDS = ['region', 'segment', 'kind', 'productClass', 'beneficiary', 'period'] as const;
+
+function keyOf(row: StatisticsRow): Record<string, string> {
+  const key: Record<string, string> = {};
+  for (const field of KEY_FIELDS) {
+    const v = row[field];
+    if (v !== undefined) key[field] = typeof v === 'object' ? v.code : v;
+  }
+  return key;
+}
+
+const numeric = (value: string | number) => (typeof value === 'number' ? value : (parseYuan(value) as { fen: number }).fen);
+const cellId = (table: number, key: Record<string, string>, total: boolean) => `${table}|${total ? 'total' : 'cell'}|${canonicalJson(key)}`;
+
+/** Months of a period whose filing deadline (15th of the next month) had not passed at the cut-off. */
+function provisional(period: string, cutoff: string): boolean {
+  const p = parsePeriod(period);
+  if (!p) return false;
+  for (let m = p.fromMonth; m <= p.toMonth; m++) {
+    const label = `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+    if (filingDeadline(label) > cutoff) return true;
+  }
+  return false;
+}
+
+export function contentHashOf(cells: readonly ReleaseCell[]): string {
+  return sha256(canonicalJson(cells));
+}
+
+/**
+ * Computes a release's cells from the statistics as of its cut-off (log position and instant),
+ * applies disclosure control and flags. Publication and verification both call this, so a
+ * verification recomputes exactly what publication froze.
+ */
+@Injectable()
+export class ReleaseCalculator {
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly projector: Projector,
+  ) {}
+
+  async cells(draft: ReleaseDrafted['data'], previous: readonly ReleaseCell[] | null): Promise<ReleaseCell[]> {
+    if (!(await this.projector.waitFor(draft.cutoff.position, 60_000)))
+      throw new ServiceUnavailableException('the read model has not yet caught up with the release cut-off; try again shortly');
+    const previousById = new Map((previous ?? []).map((c) => [cellId(c.table, c.key as Record<string, string>, c.total), c]));
+    const rows: { id: string; table: number; key: Record<string, string>; total: boolean; row: StatisticsRow; control: ControlCell }[] = [];
+    for (const [table, spec] of draft.tables.entries()) {
+      const indicator = findIndicator(spec.indicator)!;
+      const sensitive = indicator.unit === 'yuan' || indicator.unit === 'persons';
+      const grouped = spec.groupBy.filter((g) => g !== 'period');
+      const byPeriod = spec.groupBy.includes('period');
+      const base = { period: draft.period, ...(draft.region ? { region: draft.region } : {}), asOf: draft.cutoff.asOf };
+      const ask = (groupBy: string[]) =>
+        this.queryBus.execute(
+          new GetStatisticsQuery(SYSTEM, spec.indicator, { ...base, ...(groupBy.length ? { groupBy: groupBy.join(',') } : {}), ...(spec.regionLevel && groupBy.includes('region') ? { regionLevel: spec.regionLevel } : {}) }, {
+            upToPosition: draft.cutoff.position,
+            withDominance: true,
+          }),
+        ) as Promise<StatisticsView>;
+      const add = (row: StatisticsRow, total: boolean) => {
+        const key = keyOf(row);
+        const id = cellId(table, key, total);
+        const group = `${table}|${key.period ?? ''}`;
+        rows.push({
+          id,
+          table,
+          key,
+          total,
+          row,
+          control: {
+            id,
+            groups: grouped.length && !total ? [group] : [],
+            ...(grouped.length && total ? { totalOf: group } : {}),
+            value: numeric(row.value),
+            contributors: row.contributors,
+            top: row.top === undefined ? 0 : numeric(row.top),
+            sensitive,
+            previouslyHidden: previousById.get(id)?.value === null,
+          },
+        });
+      };
+      for (const row of (await ask(spec.groupBy)).rows) add(row, !grouped.length);
+      if (grouped.length) for (const row of (await ask(byPeriod ? ['period'] : [])).rows) add(row, true);
+    }
+    const hidden = applyDisclosureControl(
+      rows.map((r) => r.control),
+      draft.disclosure,
+    );
+    return rows.map(({ id, table, key, total, row }) => {
+      const confidential = hidden.has(id);
+      const value = confidential ? null : row.value;
+      const before = previousById.get(id);
+      const flags: ReleaseCell['flags'][number][] = [];
+      if (confidential) flags.push('confidential');
+      if (before && before.value !== null && value !== null && before.value !== value) flags.push('revised');
+      if (provisional(key.period ?? draft.period, draft.cutoff.asOf)) flags.push('provisional');
+      return { table, key, total, value, flags };
+    });
+  }
+}

@@ -1,0 +1,187 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRows, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
+import {
+  evolveRelease,
+  ForbiddenError,
+  initialReleaseState,
+  NotFoundError,
+  releaseStreamId,
+  RuleViolationError,
+  type ReleaseCell,
+  type ReleaseEvent,
+  type ReleaseState,
+} from '../../../../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
+import type { RequestContext } from '../common/auth.js';
+import { loadStream } from '../common/load-stream.js';
+import { contentHashOf, ReleaseCalculator } from './release-calculator.js';
+
+export interface ReleaseView {
+  releaseId: string;
+  title: string;
+  period: string;
+  region: string | null;
+  status: 'draft' | 'published';
+  tables: { indicator: string; groupBy: string[]; regionLevel?: string }[];
+  cutoff: { position: number; asOf: string };
+  revisionOf: string | null;
+  supersededBy: string | null;
+  draftedAt: string;
+  publishedAt: string | null;
+  contentHash: string | null;
+  disclosure: { minContributors: number; dominanceShare: number };
+  cells?: readonly ReleaseCell[];
+}
+
+/** Drafts are for the bureau of the region, admins and regulators; published releases for everyone. */
+function canSeeDraft(ctx: RequestContext | undefined, region: string): boolean {
+  const p = ctx?.principal;
+  if (!p) return false;
+  return p.role === 'admin' || p.role === 'regulator' || (p.role === 'bureau' && !!p.region && region.startsWith(p.region));
+}
+
+export async function loadRelease(store: EventStore, releaseId: string, ctx?: RequestContext): Promise<{ state: ReleaseState; view: ReleaseView }> {
+  const { state, events } = await loadStream<ReleaseState, ReleaseEvent>(store, releaseStreamId(releaseId), initialReleaseState, evolveRelease);
+  if (!state.draft || (state.status === 'draft' && !canSeeDraft(ctx, state.draft.region))) throw new NotFoundError(`there is no published release ${releaseId}`);
+  const published = events.find((e) => e.type === 'ReleasePublished');
+  const d = state.draft;
+  return {
+    state,
+    view: {
+      releaseId,
+      title: d.title,
+      period: d.period,
+      region: d.region || null,
+      status: state.status === 'published' ? 'published' : 'draft',
+      tables: d.tables,
+      cutoff: d.cutoff,
+      revisionOf: d.revisionOf,
+      supersededBy: state.supersededBy,
+      draftedAt: events[0].recordedAt,
+      publishedAt: published?.recordedAt ?? null,
+      contentHash: state.contentHash,
+      disclosure: d.disclosure,
+      ...(state.status === 'published' ? { cells: state.cells } : {}),
+    },
+  };
+}
+
+export class GetReleaseQuery extends Query<ReleaseView> {
+  constructor(
+    readonly context: RequestContext | undefined,
+    readonly releaseId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetReleaseQuery)
+export class GetReleaseHandler implements IQueryHandler<GetReleaseQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ context, releaseId }: GetReleaseQuery): Promise<ReleaseView> {
+    return (await loadRelease(this.store, releaseId, context)).view;
+  }
+}
+
+export class ListReleasesQuery extends Query<ReleaseView[]> {
+  constructor(readonly context: RequestContext | undefined) {
+    super();
+  }
+}
+
+@QueryHandler(ListReleasesQuery)
+export class ListReleasesHandler implements IQueryHandler<ListReleasesQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+  ) {}
+
+  async execute({ context }: ListReleasesQuery): Promise<ReleaseView[]> {
+    const rows = await queryRows<{ stream_id: string }>(
+      this.client,
+      `SELECT stream_id FROM {db:Identifier}.event_log WHERE type = 'ReleaseDrafted' GROUP BY stream_id ORDER BY min(position) DESC`,
+      { db: this.config.database },
+    );
+    const views: ReleaseView[] = [];
+    for (const { stream_id } of rows) {
+      try {
+        const { view } = await loadRelease(this.store, stream_id.replace(/^release-/, ''), context);
+        const { cells: _cells, ...summary } = view;
+        views.push(summary);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    return views;
+  }
+}
+
+export interface ReleaseDiff {
+  from: string;
+  to: string;
+  changed: { table: number; key: Record<string, string>; total: boolean; from: string | number | null; to: string | number | null; flags: readonly string[] }[];
+}
+
+export class DiffReleasesQuery extends Query<ReleaseDiff> {
+  constructor(
+    readonly context: RequestContext | undefined,
+    readonly releaseId: string,
+    readonly otherId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(DiffReleasesQuery)
+export class DiffReleasesHandler implements IQueryHandler<DiffReleasesQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ context, releaseId, otherId }: DiffReleasesQuery): Promise<ReleaseDiff> {
+    const a = (await loadRelease(this.store, releaseId, context)).state;
+    const b = (await loadRelease(this.store, otherId, context)).state;
+    if (a.status !== 'published' || b.status !== 'published') throw new RuleViolationError('both releases must be published to compare them');
+    if (JSON.stringify(a.draft!.tables) !== JSON.stringify(b.draft!.tables) || a.draft!.period !== b.draft!.period || a.draft!.region !== b.draft!.region)
+      throw new RuleViolationError('the releases do not publish the same tables');
+    const id = (c: ReleaseCell) => JSON.stringify([c.table, c.total, c.key]);
+    const before = new Map(a.cells.map((c) => [id(c), c]));
+    const changed: ReleaseDiff['changed'] = [];
+    for (const cell of b.cells) {
+      const old = before.get(id(cell));
+      if (!old || old.value !== cell.value)
+        changed.push({ table: cell.table, key: cell.key as Record<string, string>, total: cell.total, from: old?.value ?? null, to: cell.value, flags: cell.flags });
+    }
+    return { from: releaseId, to: otherId, changed };
+  }
+}
+
+export class VerifyReleaseQuery extends Query<{ matches: boolean; contentHash: string; recomputedHash: string }> {
+  constructor(
+    readonly context: RequestContext,
+    readonly releaseId: string,
+  ) {
+    super();
+  }
+}
+
+/** Recomputes every cell from the log as of the cut-off, applies the same control, compares hashes. */
+@QueryHandler(VerifyReleaseQuery)
+export class VerifyReleaseHandler implements IQueryHandler<VerifyReleaseQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly calculator: ReleaseCalculator,
+  ) {}
+
+  async execute({ context, releaseId }: VerifyReleaseQuery) {
+    if (context.principal.role !== 'regulator' && context.principal.role !== 'admin') throw new ForbiddenError('only regulators verify releases');
+    const { state } = await loadRelease(this.store, releaseId, context);
+    if (state.status !== 'published') throw new RuleViolationError(`release ${releaseId} is not published`);
+    const previous = state.draft!.revisionOf ? (await loadRelease(this.store, state.draft!.revisionOf, context)).state.cells : null;
+    const recomputed = await this.calculator.cells(state.draft!, previous);
+    const recomputedHash = contentHashOf(recomputed);
+    return { matches: recomputedHash === state.contentHash, contentHash: state.contentHash!, recomputedHash };
+  }
+}

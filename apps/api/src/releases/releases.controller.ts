@@ -1,0 +1,104 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { Context, OptionalAuth, Roles, type RequestContext } from '../common/auth.js';
+import { assertIdentifierParam } from '../common/path-params.js';
+import { DraftReleaseCommand, PublishReleaseCommand } from './release-commands.js';
+import { releaseCsv, releaseXlsx } from './release-formats.js';
+import { DiffReleasesQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type ReleaseDiff, type ReleaseView } from './release-queries.js';
+import { DraftReleaseRequestDto } from './release.requests.dto.js';
+
+const optional = (ctx: RequestContext) => (ctx.principal.subject === 'anonymous' ? undefined : ctx);
+
+@ApiTags('releases')
+@ApiBearerAuth()
+@Controller('v1/releases')
+export class ReleasesController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  @Post()
+  @Roles('bureau', 'admin')
+  @ApiOperation({ summary: 'Draft a release: tables (indicator × groupBy × regionLevel) for a period and region, cut off at the current log position' })
+  async draft(@Context() context: RequestContext, @Body() body: DraftReleaseRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
+    const result = await this.commandBus.execute(new DraftReleaseCommand(context, body));
+    reply.status(result.status);
+    return this.queryBus.execute(new GetReleaseQuery(context, result.releaseId));
+  }
+
+  @Post(':id/publication')
+  @Roles('bureau', 'admin')
+  @ApiOperation({ summary: 'Publish: freeze the cells with disclosure control applied, and their content hash' })
+  async publish(@Context() context: RequestContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
+    assertIdentifierParam('id', id);
+    const result = await this.commandBus.execute(new PublishReleaseCommand(context, id));
+    reply.status(result.status);
+    return this.queryBus.execute(new GetReleaseQuery(context, id));
+  }
+
+  @Post(':id/revisions')
+  @Roles('bureau', 'admin')
+  @ApiOperation({ summary: 'Draft a revision: the same tables at a later cut-off' })
+  async revise(@Context() context: RequestContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
+    assertIdentifierParam('id', id);
+    const original = await this.queryBus.execute(new GetReleaseQuery(context, id));
+    const body: DraftReleaseRequestDto = {
+      title: original.title,
+      period: original.period,
+      ...(original.region ? { region: original.region } : {}),
+      tables: original.tables.map((t) => ({ indicator: t.indicator, ...(t.groupBy.length ? { groupBy: t.groupBy.join(',') } : {}), ...(t.regionLevel ? { regionLevel: t.regionLevel } : {}) })),
+    };
+    const result = await this.commandBus.execute(new DraftReleaseCommand(context, body, id));
+    reply.status(result.status);
+    return this.queryBus.execute(new GetReleaseQuery(context, result.releaseId));
+  }
+
+  @Get()
+  @OptionalAuth()
+  @ApiOperation({ summary: 'Releases: published ones for everyone, drafts for their bureau, admins and regulators' })
+  list(@Context() context: RequestContext): Promise<ReleaseView[]> {
+    return this.queryBus.execute(new ListReleasesQuery(optional(context)));
+  }
+
+  @Get(':id')
+  @OptionalAuth()
+  @ApiOperation({ summary: 'A release with its cells; suppressed cells have value null and flag confidential' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })
+  async get(@Context() context: RequestContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('format') format = 'json'): Promise<unknown> {
+    assertIdentifierParam('id', id);
+    if (!['json', 'csv', 'xlsx'].includes(format)) throw ValidationFailedError.field('format', 'must be json, csv or xlsx');
+    const release: ReleaseView = await this.queryBus.execute(new GetReleaseQuery(optional(context), id));
+    if (format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${id}.csv"`);
+      return releaseCsv(release);
+    }
+    if (format === 'xlsx') {
+      reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${id}.xlsx"`);
+      return releaseXlsx(release);
+    }
+    return release;
+  }
+
+  @Get(':id/diff/:otherId')
+  @OptionalAuth()
+  @ApiOperation({ summary: 'Cells that changed between two published releases of the same tables' })
+  diff(@Context() context: RequestContext, @Param('id') id: string, @Param('otherId') otherId: string): Promise<ReleaseDiff> {
+    assertIdentifierParam('id', id);
+    assertIdentifierParam('otherId', otherId);
+    return this.queryBus.execute(new DiffReleasesQuery(optional(context), id, otherId));
+  }
+
+  @Get(':id/verification')
+  @Roles('regulator', 'admin')
+  @ApiOperation({ summary: 'Recompute every cell from the event log as of the cut-off and compare the content hash' })
+  verify(@Context() context: RequestContext, @Param('id') id: string): Promise<{ matches: boolean; contentHash: string; recomputedHash: string }> {
+    assertIdentifierParam('id', id);
+    return this.queryBus.execute(new VerifyReleaseQuery(context, id));
+  }
+}
