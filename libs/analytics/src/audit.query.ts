@@ -26,9 +26,9 @@ export interface AuditEvent {
 
 /** Events in log order after a position, filtered; every value bound as a parameter. */
 export async function queryAuditEvents(client: ClickHouseClient, db: string, q: AuditEventQuery): Promise<AuditEvent[]> {
-  const rows = await queryRows<{ position: string; stream_id: string; revision: number; type: string; data: string; metadata: string; recorded_at: string }>(
+  const rows = await queryRows<{ log_position: string; stream_id: string; revision: number; type: string; data: string; metadata: string; recorded_instant: string }>(
     client,
-    `SELECT toString(position) AS position, stream_id, revision, type, data, metadata, toString(recorded_at) AS recorded_at
+    `SELECT toString(position) AS log_position, stream_id, revision, type, data, metadata, toString(recorded_at) AS recorded_instant
      FROM {db:Identifier}.event_log
      WHERE position > {after:UInt64}
        AND ({streamId:String} = '' OR stream_id = {streamId:String})
@@ -50,13 +50,13 @@ export async function queryAuditEvents(client: ClickHouseClient, db: string, q: 
     },
   );
   return rows.map((r) => ({
-    position: Number(r.position),
+    position: Number(r.log_position),
     streamId: r.stream_id,
     revision: Number(r.revision),
     type: r.type,
     data: JSON.parse(r.data),
     metadata: JSON.parse(r.metadata),
-    recordedAt: iso(r.recorded_at),
+    recordedAt: iso(r.recorded_instant),
   }));
 }
 
