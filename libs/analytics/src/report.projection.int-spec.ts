@@ -54,8 +54,13 @@ describe('report projection against chDB', () => {
     }
     expect(await queryRows(client, `SELECT count() AS n FROM ${db}.report_revisions`)).toEqual([{ n: '8' }]);
 
-    const q = (over: Partial<ReportStatisticsQuery>) => queryReportStatistics(client, db, { ...base, ...over });
+    const q = async (over: Partial<ReportStatisticsQuery>) => (await queryReportStatistics(client, db, { ...base, ...over })).map(({ top: _top, ...row }) => row);
     expect(await q({})).toEqual([{ bucket: -1, region: '', segment: '', value: '45045', contributors: 2 }]);
+    // The largest single enterprise's part (A: 10010 + 30030), for dominance rules.
+    expect((await queryReportStatistics(client, db, base))[0].top).toBe('40040');
+    expect((await queryReportStatistics(client, db, { ...base, indicator: 'employment' }))[0].top).toBe('14');
+    // A cut-off position: only the events up to it (before the correction and the relocation).
+    expect(await q({ upToPosition: 5 })).toEqual([{ bucket: -1, region: '', segment: '', value: '35035', contributors: 2 }]);
     expect(await q({ asOf: '2023-03-31T00:00:00.000Z' })).toEqual([{ bucket: -1, region: '', segment: '', value: '35035', contributors: 2 }]);
     // Relocation effective 2023-02: January counts in Hangzhou (33), February in Beijing (11).
     expect(await q({ regionLength: 2 })).toEqual([

@@ -46,7 +46,7 @@ describe('outlet and rental projections against chDB', () => {
     for (let i = 0; i < 2; i++)
       for (const table of ['outlets', 'outlet_closures', 'rentals', 'rental_returns'] as const)
         await client.insert({ table: `${db}.${table}`, values: rows[table] as unknown[], format: 'JSONEachRow' });
-    const q = (over: Partial<ServiceStatisticsQuery>) => queryServiceStatistics(client, db, { ...base, ...over });
+    const q = async (over: Partial<ServiceStatisticsQuery>) => (await queryServiceStatistics(client, db, { ...base, ...over })).map(({ top: _top, ...row }) => row);
 
     // o2 closed on the quarter's last day: not active at its end; o1 and o3 are.
     expect(await q({})).toEqual([row('2')]);
@@ -62,6 +62,8 @@ describe('outlet and rental projections against chDB', () => {
     // subsidy: r1 30.00 × Jan, Feb = 6000 fen; r2 20.00 × Jan, Feb, Mar = 6000 fen.
     expect(await q({ indicator: 'rental-subsidy' })).toEqual([row('12000')]);
     expect(await q({ indicator: 'rental-subsidy', asOf: '2024-03-31T00:00:00.000Z' })).toEqual([row('15000')]);
+    // Largest single enterprise's subsidy (one enterprise here), for dominance rules.
+    expect((await queryServiceStatistics(client, db, { ...base, indicator: 'rental-subsidy' }))[0].top).toBe('12000');
 
     const denominators = await countCommunitiesByRegion(client, db, '1101', 6);
     expect(denominators.get('110107')).toBe(countCommunities('110107'));
