@@ -1,7 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows } from './clickhouse.client.js';
+import { chInstant, queryRows } from './clickhouse.client.js';
 
-const ch = (iso: string) => iso.replace('T', ' ').replace(/Z$/, '');
 const iso = (chInstant: string) => `${chInstant.replace(' ', 'T')}Z`;
 
 export interface AuditEventQuery {
@@ -45,8 +44,8 @@ export async function queryAuditEvents(client: ClickHouseClient, db: string, q: 
       streamId: q.streamId ?? '',
       type: q.type ?? '',
       actor: q.actor ?? '',
-      from: ch(q.from ?? '1970-01-01T00:00:00.000Z'),
-      to: ch(q.to ?? '2299-12-31T23:59:59.999Z'),
+      from: chInstant(q.from ?? '1970-01-01T00:00:00.000Z'),
+      to: chInstant(q.to ?? '2299-12-31T23:59:59.999Z'),
     },
   );
   return rows.map((r) => ({

@@ -40,3 +40,13 @@ export async function queryRows<T>(client: ClickHouseClient, query: string, para
   const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
   return result.json<T>();
 }
+
+/** An ISO instant as ClickHouse reads it for a DateTime64(3, 'UTC') column. */
+export function chInstant(iso: string): string {
+  return iso.replace('T', ' ').replace(/Z$/, '');
+}
+
+/** An `asOf` parameter: the instant given, or everything known (the far future). */
+export function asOfParam(asOf?: string): string {
+  return asOf ? chInstant(asOf) : '2299-12-31 23:59:59.999';
+}

@@ -1,8 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows } from './clickhouse.client.js';
+import { asOfParam, queryRows } from './clickhouse.client.js';
 
-const FAR_FUTURE = '2299-12-31 23:59:59.999';
-const instant = (asOf?: string) => (asOf ? asOf.replace('T', ' ').replace(/Z$/, '') : FAR_FUTURE);
 
 const ENTERPRISES_AND_LOCATIONS = `
   enterprises AS (
@@ -57,7 +55,7 @@ export async function queryFilingCompliance(client: ClickHouseClient, db: string
      FROM located LEFT JOIN first_filed AS f ON located.uscc = f.uscc
      WHERE startsWith(located.region_code, {region:String})
      ORDER BY region_code, uscc`,
-    { db, month: q.month, period: q.period, region: q.region, asOf: instant(q.asOf) },
+    { db, month: q.month, period: q.period, region: q.region, asOf: asOfParam(q.asOf) },
   );
   return rows.map((r) => ({
     uscc: r.uscc,
@@ -98,7 +96,7 @@ export async function querySoftEditFlags(client: ClickHouseClient, db: string, q
      LEFT JOIN enterprises AS e ON f.uscc = e.uscc
      WHERE startsWith(l.region_code, {region:String})
      ORDER BY region_code, uscc, report_revision, rule_id`,
-    { db, month: q.month, region: q.region, asOf: instant(q.asOf) },
+    { db, month: q.month, region: q.region, asOf: asOfParam(q.asOf) },
   );
   return rows.map((r) => ({
     uscc: r.uscc,

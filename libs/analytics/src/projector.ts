@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EventStore, RecordedEvent, Subscription } from '../../event-store/src/index.js';
-import { queryRows } from './clickhouse.client.js';
+import { chInstant, queryRows } from './clickhouse.client.js';
 import { PROJECTED_TABLES, projectedTableDdl } from './migrations.js';
 import { PROJECTION_TABLES } from './report.projection.js';
 import { projectEvents } from './service.projection.js';
@@ -152,7 +152,7 @@ export class Projector {
     );
     await this.client.insert({
       table: `${this.db}.projector_checkpoints${suffix}`,
-      values: [{ projector: PROJECTOR_NAME, position: events[events.length - 1].position, updated_at: new Date().toISOString().replace('T', ' ').replace('Z', '') }],
+      values: [{ projector: PROJECTOR_NAME, position: events[events.length - 1].position, updated_at: chInstant(new Date().toISOString()) }],
       format: 'JSONEachRow',
     });
   }

@@ -1,6 +1,7 @@
 import { monthIndex, parseYuan, type EnterpriseEvent } from '../../domain/src/index.js';
 import type { RecordedEvent } from '../../event-store/src/index.js';
-import type { ProjectedTable } from './migrations.js';
+import { chInstant } from './clickhouse.client.js';
+import { PROJECTED_TABLES, type ProjectedTable } from './migrations.js';
 
 export interface ReportRevisionRow {
   uscc: string;
@@ -133,11 +134,6 @@ export const emptyRows = (): ProjectedRows => ({
   rental_returns: [],
 });
 
-/** ClickHouse reads `YYYY-MM-DD hh:mm:ss.sss` as UTC for a DateTime64(3, 'UTC') column. */
-export function chInstant(iso: string): string {
-  return iso.replace('T', ' ').replace('Z', '');
-}
-
 export function fen(yuan: string): string {
   const parsed = parseYuan(yuan);
   if ('problem' in parsed) throw new Error(`projected amount ${yuan} is malformed`);
@@ -216,15 +212,5 @@ export function projectEnterpriseEvents(events: readonly RecordedEvent[], into: 
   return into;
 }
 
-export const PROJECTION_TABLES: readonly Exclude<ProjectedTable, 'projector_checkpoints'>[] = [
-  'report_revisions',
-  'enterprise_locations',
-  'enterprise_attributes',
-  'outlets',
-  'outlet_closures',
-  'rentals',
-  'rental_returns',
-  'report_flags',
-  'pilots',
-  'event_log',
-];
+/** The tables rows are projected into (every projected table but the checkpoints). */
+export const PROJECTION_TABLES = PROJECTED_TABLES.filter((t): t is Exclude<ProjectedTable, 'projector_checkpoints'> => t !== 'projector_checkpoints');

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows } from './clickhouse.client.js';
+import { asOfParam, queryRows } from './clickhouse.client.js';
 
 export type ServiceIndicator = 'outlets-active' | 'outlets-opened' | 'community-coverage' | 'rentals-started' | 'rentals-active' | 'rental-subsidy';
 
@@ -39,8 +39,6 @@ export interface ServiceStatisticsRow {
   readonly top: string;
   readonly contributors: number;
 }
-
-const FAR_FUTURE = '2299-12-31 23:59:59.999';
 
 const BUCKETS = `ARRAY JOIN {labels:Array(String)} AS bucket, {starts:Array(Date)} AS pstart, {ends:Array(Date)} AS pend`;
 
@@ -170,7 +168,7 @@ export async function queryServiceStatistics(client: ClickHouseClient, db: strin
       byProductClass: q.byProductClass,
       byBeneficiary: q.byBeneficiary,
       kind: q.kind,
-      asOf: q.asOf ? q.asOf.replace('T', ' ').replace(/Z$/, '') : FAR_FUTURE,
+      asOf: asOfParam(q.asOf),
       upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER,
     },
   );

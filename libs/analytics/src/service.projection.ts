@@ -1,6 +1,7 @@
 import type { OutletEvent, PilotEvent, RentalEvent } from '../../domain/src/index.js';
 import type { RecordedEvent } from '../../event-store/src/index.js';
-import { chInstant, emptyRows, fen, projectEnterpriseEvents, type ProjectedRows } from './report.projection.js';
+import { chInstant } from './clickhouse.client.js';
+import { emptyRows, fen, projectEnterpriseEvents, type ProjectedRows } from './report.projection.js';
 
 /**
  * The outlet and rental projection: pure, one row per event, each with the event's position

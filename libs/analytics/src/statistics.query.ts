@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows } from './clickhouse.client.js';
+import { asOfParam, queryRows } from './clickhouse.client.js';
 
 export type ReportIndicator = 'revenue' | 'tax' | 'employment' | 'enterprises';
 export type Bucket = 'none' | 'month' | 'quarter' | 'year';
@@ -33,8 +33,6 @@ export interface ReportStatisticsRow {
   readonly top: string;
   readonly contributors: number;
 }
-
-const FAR_FUTURE = '2299-12-31 23:59:59.999';
 
 /**
  * The report rows current as of an instant: for each enterprise and month the latest
@@ -130,7 +128,7 @@ export async function queryReportStatistics(client: ClickHouseClient, db: string
       regionLength: q.regionLength,
       bySegment: q.bySegment,
       bucket: q.bucket,
-      asOf: q.asOf ? q.asOf.replace('T', ' ').replace(/Z$/, '') : FAR_FUTURE,
+      asOf: asOfParam(q.asOf),
       upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER,
     },
   );

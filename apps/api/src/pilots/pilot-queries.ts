@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRows, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, asOfParam, CLICKHOUSE_CLIENT, queryRows, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
 import {
   evolvePilot,
   ForbiddenError,
@@ -66,7 +66,7 @@ export class ListPilotsHandler implements IQueryHandler<ListPilotsQuery> {
       `SELECT region_code FROM {db:Identifier}.pilots
        WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND ({batch:UInt8} = 0 OR batch = {batch:UInt8})
        GROUP BY region_code ORDER BY min(position)`,
-      { db: this.config.database, asOf: (asOf ?? '2299-12-31T00:00:00.000Z').replace('T', ' ').replace('Z', ''), batch: batch ?? 0 },
+      { db: this.config.database, asOf: asOfParam(asOf), batch: batch ?? 0 },
     );
     const pilots: PilotView[] = [];
     for (const { region_code } of rows) {
