@@ -23,6 +23,7 @@ import { GetStatisticsHandler } from './statistics/queries/get-statistics/get-st
 import { StatisticsController } from './statistics/statistics.controller.js';
 import { WriteModule } from './write.module.js';
 import { AuditController } from './audit/audit.controller.js';
+import { DemoController } from './demo/demo.controller.js';
 import { ReleaseCalculator } from './releases/release-calculator.js';
 import { DraftReleaseHandler, PublishReleaseHandler } from './releases/release-commands.js';
 import { DiffReleasesHandler, GetReleaseHandler, ListReleasesHandler, VerifyReleaseHandler } from './releases/release-queries.js';
@@ -46,6 +47,7 @@ export class AppModule {
         MonitoringController,
         ReleasesController,
         AuditController,
+        DemoController,
         StatisticsController,
         HealthController,
         RebuildsController,

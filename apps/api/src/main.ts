@@ -3,13 +3,22 @@ import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyStatic from '@fastify/static';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/index.js';
 import { ConfigError, DEMO_REGIONS, loadConfig, loadDemoDataSet, type AppConfig } from '../../../libs/platform/src/index.js';
 import { loadReferencePilots, reportDemoInvestments } from './pilots/load-reference-pilots.js';
 import { warmCommunityIndex } from '../../../libs/reference/src/index.js';
 import { AppModule } from './app.module.js';
+import { DEMO_MARKER } from './demo/demo.controller.js';
+import { publishDemoRelease } from './demo/demo-release.js';
 import { validationPipe } from './common/validation.js';
+
+/** The dashboard's static assets, built by `npm run build` (apps/api/dashboard/build.mjs). */
+const DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard', import.meta.url));
 
 const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -44,6 +53,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.register(fastifyStatic as never, { root: DASHBOARD_DIR, prefix: '/', wildcard: false, index: ['index.html'], decorateReply: false });
   return app;
 }
 
@@ -76,6 +86,9 @@ async function main(): Promise<void> {
     const pilots = await loadReferencePilots(app, 'system:demo');
     const investments = await reportDemoInvestments(app, DEMO_REGIONS.map((r) => r.prefix));
     logger.log(`pilot regions: ${pilots.designated} designated from the commitment letters; ${investments} demo investment reports`);
+    const release = await publishDemoRelease(app);
+    logger.log(`demo release ${release} published with disclosure control`);
+    writeFileSync(join(config.dataDir, DEMO_MARKER), `${new Date().toISOString()}\n`);
   }
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;

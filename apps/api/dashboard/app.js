@@ -1,0 +1,347 @@
+import { LABELS } from './i18n.js';
+
+/* The dashboard reads only what the API computes; the browser formats, it never calculates figures. */
+const state = {
+  token: localStorage.getItem('fuju.token'),
+  lang: localStorage.getItem('fuju.lang') || 'zh',
+  charts: [],
+};
+const t = (key) => LABELS[state.lang][key] ?? key;
+const view = document.getElementById('view');
+const PAGES = ['overview', 'regions', 'rental', 'pilots', 'audit', 'releases'];
+const YEARS = ['2025', '2024', '2023'];
+const INDICATORS = ['revenue', 'tax', 'employment', 'enterprises', 'outlets-active', 'community-coverage', 'rentals-started', 'rentals-active', 'rental-subsidy'];
+
+function principal() {
+  try {
+    const payload = state.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(decodeURIComponent(escape(atob(payload))));
+  } catch {
+    return null;
+  }
+}
+/** A bureau sees its own region; everyone else starts from the whole country. */
+const scope = () => (principal()?.role === 'bureau' ? principal().region : '');
+
+async function api(path) {
+  const response = await fetch(path, { headers: state.token ? { authorization: `Bearer ${state.token}` } : {} });
+  const type = response.headers.get('content-type') || '';
+  const body = type.includes('json') ? await response.json() : await response.text();
+  if (!response.ok) throw new Error(body.detail || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+const qs = (params) => Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+const escapeHtml = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+function show(value, unit) {
+  if (value === null || value === undefined) return `<span class="confidential">${t('confidential')}</span>`;
+  if (unit === 'ratio') return `${(Number(value) * 100).toFixed(1)}%`;
+  if (typeof value === 'string') {
+    const [int, dec] = value.split('.');
+    return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${dec ? `.${dec}` : ''}`;
+  }
+  return Number(value).toLocaleString('en-US');
+}
+const yoyText = (yoy) => (yoy === null ? '—' : `${yoy >= 0 ? '+' : ''}${(yoy * 100).toFixed(1)}%`);
+const shortProvince = (name) => String(name).replace(/(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$/, '');
+
+function chart(el, option) {
+  const instance = echarts.init(el);
+  instance.setOption(option);
+  state.charts.push(instance);
+  return instance;
+}
+
+function clearCharts() {
+  for (const c of state.charts) c.dispose();
+  state.charts = [];
+}
+
+function route() {
+  const [path, query] = (location.hash.slice(2) || 'overview').split('?');
+  return { page: PAGES.includes(path) ? path : 'overview', params: Object.fromEntries(new URLSearchParams(query || '')) };
+}
+
+function renderChrome() {
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = t('title');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  document.getElementById('lang').textContent = t('lang');
+  const { page } = route();
+  document.getElementById('nav').innerHTML = state.token
+    ? PAGES.map((p) => `<a href="#/${p}" data-page="${p}" class="${p === page ? 'active' : ''}">${t(p)}</a>`).join('')
+    : '';
+  const who = principal();
+  document.getElementById('who').textContent = who ? `${t(`role_${who.role}`)}${who.region ? ` ${who.region}` : ''}` : '';
+  document.getElementById('signout').style.display = state.token ? '' : 'none';
+}
+
+async function render() {
+  clearCharts();
+  renderChrome();
+  if (!state.token) return renderSignIn();
+  const { page, params } = route();
+  view.innerHTML = `<p class="loading">${t('loading')}</p>`;
+  try {
+    await PAGE_RENDERERS[page](params);
+  } catch (error) {
+    view.innerHTML = `<p class="error" data-testid="error">${t('error')}: ${escapeHtml(error.message)}</p>`;
+  }
+}
+
+async function renderSignIn() {
+  view.innerHTML = `<section class="signin"><h2>${t('signIn')}</h2>
+    <p><label>${t('pasteToken')}<br /><textarea id="token"></textarea></label></p>
+    <button id="use-token" type="button">${t('useToken')}</button>
+    <div id="demo-roles"></div></section>`;
+  document.getElementById('use-token').onclick = () => signIn(document.getElementById('token').value.trim());
+  try {
+    const { roles } = await api('/v1/demo/roles');
+    document.getElementById('demo-roles').innerHTML = `<h3>${t('demoRoles')}</h3>` + roles.map((r) => `<button type="button" data-role="${r}">${t(`role_${r}`)}</button> `).join('');
+    for (const b of document.querySelectorAll('[data-role]'))
+      b.onclick = async () => {
+        const response = await fetch('/v1/demo/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: b.dataset.role }) });
+        signIn((await response.json()).token);
+      };
+  } catch {
+    // Not a demo server: tokens only.
+  }
+}
+
+function signIn(token) {
+  if (!token) return;
+  state.token = token;
+  localStorage.setItem('fuju.token', token);
+  location.hash = '#/overview';
+  render();
+}
+
+function select(id, options, current, label) {
+  return `<label>${label} <select id="${id}">${options.map((o) => `<option value="${o.value}" ${o.value === current ? 'selected' : ''}>${o.label}</option>`).join('')}</select></label>`;
+}
+
+const PAGE_RENDERERS = {
+  async overview(params) {
+    const year = params.year || YEARS[0];
+    const region = scope();
+    const cards = await Promise.all(['revenue', 'tax', 'employment', 'enterprises'].map((i) => api(`/v1/statistics/${i}?${qs({ period: year, region })}`)));
+    const trend = await api(`/v1/statistics/revenue?${qs({ from: `${year}-01`, to: `${year}-12`, granularity: 'month', region })}`);
+    view.innerHTML = `<div class="controls">${select('year', YEARS.map((y) => ({ value: y, label: y })), year, t('period'))}
+      <span>${t('region')}: ${region || t('national')}</span></div>
+      <div class="cards">${cards
+        .map((c) => {
+          const row = c.rows[0];
+          return `<div class="card" data-indicator="${c.indicator}"><div>${t(c.indicator)}</div>
+            <div class="value" data-value="${escapeHtml(row.value)}">${show(row.value, c.unit)}</div>
+            <div class="yoy ${row.yoy > 0 ? 'up' : row.yoy < 0 ? 'down' : ''}">${t('yoy')} ${yoyText(row.yoy)}</div>
+            <div>${t('contributors')} ${row.contributors}</div></div>`;
+        })
+        .join('')}</div>
+      <h3>${t('trend')} · ${t('revenue')}</h3><div class="chart" id="trend" data-chart="trend"></div>`;
+    document.getElementById('year').onchange = (e) => (location.hash = `#/overview?year=${e.target.value}`);
+    chart(document.getElementById('trend'), {
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: trend.rows.map((r) => r.period) },
+      yAxis: { type: 'value' },
+      series: [{ name: t('revenue'), type: 'line', smooth: true, data: trend.rows.map((r) => Number(r.value)) }],
+    });
+  },
+
+  async regions(params) {
+    const indicator = params.indicator || 'revenue';
+    const year = params.year || YEARS[0];
+    const region = params.region ?? scope();
+    const data = await api(`/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`);
+    const crumbs = [];
+    for (const len of [2, 4, 6]) if (region.length >= len) crumbs.push(await api(`/v1/regions/${region.slice(0, len)}`));
+    const go = (code) => `#/regions?${qs({ indicator, year, region: code })}`;
+    view.innerHTML = `<div class="controls">
+        ${select('indicator', INDICATORS.map((i) => ({ value: i, label: t(i) })), indicator, t('indicator'))}
+        ${select('year', YEARS.map((y) => ({ value: y, label: y })), year, t('period'))}</div>
+      <p class="breadcrumb" data-region="${region}"><a href="${go(scope())}">${scope() || t('national')}</a>${crumbs
+        .filter((c) => c.code.length > scope().length)
+        .map((c) => ` › <a href="${go(c.code)}">${escapeHtml(c.name)}</a>`)
+        .join('')}</p>
+      <div class="row"><div class="chart" id="region-map" data-chart="map"></div><div class="chart" id="region-bar" data-chart="bar"></div></div>
+      <table id="region-table"><thead><tr><th>${t('region')}</th><th>${t(indicator)}</th><th>${t('contributors')}</th><th>${t('yoy')}</th></tr></thead><tbody>
+      ${data.rows
+        .map((r) => `<tr class="${r.region.code.length < 6 ? 'drill' : ''}" data-code="${r.region.code}"><td>${escapeHtml(r.region.name)} (${r.region.code})</td>
+          <td class="num" data-value="${escapeHtml(r.value)}">${show(r.value, data.unit)}</td><td class="num">${r.contributors}</td><td class="num">${yoyText(r.yoy)}</td></tr>`)
+        .join('')}</tbody></table>`;
+    document.getElementById('indicator').onchange = (e) => (location.hash = `#/regions?${qs({ indicator: e.target.value, year, region })}`);
+    document.getElementById('year').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year: e.target.value, region })}`);
+    for (const tr of document.querySelectorAll('tr.drill')) tr.onclick = () => (location.hash = go(tr.dataset.code));
+    const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: Number(r.value) }));
+    const bar = chart(document.getElementById('region-bar'), {
+      tooltip: {},
+      xAxis: { type: 'category', data: values.map((v) => v.name), axisLabel: { rotate: 30 } },
+      yAxis: { type: 'value' },
+      series: [{ name: t(indicator), type: 'bar', data: values.map((v) => v.value) }],
+    });
+    bar.on('click', (e) => {
+      const code = values[e.dataIndex]?.code;
+      if (code && code.length < 6) location.hash = go(code);
+    });
+    const mapEl = document.getElementById('region-map');
+    if (region === '') {
+      const map = chart(mapEl, {
+        tooltip: {},
+        visualMap: { min: 0, max: Math.max(1, ...values.map((v) => v.value)), left: 'left', bottom: 10, calculable: true },
+        series: [{ name: t(indicator), type: 'map', map: 'china', data: values.map((v) => ({ name: shortProvince(v.name), value: v.value, code: v.code })) }],
+      });
+      map.on('click', (e) => e.data?.code && (location.hash = go(e.data.code)));
+    } else {
+      chart(mapEl, {
+        tooltip: {},
+        series: [{ type: 'pie', radius: '65%', data: values.map((v) => ({ name: v.name, value: v.value })) }],
+      });
+    }
+  },
+
+  async rental(params) {
+    const year = params.year || YEARS[0];
+    const region = scope();
+    const [pilots, outlets, active, byClass, byBeneficiary] = await Promise.all([
+      api('/v1/pilots'),
+      api(`/v1/statistics/outlets-active?${qs({ from: '2023-01', to: '2025-12', granularity: 'month', region })}`),
+      api(`/v1/statistics/rentals-active?${qs({ from: '2023-01', to: '2025-12', granularity: 'month', region })}`),
+      api(`/v1/statistics/rentals-started?${qs({ period: year, region, groupBy: 'productClass' })}`),
+      api(`/v1/statistics/rentals-started?${qs({ period: year, region, groupBy: 'beneficiary' })}`),
+    ]);
+    // Coverage of each pilot region in scope, against the coverage its letter committed to.
+    const inScope = pilots.filter((p) => p.regionCode.startsWith(region));
+    const coverage = await Promise.all(inScope.map((p) => api(`/v1/statistics/community-coverage?${qs({ period: year, region: p.regionCode })}`)));
+    const rows = inScope.map((p, i) => ({ name: p.name, value: coverage[i].rows[0].value, target: p.targets.find((x) => x.indicator === 'community-coverage')?.value ?? null }));
+    view.innerHTML = `<div class="controls">${select('year', YEARS.map((y) => ({ value: y, label: y })), year, t('period'))}</div>
+      <h3>${t('coverageVsTarget')}</h3><div class="chart" id="coverage" data-chart="coverage"></div>
+      <h3>${t('outletsAndRentals')}</h3><div class="chart" id="service-trend" data-chart="service-trend"></div>
+      <div class="row"><div><h3>${t('byClass')}</h3><div class="chart" id="by-class" data-chart="by-class"></div></div>
+      <div><h3>${t('byBeneficiary')}</h3><div class="chart" id="by-beneficiary" data-chart="by-beneficiary"></div></div></div>`;
+    document.getElementById('year').onchange = (e) => (location.hash = `#/rental?year=${e.target.value}`);
+    chart(document.getElementById('coverage'), {
+      tooltip: { trigger: 'axis' },
+      legend: {},
+      xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 30 } },
+      yAxis: { type: 'value', max: 1 },
+      series: [
+        { name: t('actual'), type: 'bar', data: rows.map((r) => r.value) },
+        { name: t('target'), type: 'scatter', symbolSize: 14, data: rows.map((r) => r.target) },
+      ],
+    });
+    chart(document.getElementById('service-trend'), {
+      tooltip: { trigger: 'axis' },
+      legend: {},
+      xAxis: { type: 'category', data: outlets.rows.map((r) => r.period) },
+      yAxis: { type: 'value' },
+      series: [
+        { name: t('outlets-active'), type: 'line', data: outlets.rows.map((r) => r.value) },
+        { name: t('rentals-active'), type: 'line', data: active.rows.map((r) => r.value) },
+      ],
+    });
+    chart(document.getElementById('by-class'), {
+      tooltip: {},
+      xAxis: { type: 'category', data: byClass.rows.map((r) => r.productClass) },
+      yAxis: { type: 'value' },
+      series: [{ name: t('rentals-started'), type: 'bar', data: byClass.rows.map((r) => r.value) }],
+    });
+    chart(document.getElementById('by-beneficiary'), {
+      tooltip: {},
+      series: [{ type: 'pie', radius: '65%', data: byBeneficiary.rows.map((r) => ({ name: t(r.beneficiary), value: r.value })) }],
+    });
+  },
+
+  async pilots(params) {
+    const batch = params.batch || '';
+    const prefix = scope();
+    const pilots = (await api(`/v1/pilots?${qs({ batch })}`)).filter((p) => p.regionCode.startsWith(prefix));
+    const progress = await Promise.all(pilots.map((p) => api(`/v1/pilots/${p.regionCode}/progress`)));
+    view.innerHTML = `<div class="controls">${select('batch', [{ value: '', label: t('all') }, { value: '1', label: t('batch1') }, { value: '2', label: t('batch2') }], batch, t('batch'))}</div>
+      ${pilots
+        .map(
+          (p, i) => `<section class="pilot" data-region="${p.regionCode}"><h3>${escapeHtml(p.name)} (${p.regionCode}) · ${t(`batch${p.batch}`)} · ${p.startYear}–${p.endYear}</h3>
+        <table><thead><tr><th>${t('indicator')}</th><th>${t('target')}</th><th>${t('actual')}</th><th>${t('achievement')}</th><th>${t('status')}</th></tr></thead><tbody>
+        ${progress[i]
+          .map(
+            (item) => `<tr data-status="${item.status}"><td>${t(item.indicator)} ${item.year}</td><td class="num">${show(item.target, item.indicator === 'community-coverage' ? 'ratio' : '')}</td>
+            <td class="num">${item.actual === null ? '—' : show(item.actual, item.indicator === 'community-coverage' ? 'ratio' : '')}</td>
+            <td><div class="bar"><span class="status-${item.status}" style="width:${Math.min(100, Math.round((item.achievement ?? 0) * 100))}%"></span></div></td>
+            <td>${t(`status_${item.status}`)}</td></tr>`,
+          )
+          .join('')}</tbody></table>${progress[i].length ? '' : `<p>${t('noTargets')}</p>`}</section>`,
+        )
+        .join('')}`;
+    document.getElementById('batch').onchange = (e) => (location.hash = `#/pilots?${qs({ batch: e.target.value })}`);
+  },
+
+  async audit(params) {
+    if (principal()?.role !== 'regulator') {
+      view.innerHTML = `<p class="error">${t('regulatorOnly')}</p>`;
+      return;
+    }
+    const start = Date.parse('2024-01-01T00:00:00Z');
+    const days = Math.floor((Date.now() - start) / 86_400_000);
+    const day = params.day !== undefined ? Number(params.day) : days;
+    const asOf = new Date(start + day * 86_400_000 + 86_399_000).toISOString();
+    const [figure, monthly, vintages, events] = await Promise.all([
+      api(`/v1/statistics/revenue?${qs({ period: '2024', asOf })}`),
+      api(`/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month', asOf })}`),
+      api('/v1/audit/vintages?indicator=revenue&period=2024'),
+      api(`/v1/audit/events?${qs({ after: params.after || 0, limit: 15 })}`),
+    ]);
+    view.innerHTML = `<div class="controls"><label>${t('asOf')} <input id="as-of" type="range" min="0" max="${days}" value="${day}" /></label>
+      <span id="as-of-label">${asOf.slice(0, 10)}</span></div>
+      <div class="cards"><div class="card"><div>${t('knownThen')} 2024</div><div class="value" id="as-of-value" data-value="${escapeHtml(figure.rows[0].value)}">${show(figure.rows[0].value)}</div></div></div>
+      <h3>${t('asOfChart')}</h3><div class="chart" id="as-of-chart" data-chart="as-of"></div>
+      <h3>${t('vintages')} · ${t('revenue')} 2024</h3>
+      <table id="vintages"><thead><tr><th>${t('knownFrom')}</th><th>${t('value')}</th></tr></thead><tbody>
+      ${vintages.vintages.slice(-12).reverse().map((v) => `<tr><td>${v.knownFrom}</td><td class="num">${show(v.value)}</td></tr>`).join('')}</tbody></table>
+      <h3>${t('events')}</h3>
+      <table id="events"><thead><tr><th>${t('position')}</th><th>${t('type')}</th><th>${t('actor')}</th><th>${t('recordedAt')}</th></tr></thead><tbody>
+      ${events.events.map((e) => `<tr><td>${e.position}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.metadata.actor)}</td><td>${e.recordedAt}</td></tr>`).join('')}</tbody></table>
+      <p><a href="#/audit">${t('first')}</a> ${events.next ? `<a id="next-events" href="#/audit?${qs({ day, after: events.next })}">${t('next')}</a>` : ''}</p>`;
+    document.getElementById('as-of').onchange = (e) => (location.hash = `#/audit?day=${e.target.value}`);
+    chart(document.getElementById('as-of-chart'), {
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: monthly.rows.map((r) => r.period) },
+      yAxis: { type: 'value' },
+      series: [{ name: t('revenue'), type: 'bar', data: monthly.rows.map((r) => Number(r.value)) }],
+    });
+  },
+
+  async releases(params) {
+    const list = await api('/v1/releases');
+    if (!list.length) {
+      view.innerHTML = `<p>${t('noReleases')}</p>`;
+      return;
+    }
+    const id = params.id || list[0].releaseId;
+    const release = await api(`/v1/releases/${encodeURIComponent(id)}`);
+    view.innerHTML = `<div class="controls">${select('release', list.map((r) => ({ value: r.releaseId, label: `${r.title} (${r.publishedAt?.slice(0, 10) ?? r.status})` })), id, t('releases'))}
+      <a id="csv" href="/v1/releases/${encodeURIComponent(id)}?format=csv">${t('download')} CSV</a>
+      <a id="xlsx" href="/v1/releases/${encodeURIComponent(id)}?format=xlsx">${t('download')} XLSX</a></div>
+      <h3>${escapeHtml(release.title)} · ${release.period}</h3>
+      <table id="cells"><thead><tr><th>${t('indicator')}</th><th>${t('region')}</th><th>${t('value')}</th><th>${t('flags')}</th></tr></thead><tbody>
+      ${release.cells
+        .map((c) => {
+          const table = release.tables[c.table];
+          return `<tr class="${c.value === null ? 'confidential' : ''}"><td>${t(table.indicator)}</td><td>${c.total ? '∑' : escapeHtml(c.key.region ?? c.key.segment ?? c.key.period ?? '')}</td>
+            <td class="num" data-value="${escapeHtml(c.value ?? '')}">${show(c.value)}</td><td>${c.flags.map((f) => (f === 'confidential' ? t('confidential') : f)).join(' ')}</td></tr>`;
+        })
+        .join('')}</tbody></table>`;
+    document.getElementById('release').onchange = (e) => (location.hash = `#/releases?id=${e.target.value}`);
+  },
+};
+
+document.getElementById('lang').onclick = () => {
+  state.lang = state.lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('fuju.lang', state.lang);
+  render();
+};
+document.getElementById('signout').onclick = () => {
+  state.token = null;
+  localStorage.removeItem('fuju.token');
+  render();
+};
+window.addEventListener('hashchange', render);
+window.addEventListener('resize', () => state.charts.forEach((c) => c.resize()));
+render();
