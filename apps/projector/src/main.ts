@@ -2,11 +2,14 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, InfrastructureModule, loadConfig } from '../../../libs/platform/src/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Projector } from '../../../libs/analytics/src/index.js';
 import { ProjectorModule } from './projector.module.js';
 
 /** The projector on its own (production: beside api processes that do not project). */
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (error) {
@@ -20,6 +23,11 @@ async function main(): Promise<void> {
   class ProjectorAppModule {}
   const app = await NestFactory.createApplicationContext(ProjectorAppModule);
   app.enableShutdownHooks();
+  // A heartbeat file for container health checks: fresh while the projector runs.
+  const projector = app.get(Projector);
+  const beat = () => writeFileSync(join(config.dataDir, 'projector-alive'), `${new Date().toISOString()} ${projector.position}\n`);
+  beat();
+  setInterval(beat, 15_000).unref();
 }
 
 void main();
