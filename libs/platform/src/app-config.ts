@@ -10,6 +10,10 @@ export interface AppConfig {
   readonly clickhouse: { url?: string; username?: string; password?: string; database: string; chdbPath: string };
   readonly jwtSecret?: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** `esdb://…` of an EventStoreDB (KurrentDB) cluster; unset = the embedded SQLite store. */
+  readonly eventStoreConnectionString?: string;
+  /** Kafka brokers (`host:port`); unset = no relay, the projector reads the store directly. */
+  readonly kafka?: { brokers: string[]; topic: string; clientId: string };
 }
 
 export class ConfigError extends Error {}
@@ -29,7 +33,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (secret !== undefined && secret.length < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters');
   const logLevel = (env.LOG_LEVEL || 'log') as AppConfig['logLevel'];
   if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of error, warn, log, debug, got "${env.LOG_LEVEL}"`);
+  const esdb = env.EVENTSTORE_CONNECTION_STRING;
+  if (esdb !== undefined && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/[^\s]+$/.test(esdb))
+    throw new ConfigError(`EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string, got "${esdb}"`);
+  let kafka: AppConfig['kafka'];
+  if (env.KAFKA_BROKERS !== undefined) {
+    const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+    if (!brokers.length || brokers.some((b) => !/^[A-Za-z0-9._-]+:\d{1,5}$/.test(b)))
+      throw new ConfigError(`KAFKA_BROKERS must be a comma list of host:port, got "${env.KAFKA_BROKERS}"`);
+    const topic = env.KAFKA_TOPIC || 'fuju-ledger.events';
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new ConfigError(`KAFKA_TOPIC must be a Kafka topic name, got "${topic}"`);
+    kafka = { brokers, topic, clientId: env.KAFKA_CLIENT_ID || 'fuju-ledger' };
+  }
   return {
+    eventStoreConnectionString: esdb,
+    kafka,
     port,
     host: env.HOST || '0.0.0.0',
     dataDir,

@@ -1,7 +1,7 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, createAnalyticsClient, type AnalyticsConfig } from '../../analytics/src/index.js';
-import { EVENT_STORE, SqliteEventStore, type EventStore } from '../../event-store/src/index.js';
+import { EVENT_STORE, EventStoreDbEventStore, SqliteEventStore, type EventStore } from '../../event-store/src/index.js';
 import type { AppConfig } from './app-config.js';
 import { loadJwtSecret } from './tokens.js';
 
@@ -19,7 +19,10 @@ export class EventStoreModule implements OnApplicationShutdown {
       module: EventStoreModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => new SqliteEventStore(config.eventStoreFile) },
+        {
+          provide: EVENT_STORE,
+          useFactory: () => (config.eventStoreConnectionString ? new EventStoreDbEventStore(config.eventStoreConnectionString) : new SqliteEventStore(config.eventStoreFile)),
+        },
         { provide: JWT_SECRET, useFactory: () => loadJwtSecret(config.dataDir, config.jwtSecret) },
       ],
       exports: [APP_CONFIG, EVENT_STORE, JWT_SECRET],

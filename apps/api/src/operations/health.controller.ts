@@ -19,11 +19,11 @@ export class HealthController {
   @Public()
   @ApiOperation({ summary: 'Liveness and readiness: event store, projector lag, ClickHouse' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const head = await this.store.headPosition().then(
+    const head = await within(this.store.headPosition(), 3000, 'the event store did not answer within 3 s').then(
       (position) => ({ status: 'up' as const, head: position }),
       (error: unknown) => ({ status: 'down' as const, error: String(error) }),
     );
-    const clickhouse = await this.client.ping().then(
+    const clickhouse = await within(this.client.ping(), 3000, 'ClickHouse did not answer within 3 s').then(
       (r) => (r.success ? { status: 'up' as const } : { status: 'down' as const, error: String(r.error) }),
       (error: unknown) => ({ status: 'down' as const, error: String(error) }),
     );
@@ -39,4 +39,21 @@ export class HealthController {
     reply.status(up ? 200 : 503);
     return { status: up ? 'ok' : 'unavailable', eventStore: head, projector, clickhouse };
   }
+}
+
+/** Health must answer promptly even when a server hangs: a slow dependency counts as down. */
+function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }
