@@ -28,7 +28,7 @@ export function createAnalyticsClient(config: AnalyticsConfig): ClickHouseClient
       username: config.username ?? 'default',
       password: config.password ?? '',
       clickhouse_settings: settings,
-      request_timeout: 300_000,
+      request_timeout: 30_000,
     });
   }
   mkdirSync(config.chdbPath, { recursive: true });
