@@ -39,9 +39,9 @@ export class ServerProcess {
     private readonly env: Record<string, string>,
   ) {}
 
-  static async start(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  static async start(options: { dataDir?: string; env?: Record<string, string>; expectHealthy?: boolean } = {}): Promise<ServerProcess> {
     const server = new ServerProcess(options.dataDir ?? mkdtempSync(join(tmpdir(), 'fuju-e2e-')), { DEMO: 'off', ...options.env });
-    await server.boot();
+    await server.boot(options.expectHealthy ?? true);
     return server;
   }
 
@@ -53,7 +53,8 @@ export class ServerProcess {
     return this.output;
   }
 
-  async boot(): Promise<void> {
+  /** Starts the process and waits until it answers /health (200, or any answer when not expecting health). */
+  async boot(expectHealthy = true): Promise<void> {
     this.port = await freePort();
     this.output = '';
     const child = spawn(process.execPath, [MAIN], {
@@ -68,7 +69,7 @@ export class ServerProcess {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${this.output}`);
       try {
         const r = await fetch(`${this.url}/health`);
-        if (r.status === 200) return;
+        if (r.status === 200 || !expectHealthy) return;
       } catch {
         // not listening yet
       }

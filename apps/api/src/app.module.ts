@@ -12,6 +12,7 @@ import { GetMonthlyReportHandler } from './enterprises/queries/get-monthly-repor
 import { MonitoringController } from './monitoring/monitoring.controller.js';
 import { HealthController } from './operations/health.controller.js';
 import { RebuildsController } from './operations/rebuilds.controller.js';
+import { RelayModule } from './operations/relay.module.js';
 import { GetOutletHandler } from './outlets/outlet-queries.js';
 import { OutletsController } from './outlets/outlets.controller.js';
 import { ListPilotsHandler, PilotProgressHandler } from './pilots/pilot-queries.js';
@@ -35,7 +36,7 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forConfig(config), WriteModule, ProjectorModule],
+      imports: [InfrastructureModule.forConfig(config), WriteModule, ProjectorModule, RelayModule],
       controllers: [
         RegisterEnterpriseController,
         EnterpriseWritesController,

@@ -2,6 +2,8 @@ import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplication
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, migrate, Projector, type AnalyticsConfig } from '../../../libs/analytics/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/index.js';
+import { KafkaEventFeed } from '../../../libs/messaging/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../../../libs/platform/src/index.js';
 
 /**
  * The projector composition: migrations at start, then a catch-up subscription from the
@@ -11,10 +13,12 @@ import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/inde
   providers: [
     {
       provide: Projector,
-      inject: [EVENT_STORE, CLICKHOUSE_CLIENT, ANALYTICS_CONFIG],
-      useFactory: (store: EventStore, client: ClickHouseClient, config: AnalyticsConfig) => {
+      inject: [EVENT_STORE, CLICKHOUSE_CLIENT, ANALYTICS_CONFIG, APP_CONFIG],
+      useFactory: (store: EventStore, client: ClickHouseClient, config: AnalyticsConfig, app: AppConfig) => {
         const logger = new Logger('projector');
-        return new Projector(store, client, config.database, { log: (m) => logger.log(m), error: (m) => logger.error(m) });
+        // With Kafka configured the projector is a consumer group on the relay's topic.
+        const feed = app.kafka ? new KafkaEventFeed(app.kafka, `${app.kafka.clientId}-projector`) : store;
+        return new Projector(store, client, config.database, { log: (m) => logger.log(m), error: (m) => logger.error(m) }, 5000, feed);
       },
     },
   ],

@@ -38,6 +38,8 @@ export class Projector {
     private readonly db: string,
     private readonly logger: ProjectorLog = { log: () => undefined, error: (m) => console.error(m) },
     private readonly batchSize = 5000,
+    /** Where live events come from: the store itself, or (production) a Kafka consumer group. */
+    private readonly feed: Pick<EventStore, 'subscribe'> = store,
   ) {}
 
   /** The position of the last event whose rows are in ClickHouse. */
@@ -114,7 +116,7 @@ export class Projector {
   }
 
   private follow(): void {
-    this.subscription = this.store.subscribe(
+    this.subscription = this.feed.subscribe(
       this.projected,
       async (events) => {
         await this.withRetry(() => this.apply(events, ''));
@@ -147,7 +149,13 @@ export class Projector {
     const rows = projectEvents(events);
     await Promise.all(
       PROJECTION_TABLES.filter((t) => rows[t].length).map((t) =>
-        this.client.insert({ table: `${this.db}.${t}${suffix}`, values: rows[t] as unknown[], format: 'JSONEachRow' }),
+        this.client.insert({
+          table: `${this.db}.${t}${suffix}`,
+          values: rows[t] as unknown[],
+          format: 'JSONEachRow',
+          // A retried batch carries the same token, so Replicated tables (clusters) drop the duplicate block.
+          clickhouse_settings: { insert_deduplication_token: `${t}:${events[0].position}-${events[events.length - 1].position}` },
+        }),
       ),
     );
     await this.client.insert({
