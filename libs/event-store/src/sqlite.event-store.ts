@@ -109,11 +109,55 @@ export class SqliteEventStore implements EventStore {
       return result;
     };
 
+  /**
+   * Group commit: appends that arrive in the same turn of the event loop share one transaction
+   * and so one fsync. Each keeps its own savepoint, so one append's conflict fails it alone, and
+   * no caller hears of success before the shared commit is durable.
+   */
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
-    const result = this.appendTx.immediate(streamId, events, options);
-    if (events.length && !result.replayed) this.appended.emit('append');
-    return result;
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, events, options, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    });
+  }
+
+  private pending: { streamId: string; events: readonly NewEvent[]; options: AppendOptions; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
+
+  private commitPending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (this.closed) {
+      for (const request of batch) request.reject(new Error('the event store is closed'));
+      return;
+    }
+    let outcomes: ({ result: AppendResult } | { error: unknown })[];
+    try {
+      outcomes = this.db
+        .transaction(() =>
+          batch.map((request) => {
+            try {
+              // A nested better-sqlite3 transaction is a savepoint: a failure rolls back this append only.
+              return { result: this.appendTx(request.streamId, request.events, request.options) };
+            } catch (error) {
+              return { error };
+            }
+          }),
+        )
+        .immediate();
+    } catch (error) {
+      for (const request of batch) request.reject(error);
+      return;
+    }
+    let appended = false;
+    outcomes.forEach((outcome, i) => {
+      if ('error' in outcome) batch[i].reject(outcome.error);
+      else {
+        appended ||= batch[i].events.length > 0 && !outcome.result.replayed;
+        batch[i].resolve(outcome.result);
+      }
+    });
+    if (appended) this.appended.emit('append');
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {

@@ -41,9 +41,23 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class StreamCommandExecutor {
+  /** Commands on one stream in this process take turns; other processes are kept honest by expected revisions. */
+  private readonly turns = new Map<string, Promise<unknown>>();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute<S, E extends DomainEvent, F = undefined>(ctx: RequestContext, command: StreamCommand<S, E, F>): Promise<WriteResult> {
+    const previous = this.turns.get(command.streamId) ?? Promise.resolve();
+    const turn = previous.catch(() => undefined).then(() => this.run(ctx, command));
+    this.turns.set(command.streamId, turn);
+    try {
+      return await turn;
+    } finally {
+      if (this.turns.get(command.streamId) === turn) this.turns.delete(command.streamId);
+    }
+  }
+
+  private async run<S, E extends DomainEvent, F>(ctx: RequestContext, command: StreamCommand<S, E, F>): Promise<WriteResult> {
     const requestHash = sha256(canonicalJson(command.request));
     const scope = ctx.principal.subject;
     const key = ctx.idempotencyKey;
