@@ -11,6 +11,32 @@ import type { WriteResult } from '../../../api/src/common/stream-command.executo
 import { validationPipe } from '../../../api/src/common/validation.js';
 import { commandFromLine } from './import-line.js';
 
+/** Lines in flight at once. */
+const CONCURRENCY = 64;
+
+/** What a line must wait for: earlier lines on the same enterprise, outlet, or any rental or pilot line. */
+function dependencyKeys(input: Record<string, unknown>): string[] {
+  const uscc = typeof input.uscc === 'string' ? `enterprise:${input.uscc}` : undefined;
+  switch (input.command) {
+    case 'registerEnterprise':
+    case 'fileMonthlyReport':
+    case 'relocateEnterprise':
+    case 'deregisterEnterprise':
+      return uscc ? [uscc] : ['unkeyed'];
+    case 'openOutlet':
+    case 'closeOutlet':
+      return ['outlets', ...(uscc ? [uscc] : [])];
+    case 'startRental':
+    case 'returnRental':
+      return ['outlets', 'rentals'];
+    case 'designatePilot':
+    case 'reportPilotInvestment':
+      return ['pilots'];
+    default:
+      return ['unkeyed'];
+  }
+}
+
 export const CSV_HEADER = ['uscc', 'period', 'revenue', 'taxPaid', 'employees'];
 
 export interface ImportSummary {
@@ -76,43 +102,65 @@ export async function runImport(app: INestApplicationContext, file: string, opti
   const started = Date.now();
   const bus = app.get(CommandBus);
   const total = countLines(file);
-  // Opened on the first rejected line, so a clean import leaves no empty rejects file behind.
-  let rejects: ReturnType<typeof createWriteStream> | undefined;
   const summary: ImportSummary = { file, format: options.format, lines: 0, accepted: 0, unchanged: 0, rejected: 0, byCommand: {}, rejectsFile: null, seconds: 0 };
   const count = (name: string, outcome: 'accepted' | 'unchanged' | 'rejected') => {
     summary[outcome] += 1;
     (summary.byCommand[name] ??= { accepted: 0, unchanged: 0, rejected: 0 })[outcome] += 1;
   };
+
+  const fileTag = basename(file);
+  const rejected: { line: number; text: string }[] = [];
   const reject = (line: number, name: string, code: string, reason: string, errors: unknown, raw: string) => {
     count(name, 'rejected');
-    rejects ??= createWriteStream(options.rejectsFile, 'utf8');
-    rejects.write(`${JSON.stringify({ line, code, reason, ...(errors ? { errors } : {}), input: raw })}\n`);
+    rejected.push({ line, text: `${JSON.stringify({ line, code, reason, ...(errors ? { errors } : {}), input: raw })}\n` });
   };
-  const fileTag = basename(file);
+  // Lines run concurrently (so the store's group commit shares fsyncs), but a line waits for every
+  // earlier line it depends on: same enterprise, same outlet, or any rental or pilot line before it.
+  const inFlight = new Set<Promise<void>>();
+  const lastByKey = new Map<string, Promise<void>>();
+  let done = 0;
   for await (const { line, raw, input, problem } of records(file, options.format)) {
     summary.lines += 1;
     const commandName = typeof (input as { command?: unknown })?.command === 'string' ? String((input as { command: string }).command) : '(unknown)';
     if (problem) {
       reject(line, commandName, 'VALIDATION_FAILED', problem, null, raw);
+      done += 1;
       continue;
     }
+    const keys = dependencyKeys(input as Record<string, unknown>);
+    const before = keys.map((k) => lastByKey.get(k)).filter((p): p is Promise<void> => p !== undefined);
     const context: RequestContext = {
       principal: { subject: options.actor, role: 'admin' },
       requestId: `import-${fileTag}-${line}`,
       idempotencyKey: `import:${fileTag}:${line}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`,
     };
-    try {
-      const { name, command } = await commandFromLine(context, input, validationPipe);
-      const result: WriteResult = await bus.execute(command);
-      count(name, result.appended ? 'accepted' : 'unchanged');
-    } catch (error) {
-      if (error instanceof FujuError) reject(line, commandName, error.code, error.message, error.errors.length ? error.errors : null, raw);
-      else reject(line, commandName, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error), null, raw);
-    }
-    if (summary.lines % 250 === 0) options.onProgress?.(line, total);
+    const task = Promise.all(before).then(async () => {
+      try {
+        const { name, command } = await commandFromLine(context, input, validationPipe);
+        const result: WriteResult = await bus.execute(command);
+        count(name, result.appended ? 'accepted' : 'unchanged');
+      } catch (error) {
+        if (error instanceof FujuError) reject(line, commandName, error.code, error.message, error.errors.length ? error.errors : null, raw);
+        else reject(line, commandName, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error), null, raw);
+      }
+      done += 1;
+      if (done % 250 === 0) options.onProgress?.(done, total);
+    });
+    for (const k of keys) lastByKey.set(k, task);
+    inFlight.add(task);
+    void task.finally(() => {
+      inFlight.delete(task);
+      for (const k of keys) if (lastByKey.get(k) === task) lastByKey.delete(k);
+    });
+    if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (rejected.length) {
+    const out = createWriteStream(options.rejectsFile, 'utf8');
+    for (const r of rejected.sort((a, b) => a.line - b.line)) out.write(r.text);
+    await new Promise<void>((resolve) => out.end(resolve));
   }
   options.onProgress?.(total, total);
-  if (rejects) await new Promise<void>((resolve) => rejects!.end(resolve));
   summary.rejectsFile = summary.rejected ? options.rejectsFile : null;
   summary.seconds = Math.round((Date.now() - started) / 100) / 10;
   return summary;
