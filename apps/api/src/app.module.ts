@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { InfrastructureModule, type AppConfig } from '../../../libs/platform/src/index.js';
 import { ProjectorModule } from '../../projector/src/projector.module.js';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from './common/auth.js';
+import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { EnterpriseWritesController } from './enterprises/commands/enterprise-writes.controller.js';
 import { RegisterEnterpriseController } from './enterprises/commands/register-enterprise/register-enterprise.controller.js';
@@ -36,7 +38,13 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forConfig(config), WriteModule, ProjectorModule, RelayModule],
+      imports: [
+        InfrastructureModule.forConfig(config),
+        WriteModule,
+        ProjectorModule,
+        RelayModule,
+        ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }] }),
+      ],
       controllers: [
         RegisterEnterpriseController,
         EnterpriseWritesController,
@@ -54,6 +62,7 @@ export class AppModule {
         RebuildsController,
       ],
       providers: [
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         GetEnterpriseHandler,

@@ -3,6 +3,7 @@ import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -42,6 +43,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, genReqId: () => randomUUID(), logger: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, { logger: new OperatorLogger('fuju-ledger', { logLevels: LOG_LEVELS[config.logLevel] }) });
   app.useGlobalPipes(validationPipe);
+  // Security headers; CORS stays off (no cross-origin browser access unless a deployment adds it).
+  await app.register(fastifyHelmet as never, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"] },
+    },
+  });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

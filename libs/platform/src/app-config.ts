@@ -10,6 +10,8 @@ export interface AppConfig {
   readonly clickhouse: { url?: string; username?: string; password?: string; database: string; chdbPath: string };
   readonly jwtSecret?: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Requests a token (or an address without one) may make per minute. */
+  readonly rateLimitPerMinute: number;
   /** `esdb://…` of an EventStoreDB (KurrentDB) cluster; unset = the embedded SQLite store. */
   readonly eventStoreConnectionString?: string;
   /** Kafka brokers (`host:port`); unset = no relay, the projector reads the store directly. */
@@ -45,7 +47,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new ConfigError(`KAFKA_TOPIC must be a Kafka topic name, got "${topic}"`);
     kafka = { brokers, topic, clientId: env.KAFKA_CLIENT_ID || 'fuju-ledger' };
   }
+  const rate = env.RATE_LIMIT_PER_MINUTE === undefined || env.RATE_LIMIT_PER_MINUTE === '' ? 6000 : Number(env.RATE_LIMIT_PER_MINUTE);
+  if (!Number.isInteger(rate) || rate < 1) throw new ConfigError(`RATE_LIMIT_PER_MINUTE must be a positive whole number, got "${env.RATE_LIMIT_PER_MINUTE}"`);
   return {
+    rateLimitPerMinute: rate,
     eventStoreConnectionString: esdb,
     kafka,
     port,
