@@ -10,6 +10,7 @@ import { FujuError, usccProblem } from '../../../libs/domain/src/index.js';
 import { ConfigError, EventStoreModule, loadConfig, loadJwtSecret, signToken, type AppConfig, type Role } from '../../../libs/platform/src/index.js';
 import { loadReferencePilots } from '../../api/src/pilots/load-reference-pilots.js';
 import { WriteModule } from '../../api/src/write.module.js';
+import { backupEventStore, restoreEventStore } from './backup.js';
 import { runImport } from './import/importer.js';
 
 /**
@@ -101,9 +102,9 @@ async function writeSide(cfg: AppConfig): Promise<INestApplicationContext> {
   return NestFactory.createApplicationContext(CliWriteModule, { logger: ['error', 'warn'] });
 }
 
-function progressBar(label: string): cliProgress.SingleBar {
+function progressBar(label: string, unit = 'lines'): cliProgress.SingleBar {
   return new cliProgress.SingleBar(
-    { format: `${label} |{bar}| {percentage}% | {value}/{total} lines | {duration_formatted} | eta {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 5000 },
+    { format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | {duration_formatted} | eta {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 5000 },
     cliProgress.Presets.shades_classic,
   );
 }
@@ -148,6 +149,39 @@ program
     if (summary.rejected) {
       console.log(`  rejected lines and reasons: ${summary.rejectsFile}`);
       process.exitCode = 1;
+    }
+  });
+
+program
+  .command('backup')
+  .description('online backup of the event store (safe beside a running server), with a manifest of counts and a checksum')
+  .argument('<dir>', 'an empty directory to write the backup into')
+  .action(async (dir: string) => {
+    const cfg = config();
+    if (cfg.eventStoreConnectionString) fail('the event store is EventStoreDB: back it up with its own tools');
+    const bar = progressBar('backup', 'pages');
+    let started = false;
+    const manifest = await backupEventStore(cfg.eventStoreFile, resolve(dir), (done, total) => {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    }).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+    bar.stop();
+    console.log(`backed up ${manifest.events} events (up to position ${manifest.headPosition}) into ${resolve(dir)}; sha256 ${manifest.sha256}`);
+  });
+
+program
+  .command('restore')
+  .description('restore the event store from a backup (server stopped); the next start rebuilds the read model from the log')
+  .argument('<dir>', 'a directory written by backup')
+  .option('--force', 'replace an existing event store')
+  .action((dir: string, options: { force?: boolean }) => {
+    const cfg = config();
+    try {
+      const manifest = restoreEventStore(resolve(dir), cfg.eventStoreFile, cfg.clickhouse.chdbPath, options.force === true);
+      console.log(`restored ${manifest.events} events (up to position ${manifest.headPosition}), counts and checksum verified; start the server to rebuild the read model from the log`);
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
     }
   });
 
