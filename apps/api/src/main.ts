@@ -16,6 +16,7 @@ import { warmCommunityIndex } from '../../../libs/reference/src/index.js';
 import { AppModule } from './app.module.js';
 import { DEMO_MARKER } from './demo/demo.controller.js';
 import { publishDemoRelease } from './demo/demo-release.js';
+import { registerJsonBodyParser } from './common/json-body.js';
 import { validationPipe } from './common/validation.js';
 
 /** The dashboard's static assets, built by `npm run build` (apps/api/dashboard/build.mjs). */
@@ -41,7 +42,11 @@ class OperatorLogger extends ConsoleLogger {
 /** Builds the HTTP application (without listening), for main and for tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, genReqId: () => randomUUID(), logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, { logger: new OperatorLogger('fuju-ledger', { logLevels: LOG_LEVELS[config.logLevel] }) });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+    logger: new OperatorLogger('fuju-ledger', { logLevels: LOG_LEVELS[config.logLevel] }),
+    bodyParser: false,
+  });
+  registerJsonBodyParser(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(validationPipe);
   // Security headers; CORS stays off (no cross-origin browser access unless a deployment adds it).
   await app.register(fastifyHelmet as never, {
