@@ -119,13 +119,7 @@ describe('durability under SIGKILL', () => {
     });
     expect((afterCrashes[0] as { period: string; value: string; contributors: number }[]).map(({ period, value, contributors }) => ({ period, value, contributors }))).toEqual(expectedRevenue);
 
-    const admin = await server.token('admin');
-    let job = (await server.request('POST', '/v1/admin/rebuilds', { token: admin })).body;
-    while (job.status === 'running') {
-      await new Promise((r) => setTimeout(r, 100));
-      job = (await server.request('GET', `/v1/admin/rebuilds/${job.id}`, { token: admin })).body;
-    }
-    expect(job.status).toBe('succeeded');
+    expect((await server.rebuild()).status).toBe('succeeded');
     expect(await figures()).toEqual(afterCrashes);
   });
 });

@@ -134,6 +134,17 @@ export class ServerProcess {
     });
   }
 
+  /** Rebuilds the read model from the log through the admin endpoint and waits for the result. */
+  async rebuild(): Promise<{ status: string; processed: number; total: number }> {
+    const admin = await this.token('admin');
+    let job = (await this.request('POST', '/v1/admin/rebuilds', { token: admin })).body;
+    while (job.status === 'running') {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await this.request('GET', `/v1/admin/rebuilds/${job.id}`, { token: admin })).body;
+    }
+    return job;
+  }
+
   /** Waits until the projector has written every event up to `position` to ClickHouse. */
   async waitForProjection(position?: number): Promise<void> {
     const deadline = Date.now() + 60_000;

@@ -84,3 +84,15 @@ export function assertEnterpriseAccess(principal: Principal, uscc: string, enter
   if (principal.role === 'bureau' && principal.region && enterpriseRegion?.startsWith(principal.region)) return;
   throw new ForbiddenError(`the ${principal.role} token may not ${action} enterprise ${uscc}`);
 }
+
+/**
+ * Outlets and rentals are acted on by the owning enterprise, or by the bureau of the region the
+ * outlet's community lies in. Admin reaches this only through the CLI import (the HTTP routes
+ * admit enterprise and bureau).
+ */
+export function assertServiceAccess(principal: Principal, ownerUscc: string, communityCode: string, action: string): void {
+  if (principal.role === 'admin') return;
+  if (principal.role === 'enterprise' && principal.uscc === ownerUscc) return;
+  if (principal.role === 'bureau' && principal.region && communityCode.startsWith(principal.region)) return;
+  throw new ForbiddenError(`the ${principal.role} token may not ${action} of enterprise ${ownerUscc} in community ${communityCode}`);
+}

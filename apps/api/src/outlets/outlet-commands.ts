@@ -5,7 +5,6 @@ import {
   enterpriseStreamId,
   evolveEnterprise,
   evolveOutlet,
-  ForbiddenError,
   initialEnterpriseState,
   initialOutletState,
   outletStreamId,
@@ -16,23 +15,10 @@ import {
   type OutletState,
 } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
-import type { Principal } from '../../../../libs/platform/src/index.js';
-import type { RequestContext } from '../common/auth.js';
+import { assertServiceAccess, type RequestContext } from '../common/auth.js';
 import { loadStream } from '../common/load-stream.js';
 import { StreamCommandExecutor, type WriteResult } from '../common/stream-command.executor.js';
 import type { CloseOutletRequestDto, OpenOutletRequestDto } from './outlet.requests.dto.js';
-
-/**
- * Outlets are opened and closed by the owning enterprise, or by the bureau of the region the
- * outlet's community lies in.
- */
-export function assertOutletAccess(principal: Principal, ownerUscc: string, communityCode: string, action: string): void {
-  // Admin only reaches this through the CLI import (the HTTP routes admit enterprise and bureau).
-  if (principal.role === 'admin') return;
-  if (principal.role === 'enterprise' && principal.uscc === ownerUscc) return;
-  if (principal.role === 'bureau' && principal.region && communityCode.startsWith(principal.region)) return;
-  throw new ForbiddenError(`the ${principal.role} token may not ${action} outlets of enterprise ${ownerUscc} in community ${communityCode}`);
-}
 
 export class OpenOutletCommand extends Command<WriteResult> {
   constructor(
@@ -51,7 +37,7 @@ export class OpenOutletHandler implements ICommandHandler<OpenOutletCommand> {
   ) {}
 
   execute({ context, body }: OpenOutletCommand): Promise<WriteResult> {
-    assertOutletAccess(context.principal, String(body.uscc), String(body.communityCode), 'open');
+    assertServiceAccess(context.principal, String(body.uscc), String(body.communityCode), 'open outlets');
     return this.executor.execute<OutletState, OutletEvent, EnterpriseState>(context, {
       streamId: outletStreamId(body.outletId),
       initial: initialOutletState,
@@ -96,7 +82,7 @@ export class CloseOutletHandler implements ICommandHandler<CloseOutletCommand> {
       initial: initialOutletState,
       evolve: evolveOutlet,
       authorize: (state) => {
-        if (state.status !== 'none') assertOutletAccess(context.principal, state.uscc, state.communityCode, 'close');
+        if (state.status !== 'none') assertServiceAccess(context.principal, state.uscc, state.communityCode, 'close outlets');
       },
       decide: (state, ctx) => decideOutlet({ type: 'CloseOutlet', data: { outletId, ...body }, context: ctx }, state),
       statusFor: () => 201,

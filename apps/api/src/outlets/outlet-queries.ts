@@ -2,9 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { evolveOutlet, initialOutletState, NotFoundError, outletStreamId, type OutletEvent, type OutletState } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
-import type { RequestContext } from '../common/auth.js';
+import { assertServiceAccess, type RequestContext } from '../common/auth.js';
 import { loadStream } from '../common/load-stream.js';
-import { assertOutletAccess } from './outlet-commands.js';
 
 export interface OutletView {
   outletId: string;
@@ -38,7 +37,7 @@ export class GetOutletHandler implements IQueryHandler<GetOutletQuery> {
     const { state, events } = await loadStream<OutletState, OutletEvent>(this.store, outletStreamId(outletId), initialOutletState, evolveOutlet, asOf);
     if (state.status === 'none') throw new NotFoundError(asOf ? `outlet ${outletId} did not exist as of ${asOf}` : `there is no outlet ${outletId}`);
     const { role } = context.principal;
-    if (role !== 'regulator' && role !== 'admin') assertOutletAccess(context.principal, state.uscc, state.communityCode, 'read');
+    if (role !== 'regulator' && role !== 'admin') assertServiceAccess(context.principal, state.uscc, state.communityCode, 'read outlets');
     const last = events[events.length - 1];
     return {
       outletId: state.outletId,

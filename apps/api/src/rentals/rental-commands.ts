@@ -5,7 +5,6 @@ import {
   deviceStreamId,
   evolveOutlet,
   evolveRental,
-  ForbiddenError,
   initialOutletState,
   initialRentalState,
   outletStreamId,
@@ -18,23 +17,13 @@ import {
   type RentalState,
 } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
-import type { Principal } from '../../../../libs/platform/src/index.js';
-import type { RequestContext } from '../common/auth.js';
+import { assertServiceAccess, type RequestContext } from '../common/auth.js';
 import { loadStream } from '../common/load-stream.js';
 import { StreamCommandExecutor, type WriteResult } from '../common/stream-command.executor.js';
 import type { ReturnRentalRequestDto, StartRentalRequestDto } from './rental.requests.dto.js';
 
 /** A reservation whose rental never got appended (a crash in between) frees the device after this long. */
 const ORPHANED_RESERVATION_MS = 60_000;
-
-/** Rentals are filed by the enterprise that owns the outlet, or by the bureau of the outlet's region. */
-export function assertRentalAccess(principal: Principal, ownerUscc: string, communityCode: string, action: string): void {
-  // Admin only reaches this through the CLI import (the HTTP routes admit enterprise and bureau).
-  if (principal.role === 'admin') return;
-  if (principal.role === 'enterprise' && principal.uscc === ownerUscc) return;
-  if (principal.role === 'bureau' && principal.region && communityCode.startsWith(principal.region)) return;
-  throw new ForbiddenError(`the ${principal.role} token may not ${action} rentals at outlets of enterprise ${ownerUscc}`);
-}
 
 interface DeviceFacts {
   outlet: OutletState;
@@ -75,7 +64,7 @@ export class StartRentalHandler implements ICommandHandler<StartRentalCommand> {
       evolve: evolveRental,
       loadFacts: () => this.deviceFacts(body),
       authorize: (_state, facts) => {
-        if (facts.outlet.status !== 'none') assertRentalAccess(context.principal, facts.outlet.uscc, facts.outlet.communityCode, 'start');
+        if (facts.outlet.status !== 'none') assertServiceAccess(context.principal, facts.outlet.uscc, facts.outlet.communityCode, 'start rentals at outlets');
       },
       decide: (state, ctx, facts) =>
         decideRental({ type: 'StartRental', data: { ...body, outlet: facts.outlet, deviceHeldBy: facts.heldBy, deviceReturnedOn: facts.returnedOn }, context: ctx }, state),
@@ -136,7 +125,7 @@ export class ReturnRentalHandler implements ICommandHandler<ReturnRentalCommand>
       initial: initialRentalState,
       evolve: evolveRental,
       authorize: (state) => {
-        if (state.data) assertRentalAccess(context.principal, state.data.uscc, state.data.communityCode, 'return');
+        if (state.data) assertServiceAccess(context.principal, state.data.uscc, state.data.communityCode, 'return rentals at outlets');
       },
       decide: (state, ctx) => decideRental({ type: 'ReturnRental', data: { rentalId, ...body }, context: ctx }, state),
       statusFor: () => 201,
