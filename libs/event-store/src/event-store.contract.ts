@@ -45,6 +45,17 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(events[0].metadata).toEqual({ actor: 'contract-test', role: 'system' });
     });
 
+    it('reads a stream from after a revision', async () => {
+      const s = stream();
+      await store.append(s, [event('A', 1), event('B', 2), event('C', 3)], { expectedRevision: 0 });
+      expect((await store.readStream(s, 1)).map((e) => [e.type, e.revision])).toEqual([
+        ['B', 2],
+        ['C', 3],
+      ]);
+      expect(await store.readStream(s, 3)).toEqual([]);
+      expect(await store.readStream(stream(), 2)).toEqual([]);
+    });
+
     it('rejects an append at the wrong expected revision and stores nothing', async () => {
       const s = stream();
       await store.append(s, [event('A', 1)], { expectedRevision: 0 });

@@ -73,8 +73,11 @@ export interface EventStore {
    * already used, appends nothing and returns the stored outcome in `replayed`.
    */
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
-  /** Every event of a stream in revision order (empty for a stream that does not exist). */
-  readStream(streamId: string): Promise<RecordedEvent[]>;
+  /**
+   * The events of a stream in revision order (empty for a stream that does not exist);
+   * with `afterRevision`, only those after it (to catch up a cached state).
+   */
+  readStream(streamId: string, afterRevision?: number): Promise<RecordedEvent[]>;
   /** Events after a global position, in position order. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The position of the last event in the store (0 when empty). */

@@ -91,10 +91,12 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, afterRevision = 0): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
+    // Our revisions are 1-based, the server's 0-based: the event after our revision r is the server's r.
+    const fromRevision = afterRevision > 0 ? BigInt(afterRevision) : START;
     try {
-      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision: START })) events.push(toRecorded(resolved));
+      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision })) events.push(toRecorded(resolved));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;

@@ -21,7 +21,7 @@ function prepareStatements(db: Database.Database) {
     findKey: db.prepare('SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ? AND key = ?'),
     insertKey: db.prepare('INSERT INTO idempotency_keys (scope, key, request_hash, status, body, recorded_at) VALUES (?, ?, ?, ?, ?, ?)'),
     lastOfStream: db.prepare('SELECT position, revision, recorded_at FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
-    readStream: db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision'),
+    readStream: db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision'),
     readAll: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
     head: db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
     lastRecorded: db.prepare('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1').pluck(),
@@ -160,9 +160,9 @@ export class SqliteEventStore implements EventStore {
     if (appended) this.appended.emit('append');
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, afterRevision = 0): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return (this.prepared.readStream.all(streamId) as EventRow[]).map(toRecorded);
+    return (this.prepared.readStream.all(streamId, afterRevision) as EventRow[]).map(toRecorded);
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {

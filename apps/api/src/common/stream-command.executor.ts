@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IdempotencyKeyReusedError, PreconditionFailedError, ValidationFailedError, type CommandContext, type DomainEvent } from '../../../../libs/domain/src/index.js';
-import { EVENT_STORE, ExpectedRevisionConflictError, type EventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
+import { EVENT_STORE, ExpectedRevisionConflictError, type EventStore } from '../../../../libs/event-store/src/index.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import type { RequestContext } from './auth.js';
 
@@ -34,6 +34,15 @@ export interface StreamCommand<S, E extends DomainEvent, F = undefined> {
 }
 
 const MAX_ATTEMPTS = 5;
+/** Streams whose folded state stays in memory (least recently used ones are dropped). */
+const CACHED_STREAMS = 50_000;
+
+interface CachedState {
+  readonly evolve: unknown;
+  readonly state: unknown;
+  readonly revision: number;
+  readonly last: WriteResult['body'];
+}
 
 /**
  * The thin command path of every stream: load → decide → append at the expected revision,
@@ -43,6 +52,12 @@ const MAX_ATTEMPTS = 5;
 export class StreamCommandExecutor {
   /** Commands on one stream in this process take turns; other processes are kept honest by expected revisions. */
   private readonly turns = new Map<string, Promise<unknown>>();
+  /**
+   * The folded state of recently used streams at a revision. A command reads only the events
+   * after it (none, when this process wrote the stream last), so its cost does not grow with
+   * the stream's length. States are immutable values; only stored events ever advance them.
+   */
+  private readonly states = new Map<string, CachedState>();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -69,11 +84,9 @@ export class StreamCommandExecutor {
       if (stored) return this.replay(stored, requestHash);
     }
     for (let attempt = 1; ; attempt++) {
-      const history = await this.store.readStream(command.streamId);
-      const revision = history.length ? history[history.length - 1].revision : 0;
+      const { state, revision, last } = await this.load(command);
       if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision)
         throw new PreconditionFailedError(`${command.streamId} is at revision ${revision}, not ${ctx.ifMatch}`);
-      const state = history.reduce((s, e) => command.evolve(s, e as unknown as E), command.initial());
       const facts = (command.loadFacts ? await command.loadFacts() : undefined) as F;
       command.authorize?.(state, facts);
       const context: CommandContext = {
@@ -85,7 +98,7 @@ export class StreamCommandExecutor {
       };
       const events = command.decide(state, context, facts);
       if (!events.length) {
-        const result = { status: 200, body: currentOf(command.streamId, history) };
+        const result = { status: 200, body: last };
         if (!key) return { ...result, appended: false };
         return this.replay(await this.store.rememberOutcome(scope, key, { requestHash, ...result }), requestHash);
       }
@@ -110,6 +123,25 @@ export class StreamCommandExecutor {
     }
   }
 
+  /** The stream's state: the cached fold caught up with the events stored after it. */
+  private async load<S, E extends DomainEvent, F>(command: StreamCommand<S, E, F>): Promise<{ state: S; revision: number; last: WriteResult['body'] }> {
+    const cached = this.states.get(command.streamId);
+    const from = cached && cached.evolve === command.evolve ? cached : undefined;
+    const newer = await this.store.readStream(command.streamId, from?.revision ?? 0);
+    if (from && !newer.length) {
+      this.states.delete(command.streamId);
+      this.states.set(command.streamId, from);
+      return { state: from.state as S, revision: from.revision, last: from.last };
+    }
+    const state = newer.reduce((s, e) => command.evolve(s, e as unknown as E), from ? (from.state as S) : command.initial());
+    const revision = newer.length ? newer[newer.length - 1].revision : 0;
+    const last = newer.length ? bodyOf(newer[newer.length - 1]) : { streamId: command.streamId, revision: 0, position: 0, recordedAt: '' };
+    this.states.delete(command.streamId);
+    this.states.set(command.streamId, { evolve: command.evolve, state, revision, last });
+    if (this.states.size > CACHED_STREAMS) this.states.delete(this.states.keys().next().value as string);
+    return { state, revision, last };
+  }
+
   private replay(stored: { requestHash: string; status: number; body: unknown }, requestHash: string): WriteResult {
     if (stored.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
     return { status: stored.status, body: stored.body as WriteResult['body'], appended: false };
@@ -118,9 +150,4 @@ export class StreamCommandExecutor {
 
 function bodyOf(r: { streamId: string; revision: number; position: number; recordedAt: string }): WriteResult['body'] {
   return { streamId: r.streamId, revision: r.revision, position: r.position, recordedAt: r.recordedAt };
-}
-
-function currentOf(streamId: string, history: RecordedEvent[]): WriteResult['body'] {
-  const last = history[history.length - 1];
-  return last ? bodyOf(last) : { streamId, revision: 0, position: 0, recordedAt: '' };
 }
