@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, migrate, Projector, type AnalyticsConfig } from '../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, migrate, Projector, queryRows, rebuildRequired, type AnalyticsConfig } from '../../../libs/analytics/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/index.js';
 import { KafkaEventFeed } from '../../../libs/messaging/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../libs/platform/src/index.js';
@@ -26,6 +26,7 @@ import { APP_CONFIG, type AppConfig } from '../../../libs/platform/src/index.js'
 })
 export class ProjectorModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projector');
+  private rebuildFirst = false;
 
   constructor(
     private readonly projector: Projector,
@@ -36,11 +37,37 @@ export class ProjectorModule implements OnModuleInit, OnApplicationBootstrap, On
   async onModuleInit(): Promise<void> {
     const applied = await migrate(this.client, this.config.database);
     if (applied.length) this.logger.log(`applied ClickHouse migrations ${applied.join(', ')}`);
+    this.rebuildFirst = rebuildRequired(applied) || (await this.deltasMissing());
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.projector.start();
-    this.logger.log(`following the event store from position ${this.projector.position}`);
+    if (!this.rebuildFirst) {
+      await this.projector.start();
+      this.logger.log(`following the event store from position ${this.projector.position}`);
+      return;
+    }
+    // In the background: the api serves meanwhile, and a store that is down does not stop the boot.
+    this.logger.log('a migration added projected tables: rebuilding the read model from the event log');
+    let reported = 0;
+    this.projector
+      .rebuild(({ processed, total }) => {
+        if (processed - reported >= 100_000) {
+          reported = processed;
+          this.logger.log(`rebuild: ${processed} of ${total} events`);
+        }
+      })
+      .then(
+        (done) => this.logger.log(`rebuild done: ${done.total} events; following the event store from position ${this.projector.position}`),
+        (error: unknown) =>
+          this.logger.error(`rebuild failed (${error instanceof Error ? error.message : String(error)}); it is tried again at the next start, or run \`npm run cli -- replay\``),
+      );
+  }
+
+  /** Reports projected before the delta table existed, and a rebuild that never finished since. */
+  private async deltasMissing(): Promise<boolean> {
+    const count = async (table: string) =>
+      Number((await queryRows<{ n: string }>(this.client, `SELECT toString(count()) AS n FROM {db:Identifier}.{table:Identifier}`, { db: this.config.database, table }))[0]?.n ?? 0);
+    return (await count('report_deltas')) === 0 && (await count('report_revisions')) > 0;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -9,3 +9,4 @@ export * from './reference.tables.js';
 export * from './service-statistics.query.js';
 export * from './monitoring.query.js';
 export * from './audit.query.js';
+export * from './report-deltas.js';

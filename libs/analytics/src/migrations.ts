@@ -5,6 +5,7 @@ import { loadReferenceRegions } from './reference.tables.js';
 /** The projected tables; a rebuild creates each one again with a suffix and swaps it in. */
 export const PROJECTED_TABLES = [
   'report_revisions',
+  'report_deltas',
   'enterprise_locations',
   'enterprise_attributes',
   'outlets',
@@ -35,6 +36,20 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at     DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (month, uscc, report_revision, position)`,
+    report_deltas: `
+      CREATE TABLE IF NOT EXISTS ${db}.report_deltas${suffix} (
+        month       UInt32,
+        uscc        String,
+        region_code LowCardinality(String),
+        segment     LowCardinality(String),
+        revenue_fen Int64,
+        tax_fen     Int64,
+        employees   Int64,
+        reports     Int8,
+        position    UInt64,
+        recorded_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (month, region_code, uscc, position)`,
     enterprise_locations: `
       CREATE TABLE IF NOT EXISTS ${db}.enterprise_locations${suffix} (
         uscc            String,
@@ -150,6 +165,8 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly up: (client: ClickHouseClient, db: string) => Promise<void>;
+  /** The new tables must be filled from the whole log: the projector rebuilds after applying it. */
+  readonly requiresRebuild?: boolean;
 }
 
 const createTables = (tables: readonly ProjectedTable[]) => async (client: ClickHouseClient, db: string) => {
@@ -187,7 +204,18 @@ export const MIGRATIONS: readonly Migration[] = [
       // Earlier events reach the new table through a rebuild; `replay` or a fresh start does it.
     },
   },
+  {
+    version: 6,
+    name: 'report deltas: signed differences in the cell each month counted in when recorded',
+    up: createTables(['report_deltas']),
+    requiresRebuild: true,
+  },
 ];
+
+/** Whether one of the migrations just applied needs the projected tables rebuilt from the log. */
+export function rebuildRequired(applied: readonly number[]): boolean {
+  return MIGRATIONS.some((m) => m.requiresRebuild && applied.includes(m.version));
+}
 
 /** Creates the database and applies every migration not yet recorded in `schema_migrations`. */
 export async function migrate(client: ClickHouseClient, db: string): Promise<number[]> {

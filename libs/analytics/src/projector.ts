@@ -4,6 +4,8 @@ import { chInstant, queryRows } from './clickhouse.client.js';
 import { PROJECTED_TABLES, projectedTableDdl } from './migrations.js';
 import { PROJECTION_TABLES } from './report.projection.js';
 import { projectEvents } from './service.projection.js';
+import { ReportDeltaProjection } from './report-deltas.js';
+
 
 const REBUILD_SUFFIX = '__rebuild';
 const PROJECTOR_NAME = 'main';
@@ -20,9 +22,10 @@ export interface ProjectorLog {
 
 /**
  * Follows the event store from its checkpoint and writes projected rows to ClickHouse in
- * batches. The checkpoint is written after the rows of its batch, so after a crash at any
- * instant the projector resumes at or before the last event ClickHouse holds; re-projected
- * events only add duplicate rows, which the queries never count twice.
+ * batches. The checkpoint is written after the rows of its batch; on start, and before a
+ * failed batch is retried, rows after the checkpoint (a batch cut off by a crash) are deleted
+ * first, so every event's rows are in ClickHouse exactly once and the signed report deltas
+ * are never summed twice. Events redelivered by a feed (Kafka is at-least-once) are skipped.
  */
 export class Projector {
   private subscription?: Subscription;
@@ -31,6 +34,7 @@ export class Projector {
   private stopping = false;
   private lastError?: string;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  private readonly deltas: ReportDeltaProjection;
 
   constructor(
     private readonly store: EventStore,
@@ -40,7 +44,9 @@ export class Projector {
     private readonly batchSize = 5000,
     /** Where live events come from: the store itself, or (production) a Kafka consumer group. */
     private readonly feed: Pick<EventStore, 'subscribe'> = store,
-  ) {}
+  ) {
+    this.deltas = new ReportDeltaProjection(client, db);
+  }
 
   /** The position of the last event whose rows are in ClickHouse. */
   get position(): number {
@@ -58,6 +64,7 @@ export class Projector {
   async start(): Promise<void> {
     this.stopping = false;
     this.projected = await this.readCheckpoint('');
+    await this.rollback(this.projected, '');
     this.follow();
   }
 
@@ -89,16 +96,17 @@ export class Projector {
     this.rebuilding = true;
     try {
       const ddl = projectedTableDdl(this.db, REBUILD_SUFFIX);
+      const deltas = new ReportDeltaProjection(this.client, this.db, REBUILD_SUFFIX);
       for (const table of PROJECTED_TABLES) {
         await this.client.command({ query: `DROP TABLE IF EXISTS ${this.db}.${table}${REBUILD_SUFFIX}` });
         await this.client.command({ query: ddl[table] });
       }
       let total = await this.store.headPosition();
-      let position = await this.copyLog(0, total, REBUILD_SUFFIX, (processed) => onProgress({ processed, total }));
+      let position = await this.copyLog(0, total, deltas, (processed) => onProgress({ processed, total }));
       // Pause the live projector, take the events that arrived meanwhile, then swap.
       await this.stop();
       total = await this.store.headPosition();
-      position = await this.copyLog(position, total, REBUILD_SUFFIX, (processed) => onProgress({ processed, total }));
+      position = await this.copyLog(position, total, deltas, (processed) => onProgress({ processed, total }));
       for (const table of PROJECTED_TABLES) {
         await this.client.command({ query: `EXCHANGE TABLES ${this.db}.${table} AND ${this.db}.${table}${REBUILD_SUFFIX}` });
         await this.client.command({ query: `DROP TABLE IF EXISTS ${this.db}.${table}${REBUILD_SUFFIX}` });
@@ -109,7 +117,9 @@ export class Projector {
     } finally {
       this.rebuilding = false;
       if (!this.subscription) {
+        this.deltas.reset();
         this.projected = await this.readCheckpoint('');
+        await this.rollback(this.projected, '');
         this.follow();
       }
     }
@@ -118,8 +128,10 @@ export class Projector {
   private follow(): void {
     this.subscription = this.feed.subscribe(
       this.projected,
-      async (events) => {
-        await this.withRetry(() => this.apply(events, ''));
+      async (delivered) => {
+        const events = delivered.filter((e) => e.position > this.projected);
+        if (!events.length) return;
+        await this.withRetry(() => this.apply(events, this.deltas, ''));
         this.projected = events[events.length - 1].position;
         for (const waiter of this.waiters) {
           if (waiter.position <= this.projected) {
@@ -132,31 +144,32 @@ export class Projector {
     );
   }
 
-  private async copyLog(after: number, until: number, suffix: string, progress: (processed: number) => void): Promise<number> {
+  private async copyLog(after: number, until: number, deltas: ReportDeltaProjection, progress: (processed: number) => void): Promise<number> {
     let position = after;
     while (position < until) {
       const events = await this.store.readAll({ after: position, limit: this.batchSize * 4 });
       if (!events.length) break;
-      await this.apply(events, suffix);
+      await this.apply(events, deltas, REBUILD_SUFFIX);
       position = events[events.length - 1].position;
       progress(position);
     }
     return position;
   }
 
-  private async apply(events: readonly RecordedEvent[], suffix: string): Promise<void> {
+  private async apply(events: readonly RecordedEvent[], deltas: ReportDeltaProjection, suffix: string): Promise<void> {
     if (!events.length) return;
-    const rows = projectEvents(events);
+    const rows: Record<string, unknown[]> = { ...projectEvents(events), report_deltas: await deltas.project(events) };
     await Promise.all(
-      PROJECTION_TABLES.filter((t) => rows[t].length).map((t) =>
-        this.client.insert({
-          table: `${this.db}.${t}${suffix}`,
-          values: rows[t] as unknown[],
-          format: 'JSONEachRow',
-          // A retried batch carries the same token, so Replicated tables (clusters) drop the duplicate block.
-          clickhouse_settings: { insert_deduplication_token: `${t}:${events[0].position}-${events[events.length - 1].position}` },
-        }),
-      ),
+      PROJECTION_TABLES.filter((t) => rows[t]?.length)
+        .map((t) =>
+          this.client.insert({
+            table: `${this.db}.${t}${suffix}`,
+            values: rows[t],
+            format: 'JSONEachRow',
+            // A retried batch carries the same token, so Replicated tables (clusters) drop the duplicate block.
+            clickhouse_settings: { insert_deduplication_token: `${t}:${events[0].position}-${events[events.length - 1].position}` },
+          }),
+        ),
     );
     await this.client.insert({
       table: `${this.db}.projector_checkpoints${suffix}`,
@@ -174,9 +187,30 @@ export class Projector {
     return Number(rows[0]?.position ?? 0);
   }
 
+  /** Deletes the rows of events after `position` (a batch whose checkpoint was never written). */
+  private async rollback(position: number, suffix: string): Promise<void> {
+    for (const table of PROJECTION_TABLES) {
+      const [ahead] = await queryRows<{ n: string }>(
+        this.client,
+        `SELECT toString(count()) AS n FROM {db:Identifier}.{table:Identifier} WHERE position > {position:UInt64}`,
+        { db: this.db, table: `${table}${suffix}`, position },
+      );
+      if (Number(ahead?.n ?? 0) === 0) continue;
+      this.logger.log(`projector: removing ${ahead.n} rows of ${table} after checkpoint ${position} (a batch cut off before its checkpoint)`);
+      await this.client.command({
+        query: `DELETE FROM {db:Identifier}.{table:Identifier} WHERE position > {position:UInt64}`,
+        query_params: { db: this.db, table: `${table}${suffix}`, position },
+      });
+    }
+  }
+
   private async withRetry(work: () => Promise<void>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
+        if (attempt > 0) {
+          this.deltas.reset();
+          await this.rollback(this.projected, '');
+        }
         await work();
         this.lastError = undefined;
         return;

@@ -35,56 +35,33 @@ export interface ReportStatisticsRow {
 }
 
 /**
- * The report rows current as of an instant: for each enterprise and month the latest
- * revision recorded by then, located in the region the enterprise had for that month
- * (registration and relocations recorded by then), with its segment as known then.
+ * Sums of the report deltas recorded up to the instant (and log position) asked, per bucket,
+ * cell and enterprise: each month counts in the region the enterprise had for it and with its
+ * segment, as known then. Moves between cells cancel out, so an enterprise contributes to a
+ * cell exactly when its report count there is positive.
  */
-const LOCATED_REPORTS = `
-  reports AS (
-    SELECT uscc, month,
-           argMax(revenue_fen, (report_revision, position)) AS revenue_fen,
-           argMax(tax_fen, (report_revision, position)) AS tax_fen,
-           argMax(employees, (report_revision, position)) AS employees
-    FROM {db:Identifier}.report_revisions
-    WHERE month BETWEEN {fromMonth:UInt32} AND {toMonth:UInt32} AND recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
-    GROUP BY uscc, month
-  ),
-  locations AS (
-    SELECT uscc, effective_month, argMax(region_code, position) AS region_code
-    FROM {db:Identifier}.enterprise_locations
-    WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
-    GROUP BY uscc, effective_month
-  ),
-  segments AS (
-    SELECT uscc, argMax(value, position) AS segment
-    FROM {db:Identifier}.enterprise_attributes
-    WHERE attribute = 'segment' AND recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}
-    GROUP BY uscc
-  ),
-  located AS (
-    SELECT r.uscc AS uscc, r.month AS month, r.revenue_fen AS revenue_fen, r.tax_fen AS tax_fen, r.employees AS employees,
-           l.region_code AS region_code, s.segment AS segment,
-           multiIf({bucket:String} = 'month', toInt64(r.month),
-                   {bucket:String} = 'quarter', toInt64(intDiv(r.month, 3) * 3),
-                   {bucket:String} = 'year', toInt64(intDiv(r.month, 12) * 12),
-                   toInt64(-1)) AS bucket
-    FROM reports AS r
-    ASOF LEFT JOIN locations AS l ON r.uscc = l.uscc AND r.month >= l.effective_month
-    LEFT JOIN segments AS s ON r.uscc = s.uscc
-  )`;
+const BUCKET = `
+  multiIf({bucket:String} = 'month', toInt64(month),
+          {bucket:String} = 'quarter', toInt64(intDiv(month, 3) * 3),
+          {bucket:String} = 'year', toInt64(intDiv(month, 12) * 12),
+          toInt64(-1))`;
+
+const KNOWN = `
+  month BETWEEN {fromMonth:UInt32} AND {toMonth:UInt32}
+  AND recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}`;
 
 const GROUP_KEYS = `
   if({regionLength:UInt8} = 0, '', substring(region_code, 1, {regionLength:UInt8})) AS region_key,
   if({bySegment:Bool}, segment, '') AS segment_key`;
 
 const FLOW_SQL = `
-  WITH ${LOCATED_REPORTS},
-  per_enterprise AS (
-    SELECT bucket, ${GROUP_KEYS}, uscc,
+  WITH per_enterprise AS (
+    SELECT ${BUCKET} AS bucket, ${GROUP_KEYS}, uscc,
            multiIf({indicator:String} = 'revenue', sum(revenue_fen), {indicator:String} = 'tax', sum(tax_fen), toInt64(1)) AS amount
-    FROM located
-    WHERE startsWith(region_code, {region:String})
+    FROM {db:Identifier}.report_deltas
+    WHERE ${KNOWN} AND startsWith(region_code, {region:String})
     GROUP BY bucket, region_key, segment_key, uscc
+    HAVING sum(reports) > 0
   )
   SELECT bucket, region_key, segment_key,
          toString(sum(amount)) AS value,
@@ -94,23 +71,34 @@ const FLOW_SQL = `
   GROUP BY bucket, region_key, segment_key
   ORDER BY bucket, region_key, segment_key`;
 
-/** Employment is a stock: each enterprise counts with its latest filed month within the period. */
+/**
+ * Employment is a stock: each enterprise counts with its latest filed month within the
+ * bucket, in the cell that month counts in. Filing rows (reports = 1) find that month; moves
+ * never change which months are filed, only where they count.
+ */
 const STOCK_SQL = `
-  WITH ${LOCATED_REPORTS},
-  latest AS (
-    SELECT bucket, uscc,
-           argMax(employees, month) AS employees,
-           argMax(region_code, month) AS region_code,
-           argMax(segment, month) AS segment
-    FROM located
+  WITH latest AS (
+    SELECT ${BUCKET} AS bucket, uscc, max(month) AS latest_month
+    FROM {db:Identifier}.report_deltas
+    WHERE ${KNOWN} AND reports > 0
     GROUP BY bucket, uscc
+  ),
+  headcounts AS (
+    SELECT d.uscc AS uscc, d.month AS month, d.region_code AS region_code, d.segment AS segment, sum(d.employees) AS employees
+    FROM {db:Identifier}.report_deltas AS d
+    WHERE d.month BETWEEN {fromMonth:UInt32} AND {toMonth:UInt32}
+      AND d.recorded_at <= {asOf:DateTime64(3, 'UTC')} AND d.position <= {upTo:UInt64}
+      AND startsWith(d.region_code, {region:String})
+      AND (d.uscc, d.month) IN (SELECT uscc, latest_month FROM latest)
+    GROUP BY uscc, month, region_code, segment
+    HAVING sum(d.reports) > 0
   )
-  SELECT bucket, ${GROUP_KEYS},
+  SELECT l.bucket AS bucket, ${GROUP_KEYS},
          toString(sum(employees)) AS value,
          toString(max(employees)) AS top,
-         toUInt32(uniqExact(uscc)) AS contributors
-  FROM latest
-  WHERE startsWith(region_code, {region:String})
+         toUInt32(uniqExact(h.uscc)) AS contributors
+  FROM headcounts AS h
+  INNER JOIN latest AS l ON h.uscc = l.uscc AND h.month = l.latest_month
   GROUP BY bucket, region_key, segment_key
   ORDER BY bucket, region_key, segment_key`;
 
