@@ -10,3 +10,4 @@ export * from './service-statistics.query.js';
 export * from './monitoring.query.js';
 export * from './audit.query.js';
 export * from './report-deltas.js';
+export * from './insert-format.js';

@@ -161,6 +161,16 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
   };
 }
 
+/** The columns of a projected table in DDL order (what a compact insert format lists per row). */
+export function tableColumns(table: ProjectedTable): string[] {
+  const ddl = projectedTableDdl('db')[table];
+  const body = ddl.slice(ddl.indexOf('(') + 1, ddl.lastIndexOf(') ENGINE'));
+  return body
+    .split(',\n')
+    .map((line) => line.trim().split(/\s+/)[0])
+    .filter(Boolean);
+}
+
 export interface Migration {
   readonly version: number;
   readonly name: string;

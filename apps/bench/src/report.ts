@@ -1,0 +1,104 @@
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+/** One measured figure, with the engine's raw limit measured in the same run and the target it answers to. */
+export interface Figure {
+  readonly workload: string;
+  readonly figure: string;
+  readonly value: number;
+  readonly unit: string;
+  /** The raw engine limit for the same work, when there is one. */
+  readonly raw?: { readonly what: string; readonly value: number; readonly unit: string };
+  /** value ÷ raw for rates; raw ÷ value for durations (so 1.0 = as fast as the engine alone). */
+  readonly ratio?: number;
+  readonly target?: { readonly op: '>=' | '<='; readonly value: number; readonly of?: 'value' | 'ratio' };
+  readonly note?: string;
+}
+
+export interface JudgedFigure extends Figure {
+  readonly pass: boolean | null;
+}
+
+export interface BenchRun {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly mode: 'quick' | 'full';
+  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly memoryGiB: number; readonly node: string; readonly platform: string };
+  readonly sizes: Record<string, number>;
+  readonly figures: JudgedFigure[];
+  readonly errors: string[];
+}
+
+export function judge(f: Figure): JudgedFigure {
+  if (!f.target) return { ...f, pass: null };
+  const measured = f.target.of === 'ratio' ? f.ratio : f.value;
+  if (measured === undefined || Number.isNaN(measured)) return { ...f, pass: false };
+  return { ...f, pass: f.target.op === '>=' ? measured >= f.target.value : measured <= f.target.value };
+}
+
+export function machine(): BenchRun['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+const fmt = (n: number): string =>
+  !Number.isFinite(n) ? String(n) : Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('en-US') : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
+
+function targetText(f: Figure): string {
+  if (!f.target) return '—';
+  const op = f.target.op === '>=' ? '≥' : '≤';
+  return f.target.of === 'ratio' ? `ratio ${op} ${f.target.value}` : `${op} ${fmt(f.target.value)} ${f.unit}`;
+}
+
+/** The Markdown table of a run: workload, figure, raw limit, ratio, target, pass/fail. */
+export function markdownTable(run: BenchRun): string {
+  const lines = [
+    `Run of ${run.startedAt} (${run.mode}) on ${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}. ` +
+      `Sizes: ${Object.entries(run.sizes)
+        .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+        .join(', ')}.`,
+    '',
+    '| Workload | Figure | Measured | Raw limit (same run) | Ratio | Target | Result |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const f of run.figures) {
+    const raw = f.raw ? `${fmt(f.raw.value)} ${f.raw.unit} (${f.raw.what})` : '—';
+    const ratio = f.ratio === undefined ? '—' : f.ratio.toFixed(2);
+    const result = f.pass === null ? 'info' : f.pass ? '**pass**' : '**FAIL**';
+    lines.push(`| ${f.workload} | ${f.figure}${f.note ? ` — ${f.note}` : ''} | ${fmt(f.value)} ${f.unit} | ${raw} | ${ratio} | ${targetText(f)} | ${result} |`);
+  }
+  if (run.errors.length) lines.push('', 'Errors during the run:', '', ...run.errors.map((e) => `- ${e}`));
+  return lines.join('\n');
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/** Writes `bench/results/<timestamp>.json` and puts the table into BENCHMARKS.md between its markers (a full run only). */
+export function writeReport(run: BenchRun, root: string): { json: string; markdown?: string } {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, `${run.startedAt.replace(/[:.]/g, '-')}${run.mode === 'quick' ? '-quick' : ''}.json`);
+  writeFileSync(json, `${JSON.stringify(run, null, 2)}\n`);
+  if (run.mode === 'quick') return { json };
+  const markdown = join(root, 'BENCHMARKS.md');
+  const text = existsSync(markdown) ? readFileSync(markdown, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  const table = `${START}\n${markdownTable(run)}\n\nRaw data: \`${json.slice(root.length + 1)}\`.\n${END}`;
+  writeFileSync(markdown, from >= 0 && to > from ? text.slice(0, from) + table + text.slice(to + END.length) : `${text}\n${table}\n`);
+  return { json, markdown };
+}
+
+/** Percentile (nearest rank) of a list of numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
