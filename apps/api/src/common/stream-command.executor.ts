@@ -73,9 +73,10 @@ export class StreamCommandExecutor {
   }
 
   private async run<S, E extends DomainEvent, F>(ctx: RequestContext, command: StreamCommand<S, E, F>): Promise<WriteResult> {
-    const requestHash = sha256(canonicalJson(command.request));
     const scope = ctx.principal.subject;
     const key = ctx.idempotencyKey;
+    // What identifies the request for its idempotency key (only needed with one).
+    const requestHash = key ? sha256(canonicalJson(command.request)) : '';
     if (key !== undefined && (key.length > 200 || !/^[\x21-\x7e]+$/.test(key)))
       throw ValidationFailedError.field('Idempotency-Key', 'must be 1-200 printable ASCII characters');
     if (ctx.ifMatch !== undefined && ctx.ifMatch < 0) throw ValidationFailedError.field('If-Match', 'must be a stream revision such as "3"');
@@ -83,12 +84,21 @@ export class StreamCommandExecutor {
       const stored = await this.store.findIdempotentOutcome(scope, key);
       if (stored) return this.replay(stored, requestHash);
     }
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision, last } = await this.load(command);
-      if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision)
+    // The first pass decides on the cached state without reading the store (optimistic: the
+    // append's expected revision catches a stale cache). Anything short of a clean append — a
+    // rejection, a no-op, a revision mismatch — is decided again on state read afresh.
+    let fresh = false;
+    for (let attempt = 1; ; ) {
+      const { state, revision, last } = await this.load(command, fresh);
+      const stale = () => {
+        const retry = !fresh;
+        fresh = true;
+        return retry;
+      };
+      if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision) {
+        if (stale()) continue;
         throw new PreconditionFailedError(`${command.streamId} is at revision ${revision}, not ${ctx.ifMatch}`);
-      const facts = (command.loadFacts ? await command.loadFacts() : undefined) as F;
-      command.authorize?.(state, facts);
+      }
       const context: CommandContext = {
         actor: ctx.principal.subject,
         role: ctx.principal.role,
@@ -96,8 +106,18 @@ export class StreamCommandExecutor {
         ...(key ? { idempotencyKey: key } : {}),
         now: new Date().toISOString(),
       };
-      const events = command.decide(state, context, facts);
+      let events: E[];
+      let facts: F;
+      try {
+        facts = (command.loadFacts ? await command.loadFacts() : undefined) as F;
+        command.authorize?.(state, facts);
+        events = command.decide(state, context, facts);
+      } catch (error) {
+        if (stale()) continue;
+        throw error;
+      }
       if (!events.length) {
+        if (stale()) continue;
         const result = { status: 200, body: last };
         if (!key) return { ...result, appended: false };
         return this.replay(await this.store.rememberOutcome(scope, key, { requestHash, ...result }), requestHash);
@@ -114,20 +134,22 @@ export class StreamCommandExecutor {
           },
         );
         if (appended.replayed) return this.replay(appended.replayed, requestHash);
+        this.advance(command, revision, events.reduce(command.evolve, state), bodyOf(appended));
         return { status, body: bodyOf(appended), appended: true };
       } catch (error) {
         if (!(error instanceof ExpectedRevisionConflictError)) throw error;
         if (ctx.ifMatch !== undefined) throw new PreconditionFailedError(`${command.streamId} changed while the request was decided`);
-        if (attempt >= MAX_ATTEMPTS) throw error;
+        if (attempt++ >= MAX_ATTEMPTS) throw error;
+        fresh = true;
       }
     }
   }
 
-  /** The stream's state: the cached fold caught up with the events stored after it. */
-  private async load<S, E extends DomainEvent, F>(command: StreamCommand<S, E, F>): Promise<{ state: S; revision: number; last: WriteResult['body'] }> {
+  /** The stream's state: the cached fold as it is, or (fresh) caught up with the events stored after it. */
+  private async load<S, E extends DomainEvent, F>(command: StreamCommand<S, E, F>, fresh: boolean): Promise<{ state: S; revision: number; last: WriteResult['body'] }> {
     const cached = this.states.get(command.streamId);
     const from = cached && cached.evolve === command.evolve ? cached : undefined;
-    const newer = await this.store.readStream(command.streamId, from?.revision ?? 0);
+    const newer = from && !fresh ? [] : await this.store.readStream(command.streamId, from?.revision ?? 0);
     if (from && !newer.length) {
       this.states.delete(command.streamId);
       this.states.set(command.streamId, from);
@@ -140,6 +162,13 @@ export class StreamCommandExecutor {
     this.states.set(command.streamId, { evolve: command.evolve, state, revision, last });
     if (this.states.size > CACHED_STREAMS) this.states.delete(this.states.keys().next().value as string);
     return { state, revision, last };
+  }
+
+  /** After an append: the cached fold moves on with the events just stored (if nothing else moved it). */
+  private advance<S, E extends DomainEvent, F>(command: StreamCommand<S, E, F>, from: number, state: S, last: WriteResult['body']): void {
+    const cached = this.states.get(command.streamId);
+    if (!cached || cached.evolve !== command.evolve || cached.revision !== from) return;
+    this.states.set(command.streamId, { evolve: command.evolve, state, revision: last.revision, last });
   }
 
   private replay(stored: { requestHash: string; status: number; body: unknown }, requestHash: string): WriteResult {
