@@ -5,6 +5,7 @@ import { PROJECTED_TABLES, projectedTableDdl } from './migrations.js';
 import { PROJECTION_TABLES } from './report.projection.js';
 import { projectEvents } from './service.projection.js';
 import { ReportDeltaProjection } from './report-deltas.js';
+import { encodeRows } from './insert-format.js';
 
 
 const REBUILD_SUFFIX = '__rebuild';
@@ -144,32 +145,49 @@ export class Projector {
     );
   }
 
+  /**
+   * Copies the log into the rebuild tables. Reading and projecting the next batch overlaps the
+   * insert of the previous one (ClickHouse works on its own threads meanwhile), except before a
+   * batch whose projection reads the delta table back (a relocation or change of segment).
+   */
   private async copyLog(after: number, until: number, deltas: ReportDeltaProjection, progress: (processed: number) => void): Promise<number> {
     let position = after;
+    let inserting: Promise<number> = Promise.resolve(after);
     while (position < until) {
       const events = await this.store.readAll({ after: position, limit: this.batchSize * 4 });
       if (!events.length) break;
-      await this.apply(events, deltas, REBUILD_SUFFIX);
-      position = events[events.length - 1].position;
-      progress(position);
+      if (ReportDeltaProjection.readsOwnRows(events)) await inserting;
+      const rows = await this.project(events, deltas);
+      const last = events[events.length - 1].position;
+      progress(await inserting);
+      inserting = this.insert(events, rows, REBUILD_SUFFIX).then(() => last);
+      position = last;
     }
+    progress(await inserting);
     return position;
   }
 
   private async apply(events: readonly RecordedEvent[], deltas: ReportDeltaProjection, suffix: string): Promise<void> {
     if (!events.length) return;
-    const rows: Record<string, unknown[]> = { ...projectEvents(events), report_deltas: await deltas.project(events) };
+    await this.insert(events, await this.project(events, deltas), suffix);
+  }
+
+  private async project(events: readonly RecordedEvent[], deltas: ReportDeltaProjection): Promise<Record<string, unknown[]>> {
+    return { ...projectEvents(events), report_deltas: await deltas.project(events) };
+  }
+
+  /** Inserts a batch's rows into every table, then its checkpoint. */
+  private async insert(events: readonly RecordedEvent[], rows: Record<string, unknown[]>, suffix: string): Promise<void> {
     await Promise.all(
-      PROJECTION_TABLES.filter((t) => rows[t]?.length)
-        .map((t) =>
-          this.client.insert({
-            table: `${this.db}.${t}${suffix}`,
-            values: rows[t],
-            format: 'JSONEachRow',
-            // A retried batch carries the same token, so Replicated tables (clusters) drop the duplicate block.
-            clickhouse_settings: { insert_deduplication_token: `${t}:${events[0].position}-${events[events.length - 1].position}` },
-          }),
-        ),
+      PROJECTION_TABLES.filter((t) => rows[t]?.length).map((t) =>
+        this.client.insert({
+          table: `${this.db}.${t}${suffix}`,
+          // Compact rows (arrays in column order): about 1.5× the insert rate of JSONEachRow in `npm run bench`.
+          ...encodeRows(t, rows[t] as Record<string, unknown>[], 'JSONCompactEachRow'),
+          // A retried batch carries the same token, so Replicated tables (clusters) drop the duplicate block.
+          clickhouse_settings: { insert_deduplication_token: `${t}:${events[0].position}-${events[events.length - 1].position}` },
+        }),
+      ),
     );
     await this.client.insert({
       table: `${this.db}.projector_checkpoints${suffix}`,

@@ -54,6 +54,8 @@ type Cell = Omit<ReportDeltaRow, 'position' | 'recorded_at'>;
  */
 export class ReportDeltaProjection {
   private readonly directory = new Map<string, DirectoryEntry>();
+  /** The latest values of the months the previous batch filed or corrected (its rows may still be on their way to ClickHouse). */
+  private lastBatch = new Map<string, MonthValues>();
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -66,12 +68,19 @@ export class ReportDeltaProjection {
 
   reset(): void {
     this.directory.clear();
+    this.lastBatch = new Map();
+  }
+
+  /** Whether projecting these events reads the delta table itself (moves), so earlier rows must be in ClickHouse first. */
+  static readsOwnRows(events: readonly RecordedEvent[]): boolean {
+    return events.some((e) => e.type === 'EnterpriseRelocated' || (e.type === 'EnterpriseDetailsAmended' && Boolean((e.data as { segment?: string }).segment)));
   }
 
   async project(events: readonly RecordedEvent[]): Promise<ReportDeltaRow[]> {
     const enterpriseEvents = events.filter((e) => e.streamId.startsWith('enterprise-')) as unknown as (EnterpriseEvent & RecordedEvent)[];
     if (!enterpriseEvents.length) return [];
     const previous = await this.prefetch(enterpriseEvents);
+    const touched = new Map<string, MonthValues>();
     const rows: ReportDeltaRow[] = [];
     for (const event of enterpriseEvents) {
       const stamp = { position: event.position, recorded_at: chInstant(event.recordedAt) };
@@ -105,13 +114,20 @@ export class ReportDeltaProjection {
           const before = event.type === 'MonthlyReportCorrected' ? previous.get(key) : undefined;
           if (event.type === 'MonthlyReportCorrected' && !before) throw new Error(`correction of ${key} at position ${event.position} has no earlier revision in ClickHouse`);
           previous.set(key, now);
+          touched.set(key, now);
+          const entry = this.entry(d.uscc);
+          // A plain literal (no spreads): this runs once per filing in a rebuild of millions.
           rows.push({
-            ...this.cellOf(d.uscc, month),
+            month,
+            uscc: d.uscc,
+            region_code: regionIn(entry, month),
+            segment: entry.segment,
             revenue_fen: now.revenue - (before?.revenue ?? 0),
             tax_fen: now.tax - (before?.tax ?? 0),
             employees: now.employees - (before?.employees ?? 0),
             reports: before ? 0 : 1,
-            ...stamp,
+            position: stamp.position,
+            recorded_at: stamp.recorded_at,
           });
           break;
         }
@@ -119,6 +135,7 @@ export class ReportDeltaProjection {
           break;
       }
     }
+    this.lastBatch = touched;
     return rows;
   }
 
@@ -135,12 +152,12 @@ export class ReportDeltaProjection {
       if (event.type === 'MonthlyReportFiled' || event.type === 'MonthlyReportCorrected') {
         const month = monthIndex(event.data.period);
         const key = `${uscc}|${month}`;
-        if (event.type === 'MonthlyReportCorrected' && !filed.has(key)) corrected.set(key, { uscc, month });
+        if (event.type === 'MonthlyReportCorrected' && !filed.has(key) && !this.lastBatch.has(key)) corrected.set(key, { uscc, month });
         filed.add(key);
       }
     }
     if (unknown.size) await this.loadDirectory([...unknown]);
-    const previous = new Map<string, MonthValues>();
+    const previous = new Map<string, MonthValues>(this.lastBatch);
     if (corrected.size) {
       const wanted = [...corrected.values()];
       const rows = await queryRows<{ uscc: string; month: number; revenue_fen: string; tax_fen: string; employees: number }>(
@@ -205,9 +222,7 @@ export class ReportDeltaProjection {
   /** The cell a month of an enterprise counts in now: the location in force that month (the first one before it), and the segment. */
   private cellOf(uscc: string, month: number): Pick<Cell, 'month' | 'uscc' | 'region_code' | 'segment'> {
     const entry = this.entry(uscc);
-    let region = entry.locations[0]?.region ?? '';
-    for (const l of entry.locations) if (l.from <= month) region = l.region;
-    return { month, uscc, region_code: region, segment: entry.segment };
+    return { month, uscc, region_code: regionIn(entry, month), segment: entry.segment };
   }
 
   /**
@@ -246,4 +261,12 @@ export class ReportDeltaProjection {
     }
     return out;
   }
+}
+
+/** The region of the location in force in a month (the first one for a month before it). */
+function regionIn(entry: DirectoryEntry, month: number): string {
+  const { locations } = entry;
+  let region = locations[0]?.region ?? '';
+  for (let i = 0; i < locations.length; i++) if (locations[i].from <= month) region = locations[i].region;
+  return region;
 }

@@ -123,6 +123,14 @@ describe('report projection against chDB', () => {
       expect(await queryRows(client, `SELECT toString(count()) AS n FROM ${db}.report_deltas WHERE position >= 4`)).toEqual([{ n: '5' }]);
       expect(await queryRows(client, `SELECT toString(count()) AS n FROM ${db}.event_log`)).toEqual([{ n: '7' }]);
       expect(await figure()).toBe('45045');
+      // A rebuild in small batches (4 events per read): the correction's previous revision is in the batch before,
+      // whose insert may still be running; the relocation waits for the inserts before it.
+      const rebuilder = new Projector(store, client, db, undefined, 1);
+      expect(await rebuilder.rebuild()).toEqual({ processed: 7, total: 7 });
+      await rebuilder.stop();
+      expect(await figure()).toBe('45045');
+      expect(await queryRows(client, `SELECT toString(sum(revenue_fen)) AS r, toString(count()) AS n FROM ${db}.report_deltas WHERE region_code = '110108'`)).toEqual([{ r: '30030', n: '1' }]);
+      expect(await queryRows(client, `SELECT toString(count()) AS n FROM ${db}.report_deltas`)).toEqual([{ n: '6' }]);
     } finally {
       await store.close();
     }

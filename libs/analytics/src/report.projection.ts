@@ -189,7 +189,8 @@ export function projectEnterpriseEvents(events: readonly RecordedEvent[], into: 
           employees: d.employees,
           event_type: event.type,
           actor: String(recorded.metadata.actor ?? ''),
-          ...base,
+          position: base.position,
+          recorded_at: base.recorded_at,
         });
         for (const [ruleId, explanation] of Object.entries(d.explanations ?? {})) {
           into.report_flags.push({

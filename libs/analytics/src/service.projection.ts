@@ -9,6 +9,7 @@ import { emptyRows, fen, projectEnterpriseEvents, type ProjectedRows } from './r
  */
 export function projectServiceEvents(events: readonly RecordedEvent[], into: ProjectedRows = emptyRows()): ProjectedRows {
   for (const recorded of events) {
+    if (recorded.streamId.startsWith('enterprise-')) continue;
     const base = { position: recorded.position, recorded_at: chInstant(recorded.recordedAt) };
     if (recorded.streamId.startsWith('outlet-')) {
       const event = recorded as unknown as OutletEvent;

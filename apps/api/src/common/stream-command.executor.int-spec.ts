@@ -22,7 +22,7 @@ const setTo = (value: number, onlyOnce = false): StreamCommand<Box, ValueSet> =>
   evolve,
   decide: (state) => {
     if (onlyOnce && state.sets > 0) throw new ConflictError('already set');
-    return state.value === value ? [] : [{ type: 'ValueSet', data: { value }, metadata: { actor: 'test', role: 'admin', requestId: 'r' } }];
+    return state.value === value ? [] : [{ type: 'ValueSet', data: { value }, metadata: { actor: 'test', role: 'admin', requestId: 'r', schemaVersion: 1 } }];
   },
   statusFor: () => 200,
   request: { value },
