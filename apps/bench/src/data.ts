@@ -43,7 +43,8 @@ export function benchCounties(): { county: string; communities: string[] }[] {
   return counties;
 }
 
-export const usccOf = (i: number): string => withUsccCheckCharacter(`91${benchCounties()[i % benchCounties().length].county}MA${String(i).padStart(7, '0')}`);
+const usccs: string[] = [];
+export const usccOf = (i: number): string => (usccs[i] ??= withUsccCheckCharacter(`91${benchCounties()[i % benchCounties().length].county}MA${String(i).padStart(7, '0')}`));
 export const countyOf = (i: number): string => benchCounties()[i % benchCounties().length].county;
 export const segmentOf = (i: number): string => SEGMENTS[i % SEGMENTS.length];
 
@@ -83,10 +84,22 @@ export function filing(i: number, period: string, revenue: number, employees: nu
 export function* industryLog(shape: Shape): Generator<GeneratedEvent> {
   const revision = new Uint8Array(shape.enterprises);
   const first = monthIndex(shape.firstMonth);
+  // Filings of a month are recorded over the first 20 days of the next, in enterprise order; one instant per second.
+  let instantMonth = -1;
+  let monthStart = 0;
+  let lastSecond = -1;
+  let lastInstant = '';
   const instant = (month: number, fraction: number) => {
-    const label = monthLabel(month + 1);
-    const start = Date.parse(`${label}-01T00:00:00.000Z`);
-    return new Date(start + Math.floor(fraction * 20 * 86_400_000)).toISOString();
+    if (month !== instantMonth) {
+      instantMonth = month;
+      monthStart = Date.parse(`${monthLabel(month + 1)}-01T00:00:00.000Z`);
+    }
+    const second = Math.floor(fraction * 20 * 86_400);
+    if (second !== lastSecond || month !== instantMonth) {
+      lastSecond = second;
+      lastInstant = new Date(monthStart + second * 1000).toISOString();
+    }
+    return lastInstant;
   };
   const registeredAt = instant(first - 2, 0);
   for (let i = 0; i < shape.enterprises; i++) yield { ...registration(i), revision: ++revision[i], recordedAt: registeredAt };

@@ -119,7 +119,7 @@ describe('rental decider properties', () => {
         deviceHeldBy: fc.constantFrom(null, null, 'r-1', 'r-2'),
         deviceReturnedOn: fc.constantFrom(null, null, '2023-01-01'),
       })
-      .map((d) => ({ type: 'StartRental' as const, data: { rentalId: 'r-1', outletId: 'o-1', traceCode: 'T-1', outlet, ...d }, context })),
+      .map((d) => ({ type: 'StartRental' as const, data: { rentalId: 'r-1', outletId: 'o-1', traceCode: 'T-1', outlet, ...d }, context }) as unknown as RentalCommand),
     fc.record({ endedOn: date, disinfectedOn: date }).map((d) => ({ type: 'ReturnRental' as const, data: { rentalId: 'r-1', ...d }, context })),
   );
   it('starts within the outlet’s open days on a free device, ends after it started, disinfects after the return', () => {
@@ -213,8 +213,8 @@ describe('release decider properties', () => {
       type: 'DraftRelease' as const,
       data: { releaseId: 'rel-1', title: d.title, period: '2024', region: '', tables: d.tables, cutoff: { position: 10, asOf: '2025-01-01T00:00:00.000Z' }, revisionOf: null, disclosure: { minContributors: 3, dominanceShare: 0.85 } as never },
       context,
-    })),
-    fc.record({ cells, contentHash: fc.constantFrom('h1', 'h2') }).map((d) => ({ type: 'PublishRelease' as const, data: { releaseId: 'rel-1', ...d }, context })),
+    }) as unknown as ReleaseCommand),
+    fc.record({ cells, contentHash: fc.constantFrom('h1', 'h2') }).map((d) => ({ type: 'PublishRelease' as const, data: { releaseId: 'rel-1', ...d }, context }) as unknown as ReleaseCommand),
     fc.constantFrom('rel-2', 'rel-3').map((by) => ({ type: 'SupersedeRelease' as const, data: { releaseId: 'rel-1', by }, context })),
   );
   it('publishes once, only a draft; the published content never changes; only a published release is superseded', () => {
