@@ -7,7 +7,7 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly demo: boolean;
   readonly eventStoreFile: string;
-  readonly clickhouse: { url?: string; username?: string; password?: string; database: string; chdbPath: string };
+  readonly clickhouse: { url?: string; username?: string; password?: string; database: string; chdbPath: string; queryLog?: string };
   readonly jwtSecret?: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Requests a token (or an address without one) may make per minute. */
@@ -64,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       password: env.CLICKHOUSE_PASSWORD || undefined,
       database,
       chdbPath: resolve(dataDir, 'clickhouse'),
+      queryLog: env.CLICKHOUSE_QUERY_LOG ? resolve(env.CLICKHOUSE_QUERY_LOG) : undefined,
     },
     jwtSecret: secret,
     logLevel,
