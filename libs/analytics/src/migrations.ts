@@ -47,7 +47,9 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         employees   Int64,
         reports     Int8,
         position    UInt64,
-        recorded_at DateTime64(3, 'UTC')
+        recorded_at DateTime64(3, 'UTC'),
+        -- A numeric enterprise key: grouping by it is several times cheaper than by the USCC string.
+        enterprise  UInt64 MATERIALIZED cityHash64(uscc)
       ) ENGINE = MergeTree
       ORDER BY (month, region_code, uscc, position)`,
     enterprise_locations: `
@@ -166,9 +168,10 @@ export function tableColumns(table: ProjectedTable): string[] {
   const ddl = projectedTableDdl('db')[table];
   const body = ddl.slice(ddl.indexOf('(') + 1, ddl.lastIndexOf(') ENGINE'));
   return body
-    .split(',\n')
-    .map((line) => line.trim().split(/\s+/)[0])
-    .filter(Boolean);
+    .split('\n')
+    .map((line) => line.replace(/--.*$/, '').trim())
+    .filter((line) => line && !/\bMATERIALIZED\b/.test(line))
+    .map((line) => line.split(/\s+/)[0]);
 }
 
 export interface Migration {

@@ -56,11 +56,11 @@ const GROUP_KEYS = `
 
 const FLOW_SQL = `
   WITH per_enterprise AS (
-    SELECT ${BUCKET} AS bucket, ${GROUP_KEYS}, uscc,
+    SELECT ${BUCKET} AS bucket, ${GROUP_KEYS}, enterprise,
            multiIf({indicator:String} = 'revenue', sum(revenue_fen), {indicator:String} = 'tax', sum(tax_fen), toInt64(1)) AS amount
     FROM {db:Identifier}.report_deltas
     WHERE ${KNOWN} AND startsWith(region_code, {region:String})
-    GROUP BY bucket, region_key, segment_key, uscc
+    GROUP BY bucket, region_key, segment_key, enterprise
     HAVING sum(reports) > 0
   )
   SELECT bucket, region_key, segment_key,
@@ -78,27 +78,27 @@ const FLOW_SQL = `
  */
 const STOCK_SQL = `
   WITH latest AS (
-    SELECT ${BUCKET} AS bucket, uscc, max(month) AS latest_month
+    SELECT ${BUCKET} AS bucket, enterprise, max(month) AS latest_month
     FROM {db:Identifier}.report_deltas
     WHERE ${KNOWN} AND reports > 0
-    GROUP BY bucket, uscc
+    GROUP BY bucket, enterprise
   ),
   headcounts AS (
-    SELECT d.uscc AS uscc, d.month AS month, d.region_code AS region_code, d.segment AS segment, sum(d.employees) AS employees
+    SELECT d.enterprise AS ent, d.month AS month, d.region_code AS region_code, d.segment AS segment, sum(d.employees) AS employees
     FROM {db:Identifier}.report_deltas AS d
     WHERE d.month BETWEEN {fromMonth:UInt32} AND {toMonth:UInt32}
       AND d.recorded_at <= {asOf:DateTime64(3, 'UTC')} AND d.position <= {upTo:UInt64}
       AND startsWith(d.region_code, {region:String})
-      AND (d.uscc, d.month) IN (SELECT uscc, latest_month FROM latest)
-    GROUP BY uscc, month, region_code, segment
+      AND (d.enterprise, d.month) IN (SELECT enterprise, latest_month FROM latest)
+    GROUP BY ent, month, region_code, segment
     HAVING sum(d.reports) > 0
   )
   SELECT l.bucket AS bucket, ${GROUP_KEYS},
          toString(sum(employees)) AS value,
          toString(max(employees)) AS top,
-         toUInt32(uniqExact(h.uscc)) AS contributors
+         toUInt32(uniqExact(h.ent)) AS contributors
   FROM headcounts AS h
-  INNER JOIN latest AS l ON h.uscc = l.uscc AND h.month = l.latest_month
+  INNER JOIN latest AS l ON h.ent = l.enterprise AND h.month = l.latest_month
   GROUP BY bucket, region_key, segment_key
   ORDER BY bucket, region_key, segment_key`;
 
