@@ -45,6 +45,11 @@ export class ServerProcess {
     return server;
   }
 
+  /** The server process's id (for sampling its memory), while it runs. */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

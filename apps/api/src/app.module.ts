@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { InfrastructureModule, type AppConfig } from '../../../libs/platform/src/index.js';
 import { ProjectorModule } from '../../projector/src/projector.module.js';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage.js';
 import { AuthGuard } from './common/auth.js';
 import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
@@ -43,7 +44,7 @@ export class AppModule {
         WriteModule,
         ProjectorModule,
         RelayModule,
-        ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }] }),
+        ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }], storage: new FixedWindowThrottlerStorage() }),
       ],
       controllers: [
         RegisterEnterpriseController,

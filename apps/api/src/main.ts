@@ -3,7 +3,7 @@ import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fastifyStatic from '@fastify/static';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -49,11 +49,16 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   registerJsonBodyParser(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(validationPipe);
   // Security headers; CORS stays off (no cross-origin browser access unless a deployment adds it).
-  await app.register(fastifyHelmet as never, {
+  // helmet's middleware is built once here (the Fastify plugin rebuilt it, parsing the CSP, on every request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"] },
     },
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

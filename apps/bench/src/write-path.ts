@@ -23,11 +23,11 @@ const FIRST_MONTH = monthIndex('2019-01');
 const MONTHS = 12 * 7 + 10;
 
 /** Enterprises of the write benchmarks, all in Zhejiang so one provincial bureau may file for them. */
-let zhejiangCounties: { county: string }[] | undefined;
-const zhejiang = () => (zhejiangCounties ??= benchCounties().filter((c) => c.county.startsWith('33')));
+let zhejiangCounties: { county: string; communities: string[] }[] | undefined;
+export const zhejiang = () => (zhejiangCounties ??= benchCounties().filter((c) => c.county.startsWith('33')));
 export const writeUscc = (i: number): string => withUsccCheckCharacter(`92${zhejiang()[i % zhejiang().length].county}MB${String(i).padStart(7, '0')}`);
 
-const registerLine = (i: number) => ({
+export const registerLine = (i: number) => ({
   command: 'registerEnterprise',
   uscc: writeUscc(i),
   name: `写入基准企业${i}`,
@@ -38,7 +38,7 @@ const registerLine = (i: number) => ({
 });
 
 /** The k-th filing of a run over n enterprises: each enterprise files month after month. */
-function filingOf(k: number, n: number): { uscc: string; period: string; body: { revenue: string; taxPaid: string; employees: number } } {
+export function filingOf(k: number, n: number): { uscc: string; period: string; body: { revenue: string; taxPaid: string; employees: number } } {
   const i = k % n;
   const m = Math.floor(k / n);
   if (m >= MONTHS) throw new Error(`the benchmark ran out of months: raise the enterprise count (${n})`);
@@ -53,7 +53,7 @@ async function writeSide(dataDir: string): Promise<INestApplicationContext> {
 }
 
 /** Runs tasks with `limit` in flight and returns each one's latency in ms. */
-async function inFlight(count: number, limit: number, task: (k: number) => Promise<void>): Promise<number[]> {
+export async function inFlight(count: number, limit: number, task: (k: number) => Promise<void>): Promise<number[]> {
   const latencies = new Array<number>(count);
   let next = 0;
   await Promise.all(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 
 export type Role = 'enterprise' | 'bureau' | 'regulator' | 'admin';
 export const ROLES: readonly Role[] = ['enterprise', 'bureau', 'regulator', 'admin'];
@@ -47,6 +47,36 @@ export async function signToken(secret: Uint8Array, principal: Omit<Principal, '
     .setIssuedAt()
     .setExpirationTime(ttl)
     .sign(secret);
+}
+
+/**
+ * Verifies tokens and remembers the ones that passed until they expire, so a client sending
+ * the same token on every request pays for one HMAC verification, not one per request. Failed
+ * verifications are never cached; a cached token is dropped the moment it expires.
+ */
+export class TokenVerifier {
+  private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
+
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly capacity = 10_000,
+  ) {}
+
+  async verify(token: string): Promise<Principal | { problem: string }> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAt > Date.now()) return cached.principal;
+      this.verified.delete(token);
+    }
+    const result = await verifyToken(this.secret, token);
+    if ('problem' in result) return result;
+    const exp = decodeJwt(token).exp;
+    if (typeof exp === 'number') {
+      if (this.verified.size >= this.capacity) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, { principal: result, expiresAt: exp * 1000 });
+    }
+    return result;
+  }
 }
 
 /** Verifies signature, algorithm, issuer, audience and expiry; returns why it failed otherwise. */

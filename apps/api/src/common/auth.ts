@@ -2,7 +2,7 @@ import { createParamDecorator, Inject, Injectable, SetMetadata, type CanActivate
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../../../../libs/domain/src/index.js';
-import { JWT_SECRET, verifyToken, type Principal, type Role } from '../../../../libs/platform/src/index.js';
+import { JWT_SECRET, TokenVerifier, type Principal, type Role } from '../../../../libs/platform/src/index.js';
 
 const ROLES_KEY = 'fuju:roles';
 const PUBLIC_KEY = 'fuju:public';
@@ -19,10 +19,14 @@ export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly tokens: TokenVerifier;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(JWT_SECRET) private readonly secret: Uint8Array,
-  ) {}
+    @Inject(JWT_SECRET) secret: Uint8Array,
+  ) {
+    this.tokens = new TokenVerifier(secret);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -32,7 +36,7 @@ export class AuthGuard implements CanActivate {
     if (header === undefined && this.reflector.getAllAndOverride<boolean>(OPTIONAL_KEY, targets)) return true;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthenticatedError('an Authorization: Bearer <token> header is required');
-    const verified = await verifyToken(this.secret, match[1]);
+    const verified = await this.tokens.verify(match[1]);
     if ('problem' in verified) throw new UnauthenticatedError(verified.problem);
     request.principal = verified;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
