@@ -16,6 +16,8 @@ import { filingOf, inFlight, registerLine, writeUscc, zhejiang } from './write-p
 interface Sample {
   readonly second: number;
   readonly rssMiB: number;
+  /** The server's JavaScript heap in use (from /health), to tell heap growth from the engines' memory. */
+  readonly heapMiB: number;
   readonly head: number;
   readonly projected: number;
 }
@@ -136,12 +138,12 @@ const program = new Command()
       bar.start(seconds, 0, { writes: 0, rss: 0, lag: 0 });
       const sampleLoop = (async () => {
         while (running) {
-          const health = (await server.request('GET', '/health')).body as { eventStore: { head: number }; projector: { position: number } };
+          const health = (await server.request('GET', '/health')).body as { eventStore: { head: number }; projector: { position: number }; memory: { heapUsedMiB: number } };
           const now = Date.now();
           seen.push({ at: now, position: health.projector.position });
           const second = Math.round((now - start) / 1000);
           if (!samples.length || second - samples[samples.length - 1].second >= 5) {
-            const sample = { second, rssMiB: Math.round(rssMiB(server.pid!)), head: health.eventStore.head, projected: health.projector.position };
+            const sample = { second, rssMiB: Math.round(rssMiB(server.pid!)), heapMiB: health.memory.heapUsedMiB, head: health.eventStore.head, projected: health.projector.position };
             samples.push(sample);
             bar.update(Math.min(second, seconds), { writes: ok, rss: sample.rssMiB, lag: sample.head - sample.projected });
           }
@@ -201,11 +203,11 @@ const program = new Command()
         `| server RSS after ${Math.round(warmup / 60)} min warm-up → end | ${rssAtWarmup} → ${rssAtEnd} MiB (${(growth * 100).toFixed(1)}%, peak ${rssPeak} MiB) | growth < 10% | ${report.verdict.rssGrowthUnder10Percent ? 'pass' : 'FAIL'} |`,
         `| projection lag (ack → visible), p50 / p99 / max | ${report.projectionLagMs.p50} / ${report.projectionLagMs.p99} / ${report.projectionLagMs.max} ms | p99 ≤ 1 s | ${report.verdict.lagP99UnderOneSecond ? 'pass' : 'FAIL'} |`,
         '',
-        'RSS over time (MiB, every minute):',
+        'RSS (and JavaScript heap in use) over time, MiB, every minute:',
         '',
         samples
           .filter((s, i) => i === 0 || Math.floor(s.second / 60) !== Math.floor(samples[i - 1].second / 60))
-          .map((s) => `${Math.floor(s.second / 60)} min: ${s.rssMiB}`)
+          .map((s) => `${Math.floor(s.second / 60)} min: ${s.rssMiB} (${s.heapMiB})`)
           .join(' · '),
         ...(errors.length ? ['', 'First errors:', '', ...errors.map((e) => `- ${e}`)] : []),
         '',

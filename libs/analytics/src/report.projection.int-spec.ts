@@ -99,6 +99,18 @@ describe('report projection against chDB', () => {
       { bucket: -1, region: '', segment: 'rental_service', value: '1', contributors: 1 },
     ]);
     expect(await q({ indicator: 'tax', region: '33' })).toEqual([{ bucket: -1, region: '', segment: '', value: '100', contributors: 1 }]);
+    // Monthly buckets without the largest part take the plain-sum path: the same cells as the per-enterprise path,
+    // including after the relocation moved February and as of before it.
+    for (const indicator of ['revenue', 'tax', 'employment', 'enterprises'] as const)
+      for (const over of [{ regionLength: 0 }, { regionLength: 2 }, { regionLength: 6, bySegment: true }, { regionLength: 2, asOf: '2023-04-01T12:00:00.000Z' }, { upToPosition: 5 }]) {
+        const plain = await q({ indicator, bucket: 'month', ...over });
+        expect({ indicator, over, rows: plain }).toEqual({ indicator, over, rows: await q({ indicator, bucket: 'month', withTop: true, ...over }) });
+        expect(plain.length).toBeGreaterThan(0);
+      }
+    expect(await q({ regionLength: 2, bucket: 'month' })).toEqual([
+      { bucket: monthIndex('2023-01'), region: '33', segment: '', value: '10010', contributors: 1 },
+      { bucket: monthIndex('2023-02'), region: '11', segment: '', value: '35035', contributors: 2 },
+    ]);
   });
 
   it('never counts a batch twice when a crash cut it off before its checkpoint', async () => {

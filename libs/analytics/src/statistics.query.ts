@@ -20,6 +20,8 @@ export interface ReportStatisticsQuery {
   readonly asOf?: string;
   /** Only events up to this log position (a release's cut-off). */
   readonly upToPosition?: number;
+  /** Whether to compute the largest single enterprise's part (for dominance rules); '0' otherwise. */
+  readonly withTop?: boolean;
 }
 
 export interface ReportStatisticsRow {
@@ -102,11 +104,29 @@ const STOCK_SQL = `
   GROUP BY bucket, region_key, segment_key
   ORDER BY bucket, region_key, segment_key`;
 
+/**
+ * Monthly buckets without the largest part: within one month an enterprise has at most one
+ * report in a cell (its deltas there sum to 1 report, or to 0 after a move away), so a cell's
+ * value and contributors are plain sums over the deltas — no grouping by enterprise. Stocks
+ * and flows coincide for a month.
+ */
+const MONTHLY_SQL = `
+  SELECT toInt64(month) AS bucket, ${GROUP_KEYS},
+         toString(multiIf({indicator:String} = 'revenue', sum(revenue_fen), {indicator:String} = 'tax', sum(tax_fen),
+                          {indicator:String} = 'employment', sum(employees), sum(toInt64(reports)))) AS value,
+         '0' AS top,
+         toUInt32(sum(reports)) AS contributors
+  FROM {db:Identifier}.report_deltas
+  WHERE ${KNOWN} AND startsWith(region_code, {region:String})
+  GROUP BY bucket, region_key, segment_key
+  HAVING sum(reports) > 0
+  ORDER BY bucket, region_key, segment_key`;
+
 /** Runs a statistics question against the report projection. */
 export async function queryReportStatistics(client: ClickHouseClient, db: string, q: ReportStatisticsQuery): Promise<ReportStatisticsRow[]> {
   const rows = await queryRows<{ bucket: string | number; region_key: string; segment_key: string; value: string; top: string; contributors: number | string }>(
     client,
-    q.indicator === 'employment' ? STOCK_SQL : FLOW_SQL,
+    q.bucket === 'month' && !q.withTop ? MONTHLY_SQL : q.indicator === 'employment' ? STOCK_SQL : FLOW_SQL,
     {
       db,
       indicator: q.indicator,

@@ -37,7 +37,9 @@ export class HealthController {
     };
     const up = head.status === 'up' && clickhouse.status === 'up';
     reply.status(up ? 200 : 503);
-    return { status: up ? 'ok' : 'unavailable', eventStore: head, projector, clickhouse };
+    const memory = process.memoryUsage();
+    const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+    return { status: up ? 'ok' : 'unavailable', eventStore: head, projector, clickhouse, memory: { rssMiB: mib(memory.rss), heapUsedMiB: mib(memory.heapUsed) } };
   }
 }
 

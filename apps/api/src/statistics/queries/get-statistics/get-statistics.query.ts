@@ -198,6 +198,7 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
       bySegment: q.groupBy.includes('segment'),
       bucket: byPeriod ? q.granularity : ('none' as const),
       asOf: q.asOf,
+      withTop: Boolean(internal.withDominance),
     };
     const [current, lastYear] = await Promise.all([
       queryReportStatistics(this.client, this.config.database, { ...question, fromMonth: q.fromMonth, toMonth: q.toMonth }),
