@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import fc from 'fast-check';
+import { FujuError, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { validationPipe } from './validation.js';
+import { FileMonthlyReportRequestDto } from '../enterprises/commands/file-monthly-report/file-monthly-report.request.dto.js';
+import { RegisterEnterpriseRequestDto } from '../enterprises/commands/register-enterprise/register-enterprise.request.dto.js';
+import { RelocateEnterpriseRequestDto } from '../enterprises/commands/relocate-enterprise/relocate-enterprise.request.dto.js';
+import { DeregisterEnterpriseRequestDto } from '../enterprises/commands/deregister-enterprise/deregister-enterprise.request.dto.js';
+import { CloseOutletRequestDto, OpenOutletRequestDto } from '../outlets/outlet.requests.dto.js';
+import { ReturnRentalRequestDto, StartRentalRequestDto } from '../rentals/rental.requests.dto.js';
+import { DesignatePilotRequestDto, ReportInvestmentRequestDto } from '../pilots/pilot.requests.dto.js';
+import { DraftReleaseRequestDto } from '../releases/release.requests.dto.js';
+import { GetStatisticsRequestDto } from '../statistics/queries/get-statistics/get-statistics.request.dto.js';
+
+/**
+ * Property tests of every request DTO through the validation pipe the API uses: a valid body
+ * passes unchanged; a wrong type in any field, or any unknown field, is a 400 naming that field;
+ * and any JSON value at all is either accepted or refused with a ValidationFailedError, never
+ * another error.
+ */
+type Dto = new () => object;
+const DTOS: { dto: Dto; type: 'body' | 'query'; valid: Record<string, unknown> }[] = [
+  { dto: FileMonthlyReportRequestDto, type: 'body', valid: { revenue: '1234.50', taxPaid: '12.00', employees: 12, explanations: { 'revenue-yoy': '新产线投产' }, reason: '更正' } },
+  {
+    dto: RegisterEnterpriseRequestDto,
+    type: 'body',
+    valid: { uscc: '91330106MA2X00001D', name: '某企业', regionCode: '330106', segment: 'manufacturing', industryCode: 'C3586', productClasses: ['12'], registeredOn: '2022-01-01' },
+  },
+  { dto: RelocateEnterpriseRequestDto, type: 'body', valid: { regionCode: '330108', effectiveFrom: '2024-03' } },
+  { dto: DeregisterEnterpriseRequestDto, type: 'body', valid: { effectiveFrom: '2024-03', reason: '注销' } },
+  { dto: OpenOutletRequestDto, type: 'body', valid: { outletId: 'o-1', uscc: '91330106MA2X00001D', kind: 'rental_point', communityCode: '330106002051', name: '网点', openedOn: '2023-01-01' } },
+  { dto: CloseOutletRequestDto, type: 'body', valid: { closedOn: '2024-01-01', reason: '停业' } },
+  {
+    dto: StartRentalRequestDto,
+    type: 'body',
+    valid: { rentalId: 'r-1', outletId: 'o-1', productClass: '12 22', traceCode: 'T-1', beneficiary: 'elderly', startedOn: '2023-02-01', monthlyFee: '100.00', monthlySubsidy: '50.00' },
+  },
+  { dto: ReturnRentalRequestDto, type: 'body', valid: { endedOn: '2023-05-01', disinfectedOn: '2023-05-02' } },
+  {
+    dto: DesignatePilotRequestDto,
+    type: 'body',
+    valid: { regionCode: '3304', name: '嘉兴市', batch: 1, startYear: 2017, endYear: 2020, targets: [{ indicator: 'revenue', year: 2020, value: '100.00', source: '承诺函' }], reason: '重述' },
+  },
+  { dto: ReportInvestmentRequestDto, type: 'body', valid: { year: 2020, amount: '100.00', source: '财政局' } },
+  { dto: DraftReleaseRequestDto, type: 'body', valid: { title: '2024年统计', period: '2024', region: '33', tables: [{ indicator: 'revenue', groupBy: 'region', regionLevel: 'city' }] } },
+  { dto: GetStatisticsRequestDto, type: 'query', valid: { period: '2024', region: '33', groupBy: 'region', regionLevel: 'city', kind: 'rental_point', asOf: '2025-01-01T00:00:00Z' } },
+];
+
+const check = (entry: (typeof DTOS)[number], value: unknown) => validationPipe.transform(value, { type: entry.type, metatype: entry.dto });
+
+/** A value of another JSON type than the field's valid one. */
+function wrongTypeFor(valid: unknown): fc.Arbitrary<unknown> {
+  const others = [fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.string(), fc.array(fc.integer(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 })];
+  if (typeof valid === 'string') return fc.oneof(others[0], others[1], others[2], others[5], others[6]);
+  if (typeof valid === 'number') return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)), others[2], others[4], others[5]);
+  if (Array.isArray(valid)) return fc.oneof(others[0], others[2], others[4], others[6]);
+  return fc.oneof(others[0], others[2], others[4]);
+}
+
+describe.each(DTOS.map((d) => [d.dto.name, d] as const))('%s', (_name, entry) => {
+  it('accepts its valid example unchanged', async () => {
+    const result = await check(entry, structuredClone(entry.valid));
+    expect(result).toBeInstanceOf(entry.dto);
+    expect(JSON.parse(JSON.stringify(result))).toEqual(entry.valid);
+  });
+
+  it('refuses a wrong type in any field, naming the field', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(entry.valid)).chain((field) => wrongTypeFor(entry.valid[field]).map((value) => ({ field, value }))),
+        async ({ field, value }) => {
+          const error = await check(entry, { ...structuredClone(entry.valid), [field]: value }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(ValidationFailedError);
+          expect((error as ValidationFailedError).errors.map((p) => p.path.split('.')[0])).toContain(field);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses any unknown field, naming it', async () => {
+    const known = new Set(Object.keys(entry.valid));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !known.has(k) && k !== '__proto__'),
+        fc.jsonValue(),
+        async (field, value) => {
+          const error = await check(entry, { ...structuredClone(entry.valid), [field]: value }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(ValidationFailedError);
+          expect((error as ValidationFailedError).errors).toContainEqual({ path: field, message: 'is not a known field' });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('accepts or refuses any JSON value with a field-naming problem, never another error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom(...Object.keys(entry.valid), 'x'), fc.jsonValue())), async (value) => {
+        const error = await check(entry, value).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (error === undefined) return;
+        expect(error).toBeInstanceOf(FujuError);
+        expect(error).toBeInstanceOf(ValidationFailedError);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
