@@ -138,7 +138,7 @@ const program = new Command()
     const run: BenchRun = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      mode: options.quick ? 'quick' : 'full',
+      mode: options.quick ? 'quick' : only.length < WORKLOADS.length ? 'partial' : 'full',
       machine: machine(),
       sizes: { ...runSizes, commandFilings: sizes.commandFilings, httpEnterprises: sizes.httpEnterprises },
       figures: figures.map(judge),

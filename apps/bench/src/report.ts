@@ -23,7 +23,8 @@ export interface JudgedFigure extends Figure {
 export interface BenchRun {
   readonly startedAt: string;
   readonly finishedAt: string;
-  readonly mode: 'quick' | 'full';
+  /** quick: small sizes; partial: some workloads only (--only); full: everything at full size. */
+  readonly mode: 'quick' | 'partial' | 'full';
   readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly memoryGiB: number; readonly node: string; readonly platform: string };
   readonly sizes: Record<string, number>;
   readonly figures: JudgedFigure[];
@@ -80,13 +81,13 @@ export function markdownTable(run: BenchRun): string {
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
-/** Writes `bench/results/<timestamp>.json` and puts the table into BENCHMARKS.md between its markers (a full run only). */
+/** Writes `bench/results/<timestamp>[-quick|-partial].json`; a full run also puts its table into BENCHMARKS.md between the markers. */
 export function writeReport(run: BenchRun, root: string): { json: string; markdown?: string } {
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${run.startedAt.replace(/[:.]/g, '-')}${run.mode === 'quick' ? '-quick' : ''}.json`);
+  const json = join(dir, `${run.startedAt.replace(/[:.]/g, '-')}${run.mode === 'full' ? '' : `-${run.mode}`}.json`);
   writeFileSync(json, `${JSON.stringify(run, null, 2)}\n`);
-  if (run.mode === 'quick') return { json };
+  if (run.mode !== 'full') return { json };
   const markdown = join(root, 'BENCHMARKS.md');
   const text = existsSync(markdown) ? readFileSync(markdown, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
   const from = text.indexOf(START);
