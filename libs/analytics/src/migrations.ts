@@ -49,9 +49,12 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         position    UInt64,
         recorded_at DateTime64(3, 'UTC'),
         -- A numeric enterprise key: grouping by it is several times cheaper than by the USCC string.
-        enterprise  UInt64 MATERIALIZED cityHash64(uscc)
+        enterprise  UInt64 MATERIALIZED cityHash64(uscc),
+        -- Pre-aggregated per enterprise and year (about 12 times fewer rows): current yearly flows read it.
+        PROJECTION by_enterprise_year (SELECT intDiv(month, 12), region_code, segment, enterprise, sum(revenue_fen), sum(tax_fen), sum(reports) GROUP BY intDiv(month, 12), region_code, segment, enterprise)
       ) ENGINE = MergeTree
-      ORDER BY (month, region_code, uscc, position)`,
+      ORDER BY (month, region_code, uscc, position)
+      SETTINGS lightweight_mutation_projection_mode = 'rebuild'`,
     enterprise_locations: `
       CREATE TABLE IF NOT EXISTS ${db}.enterprise_locations${suffix} (
         uscc            String,
@@ -170,7 +173,7 @@ export function tableColumns(table: ProjectedTable): string[] {
   return body
     .split('\n')
     .map((line) => line.replace(/--.*$/, '').trim())
-    .filter((line) => line && !/\bMATERIALIZED\b/.test(line))
+    .filter((line) => line && !/\bMATERIALIZED\b/.test(line) && !line.startsWith('PROJECTION'))
     .map((line) => line.split(/\s+/)[0]);
 }
 

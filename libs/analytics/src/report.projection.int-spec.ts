@@ -8,7 +8,7 @@ import { SqliteEventStore } from '../../event-store/src/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queryReportStatistics, type ReportStatisticsQuery } from './statistics.query.js';
+import { queryReportStatistics, reportStatisticsSql, type ReportStatisticsQuery } from './statistics.query.js';
 import { monthIndex } from '../../domain/src/index.js';
 
 let position = 0;
@@ -107,6 +107,22 @@ describe('report projection against chDB', () => {
         expect({ indicator, over, rows: plain }).toEqual({ indicator, over, rows: await q({ indicator, bucket: 'month', withTop: true, ...over }) });
         expect(plain.length).toBeGreaterThan(0);
       }
+    // Current flows over whole years take the per-enterprise-year projection: the same rows, largest part included.
+    const year = { fromMonth: monthIndex('2023-01'), toMonth: monthIndex('2023-12') };
+    for (const indicator of ['revenue', 'tax', 'enterprises'] as const)
+      for (const over of [{ regionLength: 0 }, { regionLength: 2 }, { regionLength: 6, bySegment: true }, { bucket: 'year' as const, regionLength: 2 }]) {
+        const question = { ...base, ...year, indicator, ...over };
+        expect(reportStatisticsSql(question)).toContain('intDiv(month, 12) BETWEEN');
+        const yearly = await queryReportStatistics(client, db, question);
+        expect(yearly.length).toBeGreaterThan(0);
+        expect({ indicator, over, rows: yearly }).toEqual({ indicator, over, rows: await queryReportStatistics(client, db, { ...question, asOf: '2299-01-01T00:00:00.000Z' }) });
+      }
+    const plan = await client.query({
+      query: `EXPLAIN ${reportStatisticsSql({ ...base, ...year })}`,
+      query_params: { db, indicator: 'revenue', fromYear: 2023, toYear: 2023, region: '', regionLength: 2, bySegment: false, bucket: 'none' },
+      format: 'TabSeparatedRaw',
+    });
+    expect(await plan.text()).toContain('ReadFromMergeTree (by_enterprise_year)');
     expect(await q({ regionLength: 2, bucket: 'month' })).toEqual([
       { bucket: monthIndex('2023-01'), region: '33', segment: '', value: '10010', contributors: 1 },
       { bucket: monthIndex('2023-02'), region: '11', segment: '', value: '35035', contributors: 2 },
