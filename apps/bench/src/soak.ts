@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ServerProcess } from '../../../test/support/server.js';
 import { machine, percentile } from './report.js';
-import { filingOf, inFlight, registerLine, writeUscc, zhejiang } from './write-path.js';
+import { filingOf, inFlight, registerOverHttp, writeUscc, zhejiang } from './write-path.js';
 
 /**
  * The soak: a real server driven for N minutes by a steady mix of writes (monthly filings,
@@ -56,11 +56,7 @@ const program = new Command()
       const bureau = await server.token('bureau', { region: '33' });
       const regulator = await server.token('regulator');
       log(`registering ${enterprises} enterprises and 200 rental points…`);
-      await inFlight(enterprises, 32, async (i) => {
-        const { command: _c, ...body } = registerLine(i);
-        const r = await server.request('POST', '/v1/enterprises', { token: admin, body });
-        if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${JSON.stringify(r.body)}`);
-      });
+      await registerOverHttp(server, admin, enterprises);
       const community = (i: number) => {
         const county = zhejiang()[i % zhejiang().length];
         return county.communities[i % county.communities.length];

@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -8,12 +6,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatFen, monthLabel, monthIndex, withUsccCheckCharacter } from '../../../libs/domain/src/index.js';
-import { EventStoreModule, loadConfig } from '../../../libs/platform/src/index.js';
+import { loadConfig } from '../../../libs/platform/src/index.js';
 import type { RequestContext } from '../../api/src/common/auth.js';
 import { validationPipe } from '../../api/src/common/validation.js';
-import { WriteModule } from '../../api/src/write.module.js';
+import { writeSide } from '../../cli/src/write-side.js';
 import { commandFromLine } from '../../cli/src/import/import-line.js';
-import { ServerProcess } from '../../../test/support/server.js';
+import { inParallel, ServerProcess } from '../../../test/support/server.js';
 import { benchCounties, employeesOf, revenueFen } from './data.js';
 import { percentile, type Figure } from './report.js';
 
@@ -46,32 +44,18 @@ export function filingOf(k: number, n: number): { uscc: string; period: string; 
   return { uscc: writeUscc(i), period: monthLabel(FIRST_MONTH + m), body: { revenue: formatFen(revenue), taxPaid: formatFen(Math.floor(revenue / 10)), employees: employeesOf(i, m) } };
 }
 
-async function writeSide(dataDir: string): Promise<INestApplicationContext> {
-  @Module({ imports: [EventStoreModule.forConfig(loadConfig({ DATA_DIR: dataDir, DEMO: 'off' })), WriteModule] })
-  class BenchWriteModule {}
-  return NestFactory.createApplicationContext(BenchWriteModule, { logger: ['error', 'warn'] });
-}
-
-/** Runs tasks with `limit` in flight and returns each one's latency in ms. */
-export async function inFlight(count: number, limit: number, task: (k: number) => Promise<void>): Promise<number[]> {
-  const latencies = new Array<number>(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) {
-        const k = next++;
-        const started = process.hrtime.bigint();
-        await task(k);
-        latencies[k] = seconds(started) * 1000;
-      }
-    }),
-  );
-  return latencies;
+/** Runs `count` tasks with `limit` in flight (the tests' helper) and returns each one's latency in ms. */
+export function inFlight(count: number, limit: number, task: (k: number) => Promise<void>): Promise<number[]> {
+  return inParallel(Array.from({ length: count }, (_, k) => k), limit, async (k) => {
+    const started = process.hrtime.bigint();
+    await task(k);
+    return seconds(started) * 1000;
+  });
 }
 
 /** The command path in-process: validation, command bus, decide, group-committed append; 64 commands in flight. */
 export async function commandPath(enterprises: number, filings: number, log: (m: string) => void): Promise<Figure[]> {
-  const app = await writeSide(mkdtempSync(join(tmpdir(), 'fuju-bench-commands-')));
+  const app = await writeSide(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'fuju-bench-commands-')), DEMO: 'off' }));
   const bus = app.get(CommandBus);
   const context = (k: number): RequestContext => ({ principal: { subject: 'bench', role: 'admin' }, requestId: `bench-${k}` });
   const run = async (k: number, input: Record<string, unknown>) => {
@@ -101,6 +85,15 @@ export async function commandPath(enterprises: number, filings: number, log: (m:
   } finally {
     await app.close();
   }
+}
+
+/** Registers the first `count` benchmark enterprises through the API. */
+export async function registerOverHttp(server: ServerProcess, adminToken: string, count: number): Promise<void> {
+  await inFlight(count, 32, async (i) => {
+    const { command: _c, ...body } = registerLine(i);
+    const r = await server.request('POST', '/v1/enterprises', { token: adminToken, body });
+    if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${JSON.stringify(r.body)}`);
+  });
 }
 
 interface HttpRun {
@@ -153,11 +146,7 @@ export async function httpWorkloads(options: { enterprises: number; seconds: num
     const admin = await server.token('admin');
     const bureau = await server.token('bureau', { region: '33' });
     log(`http: registering ${options.enterprises} enterprises…`);
-    await inFlight(options.enterprises, 32, async (i) => {
-      const { command: _c, ...body } = registerLine(i);
-      const r = await server.request('POST', '/v1/enterprises', { token: admin, body });
-      if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${JSON.stringify(r.body)}`);
-    });
+    await registerOverHttp(server, admin, options.enterprises);
     let k = 0;
     const next = () => k++;
     // Warm-up, then the measured runs at a few concurrencies; the best rate whose p99 stays within 50 ms counts.

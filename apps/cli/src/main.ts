@@ -1,15 +1,13 @@
 import 'reflect-metadata';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { FujuError, usccProblem } from '../../../libs/domain/src/index.js';
-import { ConfigError, EventStoreModule, loadConfig, loadJwtSecret, signToken, type AppConfig, type Role } from '../../../libs/platform/src/index.js';
+import { ConfigError, loadConfig, loadJwtSecret, signToken, type AppConfig, type Role } from '../../../libs/platform/src/index.js';
 import { loadReferencePilots } from '../../api/src/pilots/load-reference-pilots.js';
-import { WriteModule } from '../../api/src/write.module.js';
+import { writeSide } from './write-side.js';
 import { backupEventStore, restoreEventStore } from './backup.js';
 import { runImport } from './import/importer.js';
 
@@ -95,12 +93,6 @@ program
     console.log(`rebuilt the read model from ${job.total} events and swapped it in`);
   });
 
-/** The write side alone (event store + command handlers): safe beside a running server. */
-async function writeSide(cfg: AppConfig): Promise<INestApplicationContext> {
-  @Module({ imports: [EventStoreModule.forConfig(cfg), WriteModule] })
-  class CliWriteModule {}
-  return NestFactory.createApplicationContext(CliWriteModule, { logger: ['error', 'warn'] });
-}
 
 function progressBar(label: string, unit = 'lines'): cliProgress.SingleBar {
   return new cliProgress.SingleBar(

@@ -37,7 +37,8 @@ export class ProjectorModule implements OnModuleInit, OnApplicationBootstrap, On
   async onModuleInit(): Promise<void> {
     const applied = await migrate(this.client, this.config.database);
     if (applied.length) this.logger.log(`applied ClickHouse migrations ${applied.join(', ')}`);
-    this.rebuildFirst = rebuildRequired(applied) || (await this.deltasMissing());
+    // A database created just now (migration 1 applied) needs no rebuild: the projector follows the log from its start.
+    this.rebuildFirst = (rebuildRequired(applied) && !applied.includes(1)) || (await this.deltasMissing());
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -56,12 +56,13 @@ const GROUP_KEYS = `
   if({regionLength:UInt8} = 0, '', substring(region_code, 1, {regionLength:UInt8})) AS region_key,
   if({bySegment:Bool}, segment, '') AS segment_key`;
 
-const FLOW_SQL = `
+/** Flows: per enterprise in each bucket and cell, then summed; `bucket` and `where` pick the rows and how they are bucketed. */
+const flowSql = (bucket: string, where: string) => `
   WITH per_enterprise AS (
-    SELECT ${BUCKET} AS bucket, ${GROUP_KEYS}, enterprise,
+    SELECT ${bucket} AS bucket, ${GROUP_KEYS}, enterprise,
            multiIf({indicator:String} = 'revenue', sum(revenue_fen), {indicator:String} = 'tax', sum(tax_fen), toInt64(1)) AS amount
     FROM {db:Identifier}.report_deltas
-    WHERE ${KNOWN} AND startsWith(region_code, {region:String})
+    WHERE ${where} AND startsWith(region_code, {region:String})
     GROUP BY bucket, region_key, segment_key, enterprise
     HAVING sum(reports) > 0
   )
@@ -72,6 +73,8 @@ const FLOW_SQL = `
   FROM per_enterprise
   GROUP BY bucket, region_key, segment_key
   ORDER BY bucket, region_key, segment_key`;
+
+const FLOW_SQL = flowSql(BUCKET, KNOWN);
 
 /**
  * Employment is a stock: each enterprise counts with its latest filed month within the
@@ -126,22 +129,10 @@ const MONTHLY_SQL = `
  * Current flows over whole years (no asOf, no cut-off) read the table's per-enterprise-year
  * projection: the same sums, from about a twelfth of the rows.
  */
-const YEARLY_FLOW_SQL = `
-  WITH per_enterprise AS (
-    SELECT if({bucket:String} = 'year', toInt64(intDiv(month, 12) * 12), toInt64(-1)) AS bucket, ${GROUP_KEYS}, enterprise,
-           multiIf({indicator:String} = 'revenue', sum(revenue_fen), {indicator:String} = 'tax', sum(tax_fen), toInt64(1)) AS amount
-    FROM {db:Identifier}.report_deltas
-    WHERE intDiv(month, 12) BETWEEN {fromYear:UInt32} AND {toYear:UInt32} AND startsWith(region_code, {region:String})
-    GROUP BY bucket, region_key, segment_key, enterprise
-    HAVING sum(reports) > 0
-  )
-  SELECT bucket, region_key, segment_key,
-         toString(sum(amount)) AS value,
-         toString(max(amount)) AS top,
-         toUInt32(count()) AS contributors
-  FROM per_enterprise
-  GROUP BY bucket, region_key, segment_key
-  ORDER BY bucket, region_key, segment_key`;
+const YEARLY_FLOW_SQL = flowSql(
+  `if({bucket:String} = 'year', toInt64(intDiv(month, 12) * 12), toInt64(-1))`,
+  'intDiv(month, 12) BETWEEN {fromYear:UInt32} AND {toYear:UInt32}',
+);
 
 /** The statement answering a question (exported for the test that checks which path and projection it takes). */
 export function reportStatisticsSql(q: ReportStatisticsQuery): string {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 export type Role = 'enterprise' | 'bureau' | 'regulator' | 'admin';
 export const ROLES: readonly Role[] = ['enterprise', 'bureau', 'regulator', 'admin'];
@@ -68,31 +68,37 @@ export class TokenVerifier {
       if (cached.expiresAt > Date.now()) return cached.principal;
       this.verified.delete(token);
     }
-    const result = await verifyToken(this.secret, token);
+    const result = await verify(this.secret, token);
     if ('problem' in result) return result;
-    const exp = decodeJwt(token).exp;
-    if (typeof exp === 'number') {
+    if (result.exp !== undefined) {
       if (this.verified.size >= this.capacity) this.verified.delete(this.verified.keys().next().value as string);
-      this.verified.set(token, { principal: result, expiresAt: exp * 1000 });
+      this.verified.set(token, { principal: result.principal, expiresAt: result.exp * 1000 });
     }
-    return result;
+    return result.principal;
   }
 }
 
 /** Verifies signature, algorithm, issuer, audience and expiry; returns why it failed otherwise. */
 export async function verifyToken(secret: Uint8Array, token: string): Promise<Principal | { problem: string }> {
+  const result = await verify(secret, token);
+  return 'problem' in result ? result : result.principal;
+}
+
+/** The verified principal and the token's expiry (seconds since the epoch), or why it failed. */
+async function verify(secret: Uint8Array, token: string): Promise<{ principal: Principal; exp?: number } | { problem: string }> {
   try {
     const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
     const role = payload.role as Role;
     if (!ROLES.includes(role)) return { problem: 'the token has no valid role' };
     if (role === 'enterprise' && typeof payload.uscc !== 'string') return { problem: 'an enterprise token needs a uscc claim' };
     if (role === 'bureau' && (typeof payload.region !== 'string' || !/^\d{2,6}$/.test(payload.region))) return { problem: 'a bureau token needs a region claim' };
-    return {
+    const principal: Principal = {
       subject: payload.sub ?? role,
       role,
       ...(role === 'enterprise' ? { uscc: payload.uscc as string } : {}),
       ...(role === 'bureau' ? { region: payload.region as string } : {}),
     };
+    return { principal, exp: payload.exp };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { problem: 'the token has expired' };
     if (error instanceof errors.JWTClaimValidationFailed) return { problem: `the token's ${error.claim} claim is not accepted` };
