@@ -3,7 +3,7 @@ import { FujuError } from '../errors.js';
 import type { CommandContext } from '../shared/event.js';
 import { parseYuan } from '../shared/money.js';
 import { withUsccCheckCharacter } from '../shared/uscc.js';
-import { decideEnterprise, evolveEnterprise, initialEnterpriseState, type EnterpriseCommand, type EnterpriseState } from './enterprise.decider.js';
+import { decideEnterprise, evolveEnterprise, foldEnterprise, initialEnterpriseState, type EnterpriseCommand, type EnterpriseState } from './enterprise.decider.js';
 import type { EnterpriseEvent } from './enterprise.events.js';
 
 /** Property tests: for any sequence of commands the enterprise decider keeps its invariants. */
@@ -32,7 +32,7 @@ const registered: EnterpriseEvent = {
 describe('enterprise decider properties', () => {
   it('keeps gap-free report revisions, exact money, and replays to the same state, whatever the commands', () => {
     fc.assert(
-      fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
+      fc.property(fc.array(command, { maxLength: 40 }), fc.nat(), (commands, cut) => {
         const events: EnterpriseEvent[] = [registered];
         let state: EnterpriseState = evolveEnterprise(initialEnterpriseState(), registered);
         for (const c of commands) {
@@ -60,6 +60,14 @@ describe('enterprise decider properties', () => {
         }
         const replayed = events.reduce(evolveEnterprise, initialEnterpriseState());
         expect(replayed).toEqual(state);
+        // The linear fold a command uses to load a stream gives the same state, from the start or
+        // from a state part-way (a cached one), and leaves that state as it was.
+        expect(foldEnterprise(initialEnterpriseState(), events)).toEqual(state);
+        const k = cut % (events.length + 1);
+        const partWay = events.slice(0, k).reduce(evolveEnterprise, initialEnterpriseState());
+        const before = structuredClone(partWay);
+        expect(foldEnterprise(partWay, events.slice(k))).toEqual(state);
+        expect(partWay).toEqual(before);
       }),
       { numRuns: 300 },
     );
