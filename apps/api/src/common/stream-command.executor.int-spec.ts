@@ -5,6 +5,7 @@ import { ConflictError, type DomainEvent } from '../../../../libs/domain/src/ind
 import { SqliteEventStore } from '../../../../libs/event-store/src/index.js';
 import type { RequestContext } from './auth.js';
 import { StreamCommandExecutor, type StreamCommand } from './stream-command.executor.js';
+import { jest } from '@jest/globals';
 
 type ValueSet = DomainEvent<'ValueSet', { value: number }>;
 interface Box {
@@ -16,8 +17,8 @@ const ctx: RequestContext = { principal: { subject: 'test', role: 'admin' }, req
 const evolve = (s: Box, e: ValueSet): Box => ({ value: e.data.value, sets: s.sets + 1 });
 
 /** Sets the box's value; setting the value it has is a no-op; `onlyOnce` refuses a second set. */
-const setTo = (value: number, onlyOnce = false): StreamCommand<Box, ValueSet> => ({
-  streamId: 'box-1',
+const setTo = (value: number, onlyOnce = false, streamId = 'box-1'): StreamCommand<Box, ValueSet> => ({
+  streamId,
   initial: () => ({ value: null, sets: 0 }),
   evolve,
   decide: (state) => {
@@ -79,5 +80,27 @@ describe('StreamCommandExecutor with cached stream state', () => {
     await b.execute(ctx, setTo(2));
     expect((await a.execute({ ...ctx, ifMatch: 2 }, setTo(7))).body.revision).toBe(3);
     await expect(a.execute({ ...ctx, ifMatch: 2 }, setTo(8))).rejects.toThrow(/revision 3, not 2/);
+  });
+
+  it('keeps states folded from at most the bounded number of events, dropping the least recently used', async () => {
+    // Bound: 6 events. Each box below is written twice (a state of 2 events counts 3 with its slot).
+    const executor = new StreamCommandExecutor(store, { streams: 100, events: 6 });
+    for (const box of ['box-a', 'box-b', 'box-c']) {
+      await executor.execute(ctx, setTo(1, false, box));
+      await executor.execute(ctx, setTo(2, false, box));
+    }
+    const reads = jest.spyOn(store, 'readStream');
+    // box-c and box-b (3 + 3 = 6) are still cached: a command decides without reading the store.
+    expect(await executor.execute(ctx, setTo(3, false, 'box-c'))).toMatchObject({ appended: true, body: { revision: 3 } });
+    expect(reads).not.toHaveBeenCalled();
+    // box-a was dropped to make room: it is read back, in full, and decided on the stored state.
+    expect(await executor.execute(ctx, setTo(7, false, 'box-a'))).toMatchObject({ appended: true, body: { revision: 3 } });
+    expect(reads.mock.calls).toEqual([['box-a', 0]]);
+    // A stream longer than the whole bound is never cached, and still decided correctly.
+    const tiny = new StreamCommandExecutor(store, { streams: 100, events: 2 });
+    expect(await tiny.execute(ctx, setTo(4, false, 'box-c'))).toMatchObject({ appended: true, body: { revision: 4 } });
+    expect(await tiny.execute(ctx, setTo(5, false, 'box-c'))).toMatchObject({ appended: true, body: { revision: 5 } });
+    expect(reads.mock.calls.filter(([stream]) => stream === 'box-c')).toHaveLength(2);
+    reads.mockRestore();
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { IdempotencyKeyReusedError, PreconditionFailedError, ValidationFailedError, type CommandContext, type DomainEvent } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, ExpectedRevisionConflictError, type EventStore } from '../../../../libs/event-store/src/index.js';
@@ -39,13 +39,19 @@ export interface StreamCommand<S, E extends DomainEvent, F = undefined> {
 const MAX_ATTEMPTS = 5;
 /**
  * How much folded state stays in memory (least recently used streams are dropped first): at
- * most this many streams, and states folded from at most this many events in all. A state
- * grows with its stream (an enterprise's state holds every month it filed), so the bound is
- * on events — a count of streams alone would let memory grow with history for as long as the
- * server runs. About 100 bytes of state per event (measured in `npm run soak`): some 20 MB.
+ * most `streams` streams, and states folded from at most `events` events in all. A state grows
+ * with its stream (an enterprise's state holds every month it filed), so the bound is on
+ * events — a count of streams alone would let memory grow with history for as long as the
+ * server runs. The defaults: about 100 bytes of state per event (measured in `npm run soak`),
+ * some 20 MB.
  */
-const CACHED_STREAMS = 10_000;
-const CACHED_EVENTS = 200_000;
+export interface StateCacheBounds {
+  readonly streams: number;
+  readonly events: number;
+}
+/** Injection token for other bounds than the defaults (tests use small ones). */
+export const STATE_CACHE_BOUNDS = Symbol('STATE_CACHE_BOUNDS');
+const DEFAULT_BOUNDS: StateCacheBounds = { streams: 10_000, events: 200_000 };
 
 interface CachedState {
   readonly evolve: unknown;
@@ -67,9 +73,14 @@ export class StreamCommandExecutor {
    * after it (none, when this process wrote the stream last), so its cost does not grow with
    * the stream's length. States are immutable values; only stored events ever advance them.
    */
-  private readonly states = new LRUCache<string, CachedState>({ max: CACHED_STREAMS, maxSize: CACHED_EVENTS, sizeCalculation: (cached) => cached.revision + 1 });
+  private readonly states: LRUCache<string, CachedState>;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(STATE_CACHE_BOUNDS) bounds: StateCacheBounds = DEFAULT_BOUNDS,
+  ) {
+    this.states = new LRUCache({ max: bounds.streams, maxSize: bounds.events, sizeCalculation: (cached) => cached.revision + 1 });
+  }
 
   async execute<S, E extends DomainEvent, F = undefined>(ctx: RequestContext, command: StreamCommand<S, E, F>): Promise<WriteResult> {
     const previous = this.turns.get(command.streamId) ?? Promise.resolve();
