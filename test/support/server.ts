@@ -67,6 +67,11 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // If this process dies first (a crashed bench or test run), the server goes with it instead of
+    // living on as an orphan holding its port and data directory.
+    const killWithParent = () => child.kill('SIGKILL');
+    process.on('exit', killWithParent);
+    child.once('exit', () => process.off('exit', killWithParent));
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
     const deadline = Date.now() + 60_000;
