@@ -81,6 +81,7 @@ describe('authorisation matrix', () => {
     'POST /v1/pilots': { allow: ['admin'], request: () => ({ method: 'POST', path: '/v1/pilots', body: { regionCode: '3301', name: '浙江省杭州市', batch: 2, startYear: 2021, endYear: 2023, targets: [] } }) },
     'GET /v1/pilots': { allow: ['bureauInside', 'bureauOutside', 'regulator', 'admin'], request: () => ({ method: 'GET', path: '/v1/pilots' }) },
     'POST /v1/pilots/{regionCode}/investments': { allow: ['admin'], request: () => ({ method: 'POST', path: '/v1/pilots/3301/investments', body: { year: 2021, amount: '1.00', source: '矩阵测试' } }) },
+    'GET /v1/pilots/{regionCode}': { allow: ['bureauInside', 'bureauOutside', 'regulator', 'admin'], request: () => ({ method: 'GET', path: '/v1/pilots/3301' }) },
     'GET /v1/pilots/{regionCode}/progress': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/pilots/3301/progress' }) },
     'GET /v1/monitoring/filing-compliance': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/monitoring/filing-compliance?period=2024-01&region=33' }) },
     'GET /v1/monitoring/flags': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/monitoring/flags?period=2024-01&region=33' }) },

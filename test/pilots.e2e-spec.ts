@@ -115,8 +115,9 @@ describe('pilot regions and their progress', () => {
     const denominator = villagesUnder('1311').length;
     const yearly = (key: 'revenue' | 'tax') => MONTHLY.reduce((s, m) => s + m[key] * 12, 0);
     /** The rules of the issue, applied by the test to its own figures. */
-    const status = (achievement: number | null, pace: number) =>
-      achievement === null ? 'no_data' : achievement >= 1 ? 'achieved' : achievement >= pace ? 'on_track' : achievement >= 0.8 * pace ? 'at_risk' : 'behind';
+    const thisYear = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
+    const status = (achievement: number | null, pace: number, yearOver: boolean) =>
+      achievement === null ? 'no_data' : achievement >= 1 ? 'achieved' : yearOver ? 'behind' : achievement >= pace ? 'on_track' : achievement >= 0.8 * pace ? 'at_risk' : 'behind';
     const round = (x: number) => Math.round(x * 1e6) / 1e6;
     const expectedItems = (year: number, outlets: number, investment2021: string | null) => {
       const pace = round((year - 2021 + 1) / 3);
@@ -142,7 +143,7 @@ describe('pilot regions and their progress', () => {
           target: t.value,
           actual,
           achievement,
-          status: status(achievement, itemPace),
+          status: status(achievement, itemPace, (isInvestment ? t.year : year) === t.year && thisYear > t.year),
           evaluatedYear: isInvestment ? t.year : year,
           expectedPace: itemPace,
           source: t.source,
@@ -174,5 +175,58 @@ describe('pilot regions and their progress', () => {
     expect(before.find((i: { indicator: string }) => i.indicator === 'revenue').target).toBe('11000000000.00');
     const foreign = await server.request('GET', '/v1/pilots/1311/progress', { token: await server.token('bureau', { region: '33' }) });
     expect(foreign.status).toBe(403);
+  });
+
+  it('judges a target whose year is over as achieved or behind only (issue 14 A.4)', async () => {
+    // 2021's investment at 85% of its target, the year long over: behind, not at risk.
+    const restated = await server.request('POST', '/v1/pilots/1311/investments', {
+      token: admin,
+      body: { year: 2021, amount: '85.00', source: '测试：2021年决算（调整）', reason: '审计调减不合规支出' },
+    });
+    expect(restated.status).toBe(201);
+    const items = (await server.request('GET', '/v1/pilots/1311/progress?year=2023', { token: regulator })).body;
+    expect(items.filter((i: { indicator: string }) => i.indicator === 'investment').map((i: { year: number; achievement: number; status: string }) => [i.year, i.achievement, i.status])).toEqual([
+      [2021, 0.85, 'behind'],
+      [2023, null, 'no_data'],
+    ]);
+    // Every 2023 target is final now: no on_track or at_risk among them.
+    expect(items.filter((i: { status: string }) => i.status === 'on_track' || i.status === 'at_risk')).toEqual([]);
+  });
+
+  it('restates targets and investments only with a reason, keeps their history, and answers progress as of before (issue 14 A.5)', async () => {
+    const changed = amended.map((t) => (t.indicator === 'tax' ? { ...t, value: '900.00' } : t));
+    const body = { regionCode: '1311', name: '河北省衡水市', batch: 2, startYear: 2021, endYear: 2023, targets: changed };
+    const silent = await server.request('POST', '/v1/pilots', { token: admin, body });
+    expect([silent.status, silent.body.code, silent.body.errors?.[0]?.path]).toEqual([400, 'VALIDATION_FAILED', 'reason']);
+    const placeholder = await server.request('POST', '/v1/pilots', { token: admin, body: { ...body, reason: 'x' } });
+    expect([placeholder.status, placeholder.body.errors?.[0]?.path]).toEqual([400, 'reason']);
+    const restated = await server.request('POST', '/v1/pilots', { token: admin, body: { ...body, reason: '税收目标按新口径下调' } });
+    expect(restated.status).toBe(200);
+    const again = await server.request('POST', '/v1/pilots/1311/investments', { token: admin, body: { year: 2021, amount: '90.00', source: '测试：2021年决算' } });
+    expect([again.status, again.body.errors?.[0]?.path]).toEqual([400, 'reason']);
+
+    const pilot = await server.request('GET', '/v1/pilots/1311', { token: regulator });
+    expect(pilot.status).toBe(200);
+    const history = pilot.body.history.map((h: { type: string; reason?: string; investment?: { year: number; amount: string }; targets?: { indicator: string; value: unknown }[] }) => [
+      h.type,
+      h.reason ?? null,
+      h.investment ? `${h.investment.year}:${h.investment.amount}` : (h.targets?.find((t) => t.indicator === 'tax')?.value ?? null),
+    ]);
+    expect(history).toEqual([
+      ['PilotDesignated', null, null],
+      ['PilotTargetsCommitted', null, '260000000.00'],
+      ['PilotTargetsAmended', '测试用目标', '1000.00'],
+      ['PilotInvestmentReported', null, '2021:100.00'],
+      ['PilotInvestmentReported', '审计调减不合规支出', '2021:85.00'],
+      ['PilotTargetsAmended', '税收目标按新口径下调', '900.00'],
+    ]);
+    expect(pilot.body.investments).toEqual([{ year: 2021, amount: '85.00', source: '测试：2021年决算（调整）' }]);
+    // As of the instant before the restatements, the first figures apply.
+    const before = new Date(Date.parse(pilot.body.history[4].recordedAt) - 1).toISOString();
+    const then = (await server.request('GET', `/v1/pilots/1311/progress?year=2023&asOf=${before}`, { token: regulator })).body;
+    expect(then.find((i: { indicator: string; year: number }) => i.indicator === 'investment' && i.year === 2021).actual).toBe('100.00');
+    expect(then.find((i: { indicator: string }) => i.indicator === 'tax').target).toBe('1000.00');
+    const atThen = await server.request('GET', `/v1/pilots/1311?asOf=${before}`, { token: regulator });
+    expect(atThen.body.history).toHaveLength(4);
   });
 });

@@ -18,7 +18,7 @@ import { RebuildsController } from './operations/rebuilds.controller.js';
 import { RelayModule } from './operations/relay.module.js';
 import { GetOutletHandler } from './outlets/outlet-queries.js';
 import { OutletsController } from './outlets/outlets.controller.js';
-import { ListPilotsHandler, PilotProgressHandler } from './pilots/pilot-queries.js';
+import { GetPilotHandler, ListPilotsHandler, PilotProgressHandler } from './pilots/pilot-queries.js';
 import { PilotsController } from './pilots/pilots.controller.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { GetDeviceHistoryHandler, GetRentalHandler } from './rentals/rental-queries.js';
@@ -73,6 +73,7 @@ export class AppModule {
         GetRentalHandler,
         GetDeviceHistoryHandler,
         ListPilotsHandler,
+        GetPilotHandler,
         PilotProgressHandler,
         ReleaseCalculator,
         DraftReleaseHandler,

@@ -24,7 +24,7 @@ const money = fc.oneof(
   fc.constantFrom('-1', '1.001', '1e5', '', 'abc', 12),
   fc.string(),
 );
-const text = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('正常', '停业整顿', '迁址') }, fc.constantFrom('', '  '), fc.string());
+const text = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('经营不善停业', '停业整顿', '迁址') }, fc.constantFrom('', '  '), fc.string());
 /** Mostly the valid value (so the decider gets past validation and reaches its rules), sometimes an invalid one. */
 const mostly = <T>(valid: T, ...invalid: T[]): fc.Arbitrary<T> => fc.oneof({ weight: 4, arbitrary: fc.constant(valid) }, fc.constantFrom(...invalid));
 
@@ -115,9 +115,10 @@ describe('rental decider properties', () => {
         beneficiary: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('elderly', 'disabled') }, fc.constant('nobody')),
         startedOn: date,
         monthlyFee: money,
-        monthlySubsidy: money,
+        monthlySubsidy: fc.oneof({ weight: 3, arbitrary: fc.constant('0.00') }, money),
         deviceHeldBy: fc.constantFrom(null, null, 'r-1', 'r-2'),
         deviceReturnedOn: fc.constantFrom(null, null, '2023-01-01'),
+        deviceDisinfectedOn: fc.constantFrom(null, null, '2023-01-03'),
       })
       .map((d) => ({ type: 'StartRental' as const, data: { rentalId: 'r-1', outletId: 'o-1', traceCode: 'T-1', outlet, ...d }, context }) as unknown as RentalCommand),
     fc.record({ endedOn: date, disinfectedOn: date }).map((d) => ({ type: 'ReturnRental' as const, data: { rentalId: 'r-1', ...d }, context })),
@@ -131,6 +132,9 @@ describe('rental decider properties', () => {
             expect(before.status).toBe('none');
             expect(d.startedOn >= outlet.openedOn && d.startedOn < outlet.closedOn!).toBe(true);
             expect(isMoney(d.monthlyFee) && isMoney(d.monthlySubsidy)).toBe(true);
+            expect(Number(d.monthlySubsidy) <= Number(d.monthlyFee)).toBe(true);
+            const c = commands.find((x) => x.type === 'StartRental' && x.data.startedOn === d.startedOn) as { data: { deviceDisinfectedOn: string | null } };
+            expect(c.data.deviceDisinfectedOn === null || d.startedOn >= c.data.deviceDisinfectedOn).toBe(true);
             expect(d.productClass).toBe('12 22');
             expect(['elderly', 'disabled']).toContain(d.beneficiary);
             expect(commands.some((c) => c.type === 'StartRental' && c.data.startedOn === d.startedOn && (c.data.deviceHeldBy ?? 'r-1') === 'r-1')).toBe(true);

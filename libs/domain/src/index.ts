@@ -12,3 +12,4 @@ export * from './rental/rental.decider.js';
 export * from './pilot/pilot.decider.js';
 export * from './release/disclosure-control.js';
 export * from './release/release.decider.js';
+export * from './shared/text.js';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryAuditEvents, queryReportVintages, type AnalyticsConfig, type AuditEvent } from '../../../../libs/analytics/src/index.js';
-import { formatFen, parsePeriod, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { formatFen, parsePeriod, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { isRegionPrefix } from '../../../../libs/reference/src/index.js';
 import { parseAsOf } from '../common/as-of.js';
 import { Roles } from '../common/auth.js';
@@ -63,7 +63,7 @@ export class AuditController {
   async vintages(@Query('indicator') indicator?: string, @Query('period') period?: string, @Query('region') region?: string) {
     if (!VINTAGE_INDICATORS.includes(indicator as never)) throw ValidationFailedError.field('indicator', `must be one of ${VINTAGE_INDICATORS.join(', ')}`);
     const p = period === undefined ? undefined : parsePeriod(period);
-    if (!p) throw ValidationFailedError.field('period', 'must be YYYY, YYYY-Qn or YYYY-MM');
+    if (!p) throw ValidationFailedError.field('period', `must be YYYY, YYYY-Qn or YYYY-MM ${PERIOD_RANGE_TEXT}`);
     const prefix = region ?? '';
     if (prefix && !(/^\d{2}(\d{2}){0,2}$/.test(prefix) && isRegionPrefix(prefix))) throw ValidationFailedError.field('region', 'must be an existing 2-, 4- or 6-digit region code');
     const money = indicator === 'revenue' || indicator === 'tax';

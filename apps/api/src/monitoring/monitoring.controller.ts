@@ -2,14 +2,14 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryFilingCompliance, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow } from '../../../../libs/analytics/src/index.js';
-import { isMonth, monthIndex, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { isMonth, monthIndex, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { findRegion, isRegionPrefix } from '../../../../libs/reference/src/index.js';
 import { parseAsOf } from '../common/as-of.js';
 import { assertRegionAccess, Context, Roles, type RequestContext } from '../common/auth.js';
 import { filingDeadline } from '../enterprises/queries/get-monthly-report/get-monthly-report.query.js';
 
 function monitoringParams(period: string | undefined, region: string | undefined) {
-  if (!isMonth(period)) throw ValidationFailedError.field('period', 'is required: a month YYYY-MM');
+  if (!isMonth(period)) throw ValidationFailedError.field('period', `is required: a month YYYY-MM ${PERIOD_RANGE_TEXT}`);
   const prefix = region ?? '';
   if (prefix !== '' && !(/^\d{2}(\d{2}){0,2}$/.test(prefix) && isRegionPrefix(prefix)))
     throw ValidationFailedError.field('region', 'must be an existing 2-, 4- or 6-digit GB/T 2260 region code');

@@ -17,7 +17,9 @@ export async function loadReferencePilots(app: INestApplicationContext, actor: s
   const result = { designated: 0, amended: 0, unchanged: 0 };
   for (const body of pilotDesignations()) {
     const context: RequestContext = { principal: { subject: actor, role: 'admin' }, requestId: `pilots-load-${body.regionCode}` };
-    const dto = await validationPipe.transform(body, { type: 'body', metatype: DesignatePilotRequestDto });
+    // A restatement needs a reason: the reference data (seeds 003 and 004) changed since the last load.
+    const withReason = { ...body, reason: '参考数据（试点承诺函、实施方案）更新后重新载入' };
+    const dto = await validationPipe.transform(withReason, { type: 'body', metatype: DesignatePilotRequestDto });
     const outcome: WriteResult = await bus.execute(new DesignatePilotCommand(context, dto));
     if (!outcome.appended) result.unchanged += 1;
     else if (outcome.status === 201) result.designated += 1;

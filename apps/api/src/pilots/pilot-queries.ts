@@ -14,10 +14,21 @@ import {
   type PilotState,
   type PilotTarget,
 } from '../../../../libs/domain/src/index.js';
-import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import type { RequestContext } from '../common/auth.js';
 import { loadStream } from '../common/load-stream.js';
 import { GetStatisticsQuery, type StatisticsView } from '../statistics/queries/get-statistics/get-statistics.query.js';
+
+/** One change of a pilot's commitments or investments, as recorded. */
+export interface PilotHistoryEntry {
+  revision: number;
+  recordedAt: string;
+  actor: string;
+  type: PilotEvent['type'];
+  targets?: readonly PilotTarget[];
+  investment?: { year: number; amount: string; source: string };
+  reason?: string;
+}
 
 export interface PilotView {
   regionCode: string;
@@ -28,6 +39,50 @@ export interface PilotView {
   targets: readonly PilotTarget[];
   investments: { year: number; amount: string; source: string }[];
   revision: number;
+}
+
+export interface PilotDetailView extends PilotView {
+  history: PilotHistoryEntry[];
+}
+
+function historyOf(events: readonly RecordedEvent[]): PilotHistoryEntry[] {
+  return events.flatMap((recorded): PilotHistoryEntry[] => {
+    const event = recorded as unknown as PilotEvent;
+    const base = { revision: recorded.revision, recordedAt: recorded.recordedAt, actor: String(recorded.metadata.actor), type: event.type };
+    switch (event.type) {
+      case 'PilotTargetsCommitted':
+        return [{ ...base, targets: event.data.targets }];
+      case 'PilotTargetsAmended':
+        return [{ ...base, targets: event.data.targets, reason: event.data.reason }];
+      case 'PilotInvestmentReported': {
+        const { year, amount, source, reason } = event.data;
+        return [{ ...base, investment: { year, amount, source }, ...(reason ? { reason } : {}) }];
+      }
+      default:
+        return [base];
+    }
+  });
+}
+
+export class GetPilotQuery extends Query<PilotDetailView> {
+  constructor(
+    readonly regionCode: string,
+    readonly asOf?: string,
+  ) {
+    super();
+  }
+}
+
+/** One pilot with the history of its targets and investments (restatements keep their reasons). */
+@QueryHandler(GetPilotQuery)
+export class GetPilotHandler implements IQueryHandler<GetPilotQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ regionCode, asOf }: GetPilotQuery): Promise<PilotDetailView> {
+    const { state, events } = await loadStream<PilotState, PilotEvent>(this.store, pilotStreamId(regionCode), initialPilotState, evolvePilot, asOf);
+    if (!state.designated) throw new NotFoundError(`region ${regionCode} is not a designated pilot${asOf ? ` as of ${asOf}` : ''}`);
+    return { ...view(state, events[events.length - 1].revision), history: historyOf(events) };
+  }
 }
 
 function view(state: PilotState, revision: number): PilotView {
@@ -107,10 +162,14 @@ export class PilotProgressQuery extends Query<ProgressItem[]> {
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-/** Linear pace rule of the pilot evaluation: achieved ≥ 100%, on track ≥ pace, at risk ≥ 80% of pace, else behind. */
-export function progressStatus(achievement: number | null, pace: number): ProgressStatus {
+/**
+ * Linear pace rule of the pilot evaluation: achieved ≥ 100%, on track ≥ pace, at risk ≥ 80% of
+ * pace, else behind. A target whose year is over is final: achieved or behind, never on track or at risk.
+ */
+export function progressStatus(achievement: number | null, pace: number, yearOver = false): ProgressStatus {
   if (achievement === null) return 'no_data';
   if (achievement >= 1) return 'achieved';
+  if (yearOver) return 'behind';
   if (achievement >= pace) return 'on_track';
   if (achievement >= 0.8 * pace) return 'at_risk';
   return 'behind';
@@ -166,7 +225,7 @@ export class PilotProgressHandler implements IQueryHandler<PilotProgressQuery> {
         target: target.value,
         actual,
         achievement,
-        status: progressStatus(achievement, expectedPace),
+        status: progressStatus(achievement, expectedPace, evaluatedYear === target.year && thisYear > target.year),
         evaluatedYear,
         expectedPace,
         source: target.source,

@@ -55,7 +55,7 @@ export class DesignatePilotRequestDto {
   @Type(() => PilotTargetDto)
   readonly targets: PilotTargetDto[];
 
-  @ApiPropertyOptional({ description: 'why targets change, when a designated pilot restates them' })
+  @ApiPropertyOptional({ description: 'why the targets change: required when a designated pilot restates them' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -75,4 +75,10 @@ export class ReportInvestmentRequestDto {
   @IsString()
   @MaxLength(2000)
   readonly source: string;
+
+  @ApiPropertyOptional({ description: 'why the amount changes, required when the year already has a reported investment' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  readonly reason?: string;
 }

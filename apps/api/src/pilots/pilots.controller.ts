@@ -7,7 +7,7 @@ import { parseAsOf } from '../common/as-of.js';
 import { Context, Roles, type RequestContext } from '../common/auth.js';
 import type { WriteResult } from '../common/stream-command.executor.js';
 import { DesignatePilotCommand, ReportPilotInvestmentCommand } from './pilot-commands.js';
-import { ListPilotsQuery, PilotProgressQuery, type PilotView, type ProgressItem } from './pilot-queries.js';
+import { GetPilotQuery, ListPilotsQuery, PilotProgressQuery, type PilotDetailView, type PilotView, type ProgressItem } from './pilot-queries.js';
 import { DesignatePilotRequestDto, ReportInvestmentRequestDto } from './pilot.requests.dto.js';
 
 function regionParam(code: string): string {
@@ -62,6 +62,14 @@ export class PilotsController {
     const b = intParam('batch', batch);
     if (b !== undefined && b !== 1 && b !== 2) throw ValidationFailedError.field('batch', 'must be 1 or 2');
     return this.queryBus.execute(new ListPilotsQuery(b, parseAsOf(asOf)));
+  }
+
+  @Get(':regionCode')
+  @Roles('bureau', 'regulator', 'admin')
+  @ApiOperation({ summary: 'A pilot with its targets, investments and the history of every commitment and restatement (with reasons)' })
+  @ApiQuery({ name: 'asOf', required: false })
+  get(@Param('regionCode') regionCode: string, @Query('asOf') asOf?: string): Promise<PilotDetailView> {
+    return this.queryBus.execute(new GetPilotQuery(regionParam(regionCode), parseAsOf(asOf)));
   }
 
   @Get(':regionCode/progress')

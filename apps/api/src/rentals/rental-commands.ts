@@ -29,8 +29,9 @@ interface DeviceFacts {
   outlet: OutletState;
   /** The rental that holds the device now, if any. */
   heldBy: string | null;
-  /** When the device's previous rental ended. */
+  /** When the device's previous rental ended, and when it was disinfected after it. */
   returnedOn: string | null;
+  disinfectedOn: string | null;
   /** Whether the device's trace already names this rental (a retry after a crash). */
   reservedForThis: boolean;
   deviceRevision: number;
@@ -67,7 +68,7 @@ export class StartRentalHandler implements ICommandHandler<StartRentalCommand> {
         if (facts.outlet.status !== 'none') assertServiceAccess(context.principal, facts.outlet.uscc, facts.outlet.communityCode, 'start rentals at outlets');
       },
       decide: (state, ctx, facts) =>
-        decideRental({ type: 'StartRental', data: { ...body, outlet: facts.outlet, deviceHeldBy: facts.heldBy, deviceReturnedOn: facts.returnedOn }, context: ctx }, state),
+        decideRental({ type: 'StartRental', data: { ...body, outlet: facts.outlet, deviceHeldBy: facts.heldBy, deviceReturnedOn: facts.returnedOn, deviceDisinfectedOn: facts.disinfectedOn }, context: ctx }, state),
       beforeAppend: async (events, facts) => {
         const started = events[0] as RentalStarted;
         if (facts.reservedForThis) return;
@@ -89,19 +90,22 @@ export class StartRentalHandler implements ICommandHandler<StartRentalCommand> {
       : initialOutletState();
     const trace = typeof body.traceCode === 'string' && body.traceCode ? await this.store.readStream(deviceStreamId(body.traceCode)) : [];
     const last = trace[trace.length - 1] as (typeof trace)[number] & DeviceRentedOut | undefined;
-    const facts: DeviceFacts = { outlet, heldBy: null, returnedOn: null, reservedForThis: false, deviceRevision: last?.revision ?? 0 };
+    const facts: DeviceFacts = { outlet, heldBy: null, returnedOn: null, disinfectedOn: null, reservedForThis: false, deviceRevision: last?.revision ?? 0 };
     if (!last) return facts;
     const previous = trace.length > 1 ? (trace[trace.length - 2] as unknown as DeviceRentedOut) : undefined;
-    if (last.data.rentalId === body.rentalId) return { ...facts, heldBy: body.rentalId, reservedForThis: true, returnedOn: await this.endedOn(previous) };
+    if (last.data.rentalId === body.rentalId) return { ...facts, heldBy: body.rentalId, reservedForThis: true, ...(await this.returnOf(previous)) };
     const holder = await loadStream<RentalState, RentalEvent>(this.store, rentalStreamId(last.data.rentalId), initialRentalState, evolveRental);
     const orphaned = holder.state.status === 'none' && Date.now() - Date.parse(last.recordedAt) > ORPHANED_RESERVATION_MS;
     const held = holder.state.status === 'active' || (holder.state.status === 'none' && !orphaned);
-    return { ...facts, heldBy: held ? last.data.rentalId : null, returnedOn: holder.state.endedOn ?? (await this.endedOn(previous)) };
+    const returned = holder.state.endedOn !== null ? { returnedOn: holder.state.endedOn, disinfectedOn: holder.state.disinfectedOn } : await this.returnOf(previous);
+    return { ...facts, heldBy: held ? last.data.rentalId : null, ...returned };
   }
 
-  private async endedOn(reservation: DeviceRentedOut | undefined): Promise<string | null> {
-    if (!reservation) return null;
-    return (await loadStream<RentalState, RentalEvent>(this.store, rentalStreamId(reservation.data.rentalId), initialRentalState, evolveRental)).state.endedOn;
+  /** When a reservation's rental ended and its device was disinfected (nulls when it has not ended). */
+  private async returnOf(reservation: DeviceRentedOut | undefined): Promise<{ returnedOn: string | null; disinfectedOn: string | null }> {
+    if (!reservation) return { returnedOn: null, disinfectedOn: null };
+    const { state } = await loadStream<RentalState, RentalEvent>(this.store, rentalStreamId(reservation.data.rentalId), initialRentalState, evolveRental);
+    return { returnedOn: state.endedOn, disinfectedOn: state.disinfectedOn };
   }
 }
 

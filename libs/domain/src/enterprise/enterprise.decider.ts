@@ -10,9 +10,10 @@ import {
 import { metadataOf, type CommandContext } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
 import { dateProblem } from '../shared/dates.js';
-import { isMonth, monthIndex, monthLabel } from '../shared/period.js';
+import { isMonth, monthIndex, monthLabel, PERIOD_RANGE_TEXT } from '../shared/period.js';
 import { usccProblem } from '../shared/uscc.js';
 import type { EnterpriseEvent, MonthlyReportCorrected, MonthlyReportFiled, RuleRun } from './enterprise.events.js';
+import { normaliseText, nameProblem, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { explanationProblem, SOFT_EDIT_RULES, type ReportValues } from './soft-edit-rules.js';
 
 export const MAX_EMPLOYEES = 1_000_000;
@@ -193,7 +194,8 @@ function register(command: RegisterEnterprise, state: EnterpriseState): Enterpri
   const problems: FieldProblem[] = [];
   const usccIssue = usccProblem(d.uscc);
   if (usccIssue) problems.push({ path: 'uscc', message: usccIssue });
-  if (typeof d.name !== 'string' || d.name.trim().length === 0) problems.push({ path: 'name', message: 'must not be empty' });
+  const nameIssue = nameProblem(d.name);
+  if (nameIssue) problems.push({ path: 'name', message: nameIssue });
   if (!isCountyCode(d.regionCode)) problems.push({ path: 'regionCode', message: 'must be an existing county-level (6-digit) GB/T 2260 code' });
   if (!isSegment(d.segment)) problems.push({ path: 'segment', message: `must be one of ${SEGMENTS.join(', ')}` });
   if (d.industryCode != null && !/^\d{4}$/.test(d.industryCode))
@@ -212,7 +214,7 @@ function register(command: RegisterEnterprise, state: EnterpriseState): Enterpri
       type: 'EnterpriseRegistered',
       data: {
         uscc: d.uscc,
-        name: d.name.trim(),
+        name: normaliseText(d.name),
         regionCode: d.regionCode,
         segment: d.segment as Segment,
         industryCode: d.industryCode ?? null,
@@ -229,7 +231,7 @@ function relocate(command: RelocateEnterprise, state: EnterpriseState): Enterpri
   requireRegistered(state, d.uscc);
   const problems: FieldProblem[] = [];
   if (!isCountyCode(d.regionCode)) problems.push({ path: 'regionCode', message: 'must be an existing county-level (6-digit) GB/T 2260 code' });
-  if (!isMonth(d.effectiveFrom)) problems.push({ path: 'effectiveFrom', message: 'must be a month YYYY-MM' });
+  if (!isMonth(d.effectiveFrom)) problems.push({ path: 'effectiveFrom', message: `must be a month YYYY-MM ${PERIOD_RANGE_TEXT}` });
   else if (d.effectiveFrom < state.registeredOn.slice(0, 7))
     problems.push({ path: 'effectiveFrom', message: `must not be before the registration month ${state.registeredOn.slice(0, 7)}` });
   if (problems.length) throw new ValidationFailedError(problems);
@@ -242,13 +244,14 @@ function deregister(command: DeregisterEnterprise, state: EnterpriseState): Ente
   const d = command.data;
   requireRegistered(state, d.uscc);
   const problems: FieldProblem[] = [];
-  if (!isMonth(d.effectiveFrom)) problems.push({ path: 'effectiveFrom', message: 'must be a month YYYY-MM' });
+  if (!isMonth(d.effectiveFrom)) problems.push({ path: 'effectiveFrom', message: `must be a month YYYY-MM ${PERIOD_RANGE_TEXT}` });
   else if (d.effectiveFrom < state.registeredOn.slice(0, 7))
     problems.push({ path: 'effectiveFrom', message: `must not be before the registration month ${state.registeredOn.slice(0, 7)}` });
-  if (typeof d.reason !== 'string' || d.reason.trim().length === 0) problems.push({ path: 'reason', message: 'must not be empty' });
+  const reasonIssue = substantiveTextProblem(d.reason, REASON_MIN_WEIGHT);
+  if (reasonIssue) problems.push({ path: 'reason', message: reasonIssue });
   if (problems.length) throw new ValidationFailedError(problems);
   if (state.status === 'deregistered') return [];
-  return [{ type: 'EnterpriseDeregistered', data: { uscc: d.uscc, effectiveFrom: d.effectiveFrom, reason: d.reason.trim() }, metadata: metadataOf(command.context) }];
+  return [{ type: 'EnterpriseDeregistered', data: { uscc: d.uscc, effectiveFrom: d.effectiveFrom, reason: normaliseText(d.reason) }, metadata: metadataOf(command.context) }];
 }
 
 /** The current month in China (UTC+8), which bounds the periods that can be filed. */
@@ -260,7 +263,7 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
   const d = command.data;
   requireRegistered(state, d.uscc);
   const problems: FieldProblem[] = [];
-  if (!isMonth(d.period)) problems.push({ path: 'period', message: 'must be a month YYYY-MM' });
+  if (!isMonth(d.period)) problems.push({ path: 'period', message: `must be a month YYYY-MM ${PERIOD_RANGE_TEXT}` });
   else if (d.period > currentMonthInChina(command.context.now))
     problems.push({ path: 'period', message: `must not be after the current month ${currentMonthInChina(command.context.now)}` });
   else if (d.period < state.registeredOn.slice(0, 7))
@@ -283,9 +286,11 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
   const existing = state.reports[d.period];
   if (existing && existing.revenueFen === current.revenueFen && existing.taxFen === current.taxFen && existing.employees === current.employees)
     return [];
-  const reason = typeof d.reason === 'string' ? d.reason.trim() : '';
+  const reason = typeof d.reason === 'string' ? normaliseText(d.reason) : '';
   if (existing && reason.length === 0)
     throw ValidationFailedError.field('reason', `a correction of ${d.period} (revision ${existing.revision}) needs a reason`);
+  const reasonIssue = existing ? substantiveTextProblem(reason, REASON_MIN_WEIGHT) : undefined;
+  if (reasonIssue) throw ValidationFailedError.field('reason', reasonIssue);
 
   const month = monthIndex(d.period);
   const rules: RuleRun[] = SOFT_EDIT_RULES.map((rule) => ({
@@ -304,7 +309,7 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
     const text = d.explanations?.[rule.id];
     const problem = text === undefined ? `${description}: an explanation is required` : explanationProblem(text);
     if (problem) missing.push({ path: rule.id, message: text === undefined ? problem : `${description}: the explanation ${problem}` });
-    else explanations[rule.id] = text!.trim();
+    else explanations[rule.id] = normaliseText(text!);
   }
   if (missing.length) throw new ExplanationRequiredError(missing);
 

@@ -1,3 +1,5 @@
+import { EXPLANATION_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
+
 /**
  * Soft edits (核实性审核): a filing that trips one of these needs a written explanation
  * before it is accepted. Each rule has a stable id and a version recorded in the event.
@@ -53,20 +55,8 @@ export const SOFT_EDIT_RULES: readonly SoftEditRule[] = [
   },
 ];
 
-const PLACEHOLDERS = new Set(
-  ['核实无误', '无误', '属实', '情况属实', '数据属实', '数据无误', '正常', '确认', '已核实', '同上', '无', 'ok', 'okay', 'yes', 'none', 'n/a', 'na', 'test', 'asdf', '...', 'confirmed', 'correct', 'no comment'].map(
-    (s) => s.toLowerCase(),
-  ),
-);
-
-/** Why an explanation is not acceptable, or undefined when it reads as a real sentence. */
+/** Why an explanation is not acceptable (the substantive-text rule, shared/text.ts), or undefined. */
 export function explanationProblem(text: unknown): string | undefined {
   if (typeof text !== 'string') return 'must be a written explanation';
-  const trimmed = text.trim();
-  const normalised = trimmed.toLowerCase().replace(/[\s。.!！,，、;；:：]+$/u, '');
-  if (PLACEHOLDERS.has(normalised)) return 'must explain the change, not a placeholder such as "核实无误"';
-  const chars = [...trimmed];
-  if (chars.length < 10) return 'must be a real sentence of at least 10 characters';
-  if (new Set(chars.filter((c) => !/\s/u.test(c))).size < 4) return 'must be a real sentence, not repeated characters';
-  return undefined;
+  return substantiveTextProblem(text, EXPLANATION_MIN_WEIGHT);
 }

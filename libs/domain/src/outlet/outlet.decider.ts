@@ -1,6 +1,7 @@
 import { isCommunityCode, OUTLET_KINDS, type OutletKind } from '../../../reference/src/index.js';
 import { ConflictError, NotFoundError, RuleViolationError, ValidationFailedError, type FieldProblem } from '../errors.js';
 import { dateProblem, identifierProblem } from '../shared/dates.js';
+import { nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
 
 export type OutletOpened = DomainEvent<
@@ -87,16 +88,21 @@ function open(command: OpenOutlet, state: OutletState): OutletEvent[] {
   if (idIssue) problems.push({ path: 'outletId', message: idIssue });
   if (!(OUTLET_KINDS as readonly string[]).includes(d.kind)) problems.push({ path: 'kind', message: `must be one of ${OUTLET_KINDS.join(', ')}` });
   if (!isCommunityCode(d.communityCode)) problems.push({ path: 'communityCode', message: 'must be an existing 12-digit 村/居委会 code' });
-  if (typeof d.name !== 'string' || !d.name.trim()) problems.push({ path: 'name', message: 'must not be empty' });
+  const nameIssue = nameProblem(d.name);
+  if (nameIssue) problems.push({ path: 'name', message: nameIssue });
   const dateIssue = dateProblem(d.openedOn, command.context.now);
   if (dateIssue) problems.push({ path: 'openedOn', message: dateIssue });
   if (problems.length) throw new ValidationFailedError(problems);
   if (!d.owner.registered) throw new RuleViolationError(`enterprise ${d.uscc} is not registered`, [{ path: 'uscc', message: 'must be a registered enterprise' }]);
   if (d.owner.deregisteredFrom !== null && d.openedOn.slice(0, 7) >= d.owner.deregisteredFrom)
     throw new RuleViolationError(`enterprise ${d.uscc} is deregistered from ${d.owner.deregisteredFrom}`, [{ path: 'openedOn', message: 'the owner is deregistered by then' }]);
+  if (d.owner.registeredOn !== null && d.openedOn < d.owner.registeredOn)
+    throw new RuleViolationError(`enterprise ${d.uscc} was registered on ${d.owner.registeredOn}`, [
+      { path: 'openedOn', message: `must not be before the owner's registration on ${d.owner.registeredOn}` },
+    ]);
   const opened: OutletOpened = {
     type: 'OutletOpened',
-    data: { outletId: d.outletId, uscc: d.uscc, kind: d.kind as OutletKind, communityCode: d.communityCode, name: d.name.trim(), openedOn: d.openedOn },
+    data: { outletId: d.outletId, uscc: d.uscc, kind: d.kind as OutletKind, communityCode: d.communityCode, name: normaliseText(d.name), openedOn: d.openedOn },
     metadata: metadataOf(command.context),
   };
   if (state.status !== 'none') {
@@ -114,11 +120,12 @@ function close(command: CloseOutlet, state: OutletState): OutletEvent[] {
   const dateIssue = dateProblem(d.closedOn, command.context.now);
   if (dateIssue) problems.push({ path: 'closedOn', message: dateIssue });
   else if (d.closedOn < state.openedOn) problems.push({ path: 'closedOn', message: `must not be before the opening on ${state.openedOn}` });
-  if (typeof d.reason !== 'string' || !d.reason.trim()) problems.push({ path: 'reason', message: 'must not be empty' });
+  const reasonIssue = substantiveTextProblem(d.reason, REASON_MIN_WEIGHT);
+  if (reasonIssue) problems.push({ path: 'reason', message: reasonIssue });
   if (problems.length) throw new ValidationFailedError(problems);
   if (state.status === 'closed') {
     if (state.closedOn === d.closedOn) return [];
     throw new RuleViolationError(`outlet ${d.outletId} was already closed on ${state.closedOn}`);
   }
-  return [{ type: 'OutletClosed', data: { outletId: d.outletId, closedOn: d.closedOn, reason: d.reason.trim() }, metadata: metadataOf(command.context) }];
+  return [{ type: 'OutletClosed', data: { outletId: d.outletId, closedOn: d.closedOn, reason: normaliseText(d.reason) }, metadata: metadataOf(command.context) }];
 }

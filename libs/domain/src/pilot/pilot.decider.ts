@@ -2,6 +2,7 @@ import { findRegion } from '../../../reference/src/index.js';
 import { ValidationFailedError, NotFoundError, type FieldProblem } from '../errors.js';
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
+import { controlCharacterProblem, nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 
 export const PILOT_INDICATORS = ['revenue', 'tax', 'employment', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] as const;
 export type PilotIndicatorId = (typeof PILOT_INDICATORS)[number];
@@ -20,7 +21,8 @@ export interface PilotTarget {
 export type PilotDesignated = DomainEvent<'PilotDesignated', { regionCode: string; name: string; batch: 1 | 2; startYear: number; endYear: number }>;
 export type PilotTargetsCommitted = DomainEvent<'PilotTargetsCommitted', { regionCode: string; targets: PilotTarget[] }>;
 export type PilotTargetsAmended = DomainEvent<'PilotTargetsAmended', { regionCode: string; targets: PilotTarget[]; reason: string }>;
-export type PilotInvestmentReported = DomainEvent<'PilotInvestmentReported', { regionCode: string; year: number; amount: string; source: string }>;
+/** `reason` is present when the event restates an amount already reported for that year. */
+export type PilotInvestmentReported = DomainEvent<'PilotInvestmentReported', { regionCode: string; year: number; amount: string; source: string; reason?: string }>;
 export type PilotEvent = PilotDesignated | PilotTargetsCommitted | PilotTargetsAmended | PilotInvestmentReported;
 
 export const pilotStreamId = (regionCode: string): string => `pilot-${regionCode}`;
@@ -42,7 +44,7 @@ export type DesignatePilot = {
   data: { regionCode: string; name: string; batch: number; startYear: number; endYear: number; targets: PilotTarget[]; reason?: string };
   context: CommandContext;
 };
-export type ReportPilotInvestment = { type: 'ReportPilotInvestment'; data: { regionCode: string; year: number; amount: string; source: string }; context: CommandContext };
+export type ReportPilotInvestment = { type: 'ReportPilotInvestment'; data: { regionCode: string; year: number; amount: string; source: string; reason?: string }; context: CommandContext };
 export type PilotCommand = DesignatePilot | ReportPilotInvestment;
 
 export const initialPilotState = (): PilotState => ({ designated: false, regionCode: '', name: '', batch: null, startYear: 0, endYear: 0, targets: [], investments: {} });
@@ -110,7 +112,8 @@ function designate(command: DesignatePilot, state: PilotState): PilotEvent[] {
   const problems: FieldProblem[] = [];
   const region = findRegion(d.regionCode);
   if (!region || region.level === 'province') problems.push({ path: 'regionCode', message: 'must be an existing city (4-digit) or district (6-digit) GB/T 2260 code' });
-  if (typeof d.name !== 'string' || !d.name.trim()) problems.push({ path: 'name', message: 'must not be empty' });
+  const nameIssue = nameProblem(d.name);
+  if (nameIssue) problems.push({ path: 'name', message: nameIssue });
   if (d.batch !== 1 && d.batch !== 2) problems.push({ path: 'batch', message: 'must be 1 (2017) or 2 (2020)' });
   if (!isYear(d.startYear)) problems.push({ path: 'startYear', message: 'must be a year between 2000 and 2100' });
   if (!isYear(d.endYear) || (isYear(d.startYear) && d.endYear < d.startYear)) problems.push({ path: 'endYear', message: 'must be a year not before startYear' });
@@ -120,14 +123,15 @@ function designate(command: DesignatePilot, state: PilotState): PilotEvent[] {
   if (!state.designated) {
     const designated: PilotDesignated = {
       type: 'PilotDesignated',
-      data: { regionCode: d.regionCode, name: d.name.trim(), batch: d.batch as 1 | 2, startYear: d.startYear, endYear: d.endYear },
+      data: { regionCode: d.regionCode, name: normaliseText(d.name), batch: d.batch as 1 | 2, startYear: d.startYear, endYear: d.endYear },
       metadata,
     };
     return targets.length ? [designated, { type: 'PilotTargetsCommitted', data: { regionCode: d.regionCode, targets }, metadata }] : [designated];
   }
   if (JSON.stringify(state.targets) === JSON.stringify(targets)) return [];
-  const reason = typeof d.reason === 'string' && d.reason.trim() ? d.reason.trim() : 'targets restated';
-  return [{ type: 'PilotTargetsAmended', data: { regionCode: d.regionCode, targets, reason }, metadata }];
+  const reasonIssue = d.reason === undefined ? 'is required to restate the targets of a designated pilot' : substantiveTextProblem(d.reason, REASON_MIN_WEIGHT);
+  if (reasonIssue) throw ValidationFailedError.field('reason', reasonIssue);
+  return [{ type: 'PilotTargetsAmended', data: { regionCode: d.regionCode, targets, reason: normaliseText(d.reason!) }, metadata }];
 }
 
 function reportInvestment(command: ReportPilotInvestment, state: PilotState): PilotEvent[] {
@@ -138,9 +142,19 @@ function reportInvestment(command: ReportPilotInvestment, state: PilotState): Pi
   const amount = parseYuan(d.amount);
   if ('problem' in amount) problems.push({ path: 'amount', message: amount.problem });
   if (typeof d.source !== 'string' || !d.source.trim()) problems.push({ path: 'source', message: 'must name where the figure comes from' });
+  else {
+    const sourceIssue = controlCharacterProblem(d.source, true);
+    if (sourceIssue) problems.push({ path: 'source', message: sourceIssue });
+  }
   if (problems.length || 'problem' in amount) throw new ValidationFailedError(problems);
   const formatted = formatFen(amount.fen);
+  const source = normaliseText(d.source);
   const current = state.investments[d.year];
-  if (current && current.amount === formatted && current.source === d.source.trim()) return [];
-  return [{ type: 'PilotInvestmentReported', data: { regionCode: d.regionCode, year: d.year, amount: formatted, source: d.source.trim() }, metadata: metadataOf(command.context) }];
+  if (current && current.amount === formatted && current.source === source) return [];
+  const data = { regionCode: d.regionCode, year: d.year, amount: formatted, source };
+  if (!current) return [{ type: 'PilotInvestmentReported', data, metadata: metadataOf(command.context) }];
+  const reasonIssue =
+    d.reason === undefined ? `is required to restate the investment already reported for ${d.year} (${current.amount})` : substantiveTextProblem(d.reason, REASON_MIN_WEIGHT);
+  if (reasonIssue) throw ValidationFailedError.field('reason', reasonIssue);
+  return [{ type: 'PilotInvestmentReported', data: { ...data, reason: normaliseText(d.reason!) }, metadata: metadataOf(command.context) }];
 }

@@ -30,6 +30,21 @@ describe('outlet decider', () => {
     expect(() => decideOutlet({ type: 'CloseOutlet', data: { outletId: 'O9', closedOn: '2024-12-31', reason: '撤点' }, context }, initialOutletState())).toThrow(NotFoundError);
   });
 
+  it('refuses an opening before the owner was registered (issue 14 A.6)', () => {
+    expect(() => decideOutlet({ type: 'OpenOutlet', data: { ...opened.data, openedOn: '2020-12-31', owner }, context }, initialOutletState())).toThrow(
+      'enterprise 91110107MA0000777G was registered on 2021-01-01',
+    );
+    expect(decideOutlet({ type: 'OpenOutlet', data: { ...opened.data, openedOn: '2021-01-01', owner }, context }, initialOutletState())).toHaveLength(1);
+  });
+
+  it('refuses control characters in names and placeholder reasons; stores names NFC (issue 14 A.3, A.10)', () => {
+    expect(() => decideOutlet({ type: 'OpenOutlet', data: { ...opened.data, name: '八角\u202E租赁点', owner }, context }, initialOutletState())).toThrow(ValidationFailedError);
+    expect(() => decideOutlet({ type: 'OpenOutlet', data: { ...opened.data, name: '八角\u0000租赁点', owner }, context }, initialOutletState())).toThrow(ValidationFailedError);
+    expect(() => decideOutlet({ type: 'CloseOutlet', data: { outletId: 'O1', closedOn: '2024-12-31', reason: 'x' }, context }, outletAfter([opened]))).toThrow(ValidationFailedError);
+    const [event] = decideOutlet({ type: 'OpenOutlet', data: { ...opened.data, name: 'Cafe\u0301 租赁点', owner }, context }, initialOutletState());
+    expect((event.data as { name: string }).name).toBe('Caf\u00e9 租赁点');
+  });
+
   it('is open from its opening day until the day before its closure', () => {
     const closed: OutletEvent = { type: 'OutletClosed', data: { outletId: 'O1', closedOn: '2024-06-30', reason: '撤点' }, metadata };
     const state = outletAfter([opened, closed]);
@@ -42,7 +57,7 @@ describe('rental decider', () => {
     type: 'StartRental',
     data: {
       rentalId: 'R1', outletId: 'O1', productClass: '1222', traceCode: 'WC-1', beneficiary: 'elderly', startedOn: '2024-02-01',
-      monthlyFee: '100', monthlySubsidy: '50.5', outlet: outletAfter([opened]), deviceHeldBy: null, deviceReturnedOn: null, ...over,
+      monthlyFee: '100', monthlySubsidy: '50.5', outlet: outletAfter([opened]), deviceHeldBy: null, deviceReturnedOn: null, deviceDisinfectedOn: null, ...over,
     },
     context,
   });
@@ -63,6 +78,25 @@ describe('rental decider', () => {
     expect(() => decideRental(start({ deviceHeldBy: 'R0' }), initialRentalState())).toThrow(RuleViolationError);
     expect(() => decideRental(start({ deviceReturnedOn: '2024-03-01' }), initialRentalState())).toThrow(RuleViolationError);
     expect(decideRental(start({ deviceReturnedOn: '2024-02-01' }), initialRentalState())).toEqual([started]);
+  });
+
+  it('refuses a device whose previous return was not disinfected by the start (issue 14 A.6)', () => {
+    expect(() => decideRental(start({ deviceReturnedOn: '2024-01-20', deviceDisinfectedOn: '2024-02-02' }), initialRentalState())).toThrow(
+      'device WC-1 was not disinfected until 2024-02-02',
+    );
+    expect(decideRental(start({ deviceReturnedOn: '2024-01-20', deviceDisinfectedOn: '2024-02-01' }), initialRentalState())).toEqual([started]);
+  });
+
+  it('refuses a subsidy above the fee (issue 14 A.6)', () => {
+    expect(() => decideRental(start({ monthlyFee: '100', monthlySubsidy: '100.01' }), initialRentalState())).toThrow(ValidationFailedError);
+    expect((decideRental(start({ monthlyFee: '100', monthlySubsidy: '100' }), initialRentalState())[0].data as { monthlySubsidy: string }).monthlySubsidy).toBe('100.00');
+  });
+
+  it.each(['experience_center', 'disinfection_center'] as const)('refuses a rental at a %s, which does not rent (issue 14 A.6)', (kind) => {
+    const outlet = outletAfter([{ ...opened, data: { ...(opened.data as object), kind } } as OutletEvent]);
+    expect(() => decideRental(start({ outlet }), initialRentalState())).toThrow(RuleViolationError);
+    const configuration = outletAfter([{ ...opened, data: { ...(opened.data as object), kind: 'configuration_center' } } as OutletEvent]);
+    expect(decideRental(start({ outlet: configuration }), initialRentalState())).toEqual([{ ...started, data: { ...(started.data as object), outletKind: 'configuration_center' } }]);
   });
 
   it('refuses a rental before the outlet opened or once it closed', () => {

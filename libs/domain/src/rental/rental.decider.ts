@@ -55,6 +55,8 @@ export type StartRental = {
     deviceHeldBy: string | null;
     /** When the device's previous rental ended: a new one cannot start before it. */
     deviceReturnedOn: string | null;
+    /** When the device was disinfected after its previous rental: it cannot go out again before. */
+    deviceDisinfectedOn: string | null;
   };
   context: CommandContext;
 };
@@ -62,6 +64,9 @@ export type ReturnRental = { type: 'ReturnRental'; data: { rentalId: string; end
 export type RentalCommand = StartRental | ReturnRental;
 
 export const initialRentalState = (): RentalState => ({ status: 'none', data: null, endedOn: null, disinfectedOn: null });
+
+/** Outlet kinds that lend devices (DESIGN.md "Outlet"): experience and disinfection centres do not rent. */
+export const RENTING_OUTLET_KINDS: readonly OutletKind[] = ['rental_point', 'configuration_center'];
 
 export function decideRental(command: RentalCommand, state: RentalState): RentalEvent[] {
   switch (command.type) {
@@ -112,10 +117,16 @@ function start(command: StartRental, state: RentalState): RentalEvent[] {
   if (dateIssue) problems.push({ path: 'startedOn', message: dateIssue });
   const monthlyFee = money(d.monthlyFee, 'monthlyFee', problems);
   const monthlySubsidy = money(d.monthlySubsidy, 'monthlySubsidy', problems);
+  if (monthlyFee && monthlySubsidy && (parseYuan(monthlySubsidy) as { fen: number }).fen > (parseYuan(monthlyFee) as { fen: number }).fen)
+    problems.push({ path: 'monthlySubsidy', message: `must not exceed the monthly fee ${monthlyFee}` });
   if (problems.length) throw new ValidationFailedError(problems);
 
   const outlet = d.outlet;
   if (outlet.status === 'none') throw new RuleViolationError(`there is no outlet ${d.outletId}`, [{ path: 'outletId', message: 'must be an existing outlet' }]);
+  if (outlet.kind !== null && !RENTING_OUTLET_KINDS.includes(outlet.kind))
+    throw new RuleViolationError(`outlet ${d.outletId} is a ${outlet.kind}, which does not rent devices`, [
+      { path: 'outletId', message: `must be an outlet that rents devices (${RENTING_OUTLET_KINDS.join(', ')})` },
+    ]);
   if (d.startedOn < outlet.openedOn)
     throw new RuleViolationError(`outlet ${d.outletId} opened on ${outlet.openedOn}`, [{ path: 'startedOn', message: `must not be before the outlet opened on ${outlet.openedOn}` }]);
   if (outlet.closedOn !== null && outlet.closedOn <= d.startedOn)
@@ -149,6 +160,10 @@ function start(command: StartRental, state: RentalState): RentalEvent[] {
   if (d.deviceReturnedOn !== null && d.startedOn < d.deviceReturnedOn)
     throw new RuleViolationError(`device ${d.traceCode} was in another rental until ${d.deviceReturnedOn}`, [
       { path: 'startedOn', message: `must not be before the device's previous rental ended on ${d.deviceReturnedOn}` },
+    ]);
+  if (d.deviceDisinfectedOn !== null && d.startedOn < d.deviceDisinfectedOn)
+    throw new RuleViolationError(`device ${d.traceCode} was not disinfected until ${d.deviceDisinfectedOn}`, [
+      { path: 'startedOn', message: `must not be before the disinfection of the device's previous return on ${d.deviceDisinfectedOn}` },
     ]);
   return [started];
 }

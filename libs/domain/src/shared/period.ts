@@ -20,13 +20,31 @@ export function monthLabel(index: number): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
 }
 
-export function isMonth(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+/**
+ * The years a period may fall in. Statistics, filings, releases and monitoring refuse periods
+ * outside it (documented in API.md): the industry's records start long after 1990, and years such
+ * as 0000 or 9999 only produced engine errors and nonsense deadlines.
+ */
+export const PERIOD_YEARS = { first: 1990, last: 2099 } as const;
+export const PERIOD_RANGE_TEXT = `in the years ${PERIOD_YEARS.first}-${PERIOD_YEARS.last}`;
+
+function yearInRange(label: string): boolean {
+  const y = Number(label.slice(0, 4));
+  return y >= PERIOD_YEARS.first && y <= PERIOD_YEARS.last;
 }
 
-/** Parses `YYYY`, `YYYY-Qn` or `YYYY-MM`; undefined if it is none of these. */
+/** A month `YYYY-MM` in the supported years. */
+export function isMonth(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(value) && yearInRange(value);
+}
+
+/** Parses `YYYY`, `YYYY-Qn` or `YYYY-MM` in the supported years; undefined otherwise. */
 export function parsePeriod(label: string): Period | undefined {
-  if (typeof label !== 'string') return undefined;
+  if (typeof label !== 'string' || !yearInRange(label)) return undefined;
+  return parseAnyPeriod(label);
+}
+
+function parseAnyPeriod(label: string): Period | undefined {
   let m = /^(\d{4})$/.exec(label);
   if (m) {
     const y = Number(m[1]);
@@ -38,7 +56,7 @@ export function parsePeriod(label: string): Period | undefined {
     const q = Number(m[2]);
     return { label, kind: 'quarter', fromMonth: y * 12 + (q - 1) * 3, toMonth: y * 12 + (q - 1) * 3 + 2 };
   }
-  if (isMonth(label)) {
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) {
     const i = monthIndex(label);
     return { label, kind: 'month', fromMonth: i, toMonth: i };
   }
@@ -55,7 +73,7 @@ export function periodLabelOf(month: number, kind: PeriodKind): string {
 
 /** The same period one year earlier. */
 export function previousYear(period: Period): Period {
-  return parsePeriod(shiftLabelByYears(period.label, -1))!;
+  return parseAnyPeriod(shiftLabelByYears(period.label, -1))!;
 }
 
 function shiftLabelByYears(label: string, years: number): string {
@@ -70,5 +88,5 @@ export function periodsBetween(fromMonth: number, toMonth: number, kind: PeriodK
     const label = periodLabelOf(m, kind);
     if (labels[labels.length - 1] !== label) labels.push(label);
   }
-  return labels.map((l) => parsePeriod(l)!);
+  return labels.map((l) => parseAnyPeriod(l)!);
 }

@@ -81,7 +81,7 @@ type WithoutContext<C> = C extends unknown ? Omit<C, 'context'> : never;
 type DemoServiceCommand =
   | { type: 'OpenOutlet'; data: Omit<OpenOutlet['data'], 'owner'> }
   | { type: 'CloseOutlet'; data: CloseOutlet['data'] }
-  | { type: 'StartRental'; data: Omit<StartRental['data'], 'outlet' | 'deviceHeldBy' | 'deviceReturnedOn'> }
+  | { type: 'StartRental'; data: Omit<StartRental['data'], 'outlet' | 'deviceHeldBy' | 'deviceReturnedOn' | 'deviceDisinfectedOn'> }
   | { type: 'ReturnRental'; data: ReturnRental['data'] };
 
 export interface DemoCommand {
@@ -260,7 +260,7 @@ export async function loadDemoDataSet(store: EventStore, onProgress: (done: numb
   const enterprises = new Map<string, Streams<EnterpriseState>>();
   const outlets = new Map<string, Streams<OutletState>>();
   const rentals = new Map<string, Streams<RentalState>>();
-  const devices = new Map<string, { revision: number; heldBy: string | null; returnedOn: string | null }>();
+  const devices = new Map<string, { revision: number; heldBy: string | null; returnedOn: string | null; disinfectedOn: string | null }>();
   const summary: DemoSummary = {
     enterprises: 0,
     filings: 0,
@@ -303,16 +303,16 @@ export async function loadDemoDataSet(store: EventStore, onProgress: (done: numb
       case 'StartRental': {
         const d = command.data;
         const outlet = outlets.get(d.outletId)?.state ?? initialOutletState();
-        const device = devices.get(d.traceCode) ?? { revision: 0, heldBy: null, returnedOn: null };
+        const device = devices.get(d.traceCode) ?? { revision: 0, heldBy: null, returnedOn: null, disinfectedOn: null };
         const state = rentals.get(d.rentalId)?.state ?? initialRentalState();
-        const events = decideRental({ type: 'StartRental', data: { ...d, outlet, deviceHeldBy: device.heldBy, deviceReturnedOn: device.returnedOn }, context }, state);
+        const events = decideRental({ type: 'StartRental', data: { ...d, outlet, deviceHeldBy: device.heldBy, deviceReturnedOn: device.returnedOn, deviceDisinfectedOn: device.disinfectedOn }, context }, state);
         if (!events.length) break;
         const reserved = await store.append(
           deviceStreamId(d.traceCode),
           [{ type: 'DeviceRentedOut', data: { traceCode: d.traceCode, rentalId: d.rentalId, outletId: d.outletId, startedOn: d.startedOn }, metadata: events[0].metadata }],
           { expectedRevision: device.revision, recordedAt: at },
         );
-        devices.set(d.traceCode, { revision: reserved.revision, heldBy: d.rentalId, returnedOn: null });
+        devices.set(d.traceCode, { revision: reserved.revision, heldBy: d.rentalId, returnedOn: null, disinfectedOn: null });
         summary.events += 1;
         await append(rentals, d.rentalId, rentalStreamId(d.rentalId), initialRentalState, evolveRental, events, at);
         summary.rentals += 1;
@@ -324,7 +324,7 @@ export async function loadDemoDataSet(store: EventStore, onProgress: (done: numb
         const after = await append(rentals, command.data.rentalId, rentalStreamId(command.data.rentalId), initialRentalState, evolveRental, events, at);
         const traceCode = after.data?.traceCode;
         const device = traceCode ? devices.get(traceCode) : undefined;
-        if (traceCode && device) devices.set(traceCode, { ...device, heldBy: null, returnedOn: after.endedOn });
+        if (traceCode && device) devices.set(traceCode, { ...device, heldBy: null, returnedOn: after.endedOn, disinfectedOn: after.disinfectedOn });
         break;
       }
       default: {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { isMonth, ValidationFailedError } from '../../../../../libs/domain/src/index.js';
+import { isMonth, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../../libs/domain/src/index.js';
 import { parseAsOf } from '../../common/as-of.js';
 import { Context, type RequestContext } from '../../common/auth.js';
 import { assertUsccParam } from '../enterprise-stream.js';
@@ -27,7 +27,7 @@ export class EnterpriseReadsController {
   @ApiQuery({ name: 'asOf', required: false })
   report(@Context() context: RequestContext, @Param('uscc') uscc: string, @Param('period') period: string, @Query('asOf') asOf?: string): Promise<MonthlyReportView> {
     assertUsccParam(uscc);
-    if (!isMonth(period)) throw ValidationFailedError.field('period', 'must be a month YYYY-MM');
+    if (!isMonth(period)) throw ValidationFailedError.field('period', `must be a month YYYY-MM ${PERIOD_RANGE_TEXT}`);
     return this.queryBus.execute(new GetMonthlyReportQuery(context, uscc, period, parseAsOf(asOf)));
   }
 }

@@ -6,6 +6,7 @@ import {
   monthLabel,
   NotFoundError,
   parsePeriod,
+  PERIOD_RANGE_TEXT,
   periodLabelOf,
   periodsBetween,
   ValidationFailedError,
@@ -104,14 +105,14 @@ export function resolveQuestion(params: GetStatisticsRequestDto, allowedGroups: 
   let defaultGranularity: PeriodKind = 'month';
   if (params.period !== undefined) {
     const p = parsePeriod(params.period);
-    if (!p) problems.push({ path: 'period', message: 'must be YYYY, YYYY-Qn or YYYY-MM' });
+    if (!p) problems.push({ path: 'period', message: `must be YYYY, YYYY-Qn or YYYY-MM ${PERIOD_RANGE_TEXT}` });
     else ({ fromMonth, toMonth, label } = p);
     if (params.from !== undefined || params.to !== undefined) problems.push({ path: 'from', message: 'give either period, or from and to, not both' });
   } else if (params.from !== undefined || params.to !== undefined) {
     const from = params.from === undefined ? undefined : parsePeriod(params.from);
     const to = params.to === undefined ? undefined : parsePeriod(params.to);
-    if (!from) problems.push({ path: 'from', message: 'must be YYYY, YYYY-Qn or YYYY-MM (with to)' });
-    if (!to) problems.push({ path: 'to', message: 'must be YYYY, YYYY-Qn or YYYY-MM (with from)' });
+    if (!from) problems.push({ path: 'from', message: `must be YYYY, YYYY-Qn or YYYY-MM ${PERIOD_RANGE_TEXT} (with to)` });
+    if (!to) problems.push({ path: 'to', message: `must be YYYY, YYYY-Qn or YYYY-MM ${PERIOD_RANGE_TEXT} (with from)` });
     if (from && to) {
       if (to.toMonth < from.fromMonth) problems.push({ path: 'to', message: 'must not be before from' });
       else if (to.toMonth - from.fromMonth > 12 * 50) problems.push({ path: 'to', message: 'a series spans at most 50 years' });
