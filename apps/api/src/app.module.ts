@@ -29,7 +29,7 @@ import { WriteModule } from './write.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { DemoController } from './demo/demo.controller.js';
 import { ReleaseCalculator } from './releases/release-calculator.js';
-import { DraftReleaseHandler, PublishReleaseHandler } from './releases/release-commands.js';
+import { DiscardReleaseHandler, DraftReleaseHandler, PublishReleaseHandler } from './releases/release-commands.js';
 import { DiffReleasesHandler, GetReleaseHandler, ListReleasesHandler, VerifyReleaseHandler } from './releases/release-queries.js';
 import { ReleasesController } from './releases/releases.controller.js';
 
@@ -78,6 +78,7 @@ export class AppModule {
         ReleaseCalculator,
         DraftReleaseHandler,
         PublishReleaseHandler,
+        DiscardReleaseHandler,
         GetReleaseHandler,
         ListReleasesHandler,
         DiffReleasesHandler,

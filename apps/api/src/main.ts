@@ -17,6 +17,7 @@ import { AppModule } from './app.module.js';
 import { DEMO_MARKER } from './demo/demo.controller.js';
 import { publishDemoRelease } from './demo/demo-release.js';
 import { registerJsonBodyParser } from './common/json-body.js';
+import { clientErrorResponse } from './common/problem-details.filter.js';
 import { validationPipe } from './common/validation.js';
 
 /** The dashboard's static assets, built by `npm run build` (apps/api/dashboard/build.mjs). */
@@ -41,7 +42,15 @@ class OperatorLogger extends ConsoleLogger {
 
 /** Builds the HTTP application (without listening), for main and for tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, genReqId: () => randomUUID(), logger: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1024 * 1024,
+    genReqId: () => randomUUID(),
+    logger: false,
+    clientErrorHandler: (error, socket) => {
+      if (socket.writable) socket.end(clientErrorResponse(error as { code?: string }));
+      else socket.destroy(error);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: new OperatorLogger('fuju-ledger', { logLevels: LOG_LEVELS[config.logLevel] }),
     bodyParser: false,
@@ -50,10 +59,20 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(validationPipe);
   // Security headers; CORS stays off (no cross-origin browser access unless a deployment adds it).
   // helmet's middleware is built once here (the Fastify plugin rebuilt it, parsing the CSP, on every request).
+  // `upgrade-insecure-requests` only when browsers reach us over HTTPS: over plain HTTP at any
+  // address but localhost it made the browser fetch the dashboard's own scripts over https, a blank page.
   const securityHeaders = helmet({
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"] },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: config.https ? [] : null,
+      },
     },
+    strictTransportSecurity: config.https,
   });
   app
     .getHttpAdapter()
@@ -111,7 +130,8 @@ async function main(): Promise<void> {
     logger.log(`pilot regions: ${pilots.designated} designated from the commitment letters; ${investments} demo investment reports`);
     const release = await publishDemoRelease(app);
     logger.log(`demo release ${release} published with disclosure control`);
-    writeFileSync(join(config.dataDir, DEMO_MARKER), `${new Date().toISOString()}\n`);
+    // The marker holds the log position the demo data set ends at: a later write closes demo sign-in.
+    writeFileSync(join(config.dataDir, DEMO_MARKER), `${await store.headPosition()}\n`);
   }
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;

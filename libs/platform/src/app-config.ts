@@ -3,7 +3,10 @@ import { resolve } from 'node:path';
 /** Everything the processes read from the environment, validated once at boot. */
 export interface AppConfig {
   readonly port: number;
+  /** Listen address: loopback unless HOST says otherwise (compose and k8s set 0.0.0.0). */
   readonly host: string;
+  /** Served to browsers over HTTPS (by a proxy in front): the CSP then asks them to upgrade insecure requests. */
+  readonly https: boolean;
   readonly dataDir: string;
   readonly demo: boolean;
   readonly eventStoreFile: string;
@@ -47,6 +50,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new ConfigError(`KAFKA_TOPIC must be a Kafka topic name, got "${topic}"`);
     kafka = { brokers, topic, clientId: env.KAFKA_CLIENT_ID || 'fuju-ledger' };
   }
+  const httpsRaw = (env.HTTPS ?? 'off').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(httpsRaw)) throw new ConfigError(`HTTPS must be "on" or "off", got "${env.HTTPS}"`);
   const rate = env.RATE_LIMIT_PER_MINUTE === undefined || env.RATE_LIMIT_PER_MINUTE === '' ? 6000 : Number(env.RATE_LIMIT_PER_MINUTE);
   if (!Number.isInteger(rate) || rate < 1) throw new ConfigError(`RATE_LIMIT_PER_MINUTE must be a positive whole number, got "${env.RATE_LIMIT_PER_MINUTE}"`);
   return {
@@ -54,7 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventStoreConnectionString: esdb,
     kafka,
     port,
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || '127.0.0.1',
+    https: ['on', 'true', '1'].includes(httpsRaw),
     dataDir,
     demo: ['on', 'true', '1'].includes(demoRaw),
     eventStoreFile: resolve(dataDir, 'events.sqlite'),

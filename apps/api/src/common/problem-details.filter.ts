@@ -26,6 +26,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported media type',
   422: 'Unprocessable entity',
   429: 'Too many requests',
+  431: 'Request header fields too large',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
@@ -40,7 +41,26 @@ const CODE_BY_STATUS: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
+  431: 'REQUEST_TOO_LARGE',
 };
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (raw non-ASCII bytes in the
+ * URL, a URL or headers over the size limit) still get problem+json, written on the socket.
+ */
+export function clientErrorResponse(error: { code?: string }): string {
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const code = CODE_BY_STATUS[status];
+  const detail =
+    status === 431
+      ? 'the request line or headers exceed 16 KiB: send long filters in fewer, shorter parameters'
+      : 'the request could not be parsed: characters outside ASCII in the URL must be percent-encoded (UTF-8)';
+  const body = JSON.stringify({ type: `https://fuju-ledger.example/problems/${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status], status, detail, code });
+  return (
+    `HTTP/1.1 ${status} ${TITLES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
 
 export interface ProblemDetails {
   type: string;

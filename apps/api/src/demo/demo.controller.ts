@@ -1,13 +1,27 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { existsSync } from 'node:fs';
+import type { FastifyRequest } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { NotFoundError, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
 import { APP_CONFIG, demoCommands, JWT_SECRET, signToken, type AppConfig, type Role } from '../../../../libs/platform/src/index.js';
 import { Public } from '../common/auth.js';
 
-/** Written into DATA_DIR once the demo data set is loaded: demo sign-in exists only then. */
+/**
+ * Written into DATA_DIR once the demo data set is loaded, holding the log position it ends at:
+ * demo sign-in exists only then, and only until anything else is written.
+ */
 export const DEMO_MARKER = 'demo-data-set';
+
+/** 127.0.0.0/8, ::1 and their IPv4-mapped form. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(v4) === 4) return v4.startsWith('127.');
+  return address === '::1';
+}
 const DEMO_ROLES = ['bureau', 'regulator', 'admin', 'enterprise'] as const;
 
 /**
@@ -20,25 +34,35 @@ export class DemoController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JWT_SECRET) private readonly secret: Uint8Array,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  private assertDemo(): void {
-    if (!existsSync(join(this.config.dataDir, DEMO_MARKER))) throw new NotFoundError('this server does not run the demo data set');
+  /**
+   * Demo sign-in hands out tokens without a password, so: only on the demo data set, only to a
+   * browser on this machine, and never once the store holds anything but the demo (a real write).
+   */
+  private async assertDemo(request: FastifyRequest): Promise<void> {
+    const marker = join(this.config.dataDir, DEMO_MARKER);
+    if (!existsSync(marker)) throw new NotFoundError('this server does not run the demo data set');
+    if (!isLoopback(request.socket.remoteAddress)) throw new NotFoundError('demo sign-in answers only on this machine (loopback)');
+    const demoEnd = Number(readFileSync(marker, 'utf8').trim());
+    if (!Number.isInteger(demoEnd) || (await this.store.headPosition()) > demoEnd)
+      throw new NotFoundError('demo sign-in is closed: this store has received writes beyond the demo data set');
   }
 
   @Get('roles')
   @Public()
   @ApiOperation({ summary: 'Roles a visitor may try on the demo data set' })
-  roles(): { roles: readonly string[] } {
-    this.assertDemo();
+  async roles(@Req() request: FastifyRequest): Promise<{ roles: readonly string[] }> {
+    await this.assertDemo(request);
     return { roles: DEMO_ROLES };
   }
 
   @Post('tokens')
   @Public()
   @ApiOperation({ summary: 'A short-lived token for a demo role' })
-  async token(@Body() body: { role?: string }): Promise<{ token: string; role: string }> {
-    this.assertDemo();
+  async token(@Req() request: FastifyRequest, @Body() body: { role?: string }): Promise<{ token: string; role: string }> {
+    await this.assertDemo(request);
     const role = body?.role as (typeof DEMO_ROLES)[number];
     if (!DEMO_ROLES.includes(role)) throw ValidationFailedError.field('role', `must be one of ${DEMO_ROLES.join(', ')}`);
     const first = demoCommands().find((c) => c.command.type === 'RegisterEnterprise')!.command;

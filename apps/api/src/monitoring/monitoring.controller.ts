@@ -8,6 +8,11 @@ import { parseAsOf } from '../common/as-of.js';
 import { assertRegionAccess, Context, Roles, type RequestContext } from '../common/auth.js';
 import { filingDeadline } from '../enterprises/queries/get-monthly-report/get-monthly-report.query.js';
 
+/** A bureau that names no region monitors its own (as for statistics). */
+function ownRegion(context: RequestContext): string | undefined {
+  return context.principal.role === 'bureau' ? context.principal.region : undefined;
+}
+
 function monitoringParams(period: string | undefined, region: string | undefined) {
   if (!isMonth(period)) throw ValidationFailedError.field('period', `is required: a month YYYY-MM ${PERIOD_RANGE_TEXT}`);
   const prefix = region ?? '';
@@ -45,7 +50,7 @@ export class MonitoringController {
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'asOf', required: false })
   async compliance(@Context() context: RequestContext, @Query('period') period?: string, @Query('region') region?: string, @Query('asOf') asOf?: string): Promise<ComplianceView> {
-    const { period: month, prefix } = monitoringParams(period, region);
+    const { period: month, prefix } = monitoringParams(period, region ?? ownRegion(context));
     const at = parseAsOf(asOf);
     assertRegionAccess(context.principal, prefix, 'monitor filings in');
     const rows: ComplianceRow[] = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(month), period: month, region: prefix, asOf: at });
@@ -83,7 +88,7 @@ export class MonitoringController {
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'asOf', required: false })
   async flags(@Context() context: RequestContext, @Query('period') period?: string, @Query('region') region?: string, @Query('asOf') asOf?: string): Promise<{ period: string; region: string | null; flags: FlagRow[] }> {
-    const { period: month, prefix } = monitoringParams(period, region);
+    const { period: month, prefix } = monitoringParams(period, region ?? ownRegion(context));
     assertRegionAccess(context.principal, prefix, 'review filings in');
     const flags = await querySoftEditFlags(this.client, this.config.database, { month: monthIndex(month), region: prefix, asOf: parseAsOf(asOf) });
     return { period: month, region: prefix || null, flags };

@@ -36,7 +36,8 @@ function validateTables(body: DraftReleaseRequestDto): ReleaseTable[] {
     const indicator = findIndicator(t.indicator);
     if (!indicator) throw ValidationFailedError.field(`tables.${i}.indicator`, 'is not an indicator of GET /v1/statistics');
     try {
-      const q = resolveQuestion({ period: body.period, region: body.region, groupBy: t.groupBy, regionLevel: t.regionLevel }, indicator.groupBy, indicator.id);
+      const groupBy = Array.isArray(t.groupBy) ? t.groupBy.join(',') : t.groupBy;
+      const q = resolveQuestion({ period: body.period, region: body.region, groupBy, regionLevel: t.regionLevel }, indicator.groupBy, indicator.id);
       return { indicator: indicator.id, groupBy: q.groupBy, ...(q.regionLevel && q.groupBy.includes('region') ? { regionLevel: q.regionLevel } : {}) };
     } catch (error) {
       if (error instanceof ValidationFailedError)
@@ -86,6 +87,39 @@ export class DraftReleaseHandler implements ICommandHandler<DraftReleaseCommand>
       request: revisionOf ? ['POST', `/v1/releases/${revisionOf}/revisions`] : ['POST', '/v1/releases', body],
     });
     return { ...result, releaseId: result.body.streamId.replace(/^release-/, '') };
+  }
+}
+
+export class DiscardReleaseCommand extends Command<WriteResult> {
+  constructor(
+    readonly context: RequestContext,
+    readonly releaseId: string,
+    readonly reason: string,
+  ) {
+    super();
+  }
+}
+
+/** A draft that will not be published is discarded (with a reason); a published release never is. */
+@CommandHandler(DiscardReleaseCommand)
+export class DiscardReleaseHandler implements ICommandHandler<DiscardReleaseCommand> {
+  constructor(
+    private readonly executor: StreamCommandExecutor,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute({ context, releaseId, reason }: DiscardReleaseCommand): Promise<WriteResult> {
+    const { state } = await loadStream<ReleaseState, ReleaseEvent>(this.store, releaseStreamId(releaseId), initialReleaseState, evolveRelease);
+    if (!state.draft) throw new NotFoundError(`there is no release ${releaseId}`);
+    assertRegionAccess(context.principal, state.draft.region, 'discard releases for');
+    return this.executor.execute<ReleaseState, ReleaseEvent>(context, {
+      streamId: releaseStreamId(releaseId),
+      initial: initialReleaseState,
+      evolve: evolveRelease,
+      decide: (s, ctx) => decideRelease({ type: 'DiscardRelease', data: { releaseId, reason }, context: ctx }, s),
+      statusFor: () => 200,
+      request: ['POST', `/v1/releases/${releaseId}/discard`, { reason }],
+    });
   }
 }
 

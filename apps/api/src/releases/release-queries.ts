@@ -23,7 +23,9 @@ export interface ReleaseView {
   title: string;
   period: string;
   region: string | null;
-  status: 'draft' | 'published';
+  status: 'draft' | 'published' | 'discarded';
+  /** Why a draft was discarded. */
+  discardReason?: string;
   tables: { indicator: string; groupBy: string[]; regionLevel?: string }[];
   cutoff: { position: number; asOf: string };
   revisionOf: string | null;
@@ -44,8 +46,9 @@ function canSeeDraft(ctx: RequestContext | undefined, region: string): boolean {
 
 export async function loadRelease(store: EventStore, releaseId: string, ctx?: RequestContext): Promise<{ state: ReleaseState; view: ReleaseView }> {
   const { state, events } = await loadStream<ReleaseState, ReleaseEvent>(store, releaseStreamId(releaseId), initialReleaseState, evolveRelease);
-  if (!state.draft || (state.status === 'draft' && !canSeeDraft(ctx, state.draft.region))) throw new NotFoundError(`there is no published release ${releaseId}`);
+  if (!state.draft || (state.status !== 'published' && !canSeeDraft(ctx, state.draft.region))) throw new NotFoundError(`there is no published release ${releaseId}`);
   const published = events.find((e) => e.type === 'ReleasePublished');
+  const discarded = events.find((e) => e.type === 'ReleaseDiscarded') as unknown as { data: { reason: string } } | undefined;
   const d = state.draft;
   return {
     state,
@@ -54,7 +57,8 @@ export async function loadRelease(store: EventStore, releaseId: string, ctx?: Re
       title: d.title,
       period: d.period,
       region: d.region || null,
-      status: state.status === 'published' ? 'published' : 'draft',
+      status: state.status === 'published' ? 'published' : state.status === 'discarded' ? 'discarded' : 'draft',
+      ...(discarded ? { discardReason: discarded.data.reason } : {}),
       tables: d.tables,
       cutoff: d.cutoff,
       revisionOf: d.revisionOf,
@@ -111,7 +115,7 @@ export class ListReleasesHandler implements IQueryHandler<ListReleasesQuery> {
       try {
         const { view } = await loadRelease(this.store, stream_id.replace(/^release-/, ''), context);
         const { cells: _cells, ...summary } = view;
-        views.push(summary);
+        if (summary.status !== 'discarded') views.push(summary);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
       }

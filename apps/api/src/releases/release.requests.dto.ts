@@ -7,10 +7,13 @@ export class ReleaseTableDto {
   @IsString()
   readonly indicator: string;
 
-  @ApiPropertyOptional({ example: 'region', description: 'comma list, as in the statistics API' })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string', example: 'region,segment' }, { type: 'array', items: { type: 'string' }, example: ['region', 'segment'] }],
+    description: 'region, segment, productClass, beneficiary, kind, period: a comma list as in the statistics API, or an array as releases answer it',
+  })
   @IsOptional()
-  @IsString()
-  readonly groupBy?: string;
+  @IsString({ each: true, message: 'must be a comma list or an array of strings' })
+  readonly groupBy?: string | string[];
 
   @ApiPropertyOptional({ enum: ['province', 'city', 'county'] })
   @IsOptional()
@@ -40,4 +43,11 @@ export class DraftReleaseRequestDto {
   @ValidateNested({ each: true })
   @Type(() => ReleaseTableDto)
   readonly tables: ReleaseTableDto[];
+}
+
+export class DiscardReleaseRequestDto {
+  @ApiProperty({ example: '期别填写错误，重新起草' })
+  @IsString()
+  @MaxLength(2000)
+  readonly reason: string;
 }

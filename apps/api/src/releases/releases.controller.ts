@@ -5,10 +5,10 @@ import type { FastifyReply } from 'fastify';
 import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { Context, OptionalAuth, Roles, type RequestContext } from '../common/auth.js';
 import { assertIdentifierParam } from '../common/path-params.js';
-import { DraftReleaseCommand, PublishReleaseCommand } from './release-commands.js';
+import { DiscardReleaseCommand, DraftReleaseCommand, PublishReleaseCommand } from './release-commands.js';
 import { releaseCsv, releaseXlsx } from './release-formats.js';
 import { DiffReleasesQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type ReleaseDiff, type ReleaseView } from './release-queries.js';
-import { DraftReleaseRequestDto } from './release.requests.dto.js';
+import { DiscardReleaseRequestDto, DraftReleaseRequestDto } from './release.requests.dto.js';
 
 const optional = (ctx: RequestContext) => (ctx.principal.subject === 'anonymous' ? undefined : ctx);
 
@@ -40,6 +40,21 @@ export class ReleasesController {
     return this.queryBus.execute(new GetReleaseQuery(context, id));
   }
 
+  @Post(':id/discard')
+  @Roles('bureau', 'admin')
+  @ApiOperation({ summary: 'Discard a draft that will not be published (a published release cannot be withdrawn: publish a revision)' })
+  async discard(
+    @Context() context: RequestContext,
+    @Param('id') id: string,
+    @Body() body: DiscardReleaseRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReleaseView> {
+    assertIdentifierParam('id', id);
+    const result = await this.commandBus.execute(new DiscardReleaseCommand(context, id, body.reason));
+    reply.status(result.status);
+    return this.queryBus.execute(new GetReleaseQuery(context, id));
+  }
+
   @Post(':id/revisions')
   @Roles('bureau', 'admin')
   @ApiOperation({ summary: 'Draft a revision: the same tables at a later cut-off' })
@@ -50,7 +65,7 @@ export class ReleasesController {
       title: original.title,
       period: original.period,
       ...(original.region ? { region: original.region } : {}),
-      tables: original.tables.map((t) => ({ indicator: t.indicator, ...(t.groupBy.length ? { groupBy: t.groupBy.join(',') } : {}), ...(t.regionLevel ? { regionLevel: t.regionLevel } : {}) })),
+      tables: original.tables.map((t) => ({ indicator: t.indicator, ...(t.groupBy.length ? { groupBy: t.groupBy } : {}), ...(t.regionLevel ? { regionLevel: t.regionLevel } : {}) })),
     };
     const result = await this.commandBus.execute(new DraftReleaseCommand(context, body, id));
     reply.status(result.status);

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, RuleViolationError, ValidationFailedError } from '../errors.js';
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
+import { nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import type { DisclosureParams } from './disclosure-control.js';
 
 export interface ReleaseTable {
@@ -30,12 +31,14 @@ export type ReleaseDrafted = DomainEvent<
 >;
 export type ReleasePublished = DomainEvent<'ReleasePublished', { releaseId: string; cells: ReleaseCell[]; contentHash: string }>;
 export type ReleaseSuperseded = DomainEvent<'ReleaseSuperseded', { releaseId: string; by: string }>;
-export type ReleaseEvent = ReleaseDrafted | ReleasePublished | ReleaseSuperseded;
+/** A draft that will not be published (a wrong period, a wrong table): it leaves every list. */
+export type ReleaseDiscarded = DomainEvent<'ReleaseDiscarded', { releaseId: string; reason: string }>;
+export type ReleaseEvent = ReleaseDrafted | ReleasePublished | ReleaseSuperseded | ReleaseDiscarded;
 
 export const releaseStreamId = (releaseId: string): string => `release-${releaseId}`;
 
 export interface ReleaseState {
-  readonly status: 'none' | 'draft' | 'published';
+  readonly status: 'none' | 'draft' | 'published' | 'discarded';
   readonly draft: ReleaseDrafted['data'] | null;
   readonly cells: readonly ReleaseCell[];
   readonly contentHash: string | null;
@@ -45,7 +48,8 @@ export interface ReleaseState {
 export type DraftRelease = { type: 'DraftRelease'; data: ReleaseDrafted['data']; context: CommandContext };
 export type PublishRelease = { type: 'PublishRelease'; data: { releaseId: string; cells: ReleaseCell[]; contentHash: string }; context: CommandContext };
 export type SupersedeRelease = { type: 'SupersedeRelease'; data: { releaseId: string; by: string }; context: CommandContext };
-export type ReleaseCommand = DraftRelease | PublishRelease | SupersedeRelease;
+export type DiscardRelease = { type: 'DiscardRelease'; data: { releaseId: string; reason: string }; context: CommandContext };
+export type ReleaseCommand = DraftRelease | PublishRelease | SupersedeRelease | DiscardRelease;
 
 export const initialReleaseState = (): ReleaseState => ({ status: 'none', draft: null, cells: [], contentHash: null, supersededBy: null });
 
@@ -57,6 +61,8 @@ export function evolveRelease(state: ReleaseState, event: ReleaseEvent): Release
       return { ...state, status: 'published', cells: event.data.cells, contentHash: event.data.contentHash };
     case 'ReleaseSuperseded':
       return { ...state, supersededBy: event.data.by };
+    case 'ReleaseDiscarded':
+      return { ...state, status: 'discarded' };
     default: {
       const _exhaustive: never = event;
       return state;
@@ -69,12 +75,14 @@ export function decideRelease(command: ReleaseCommand, state: ReleaseState): Rel
   switch (command.type) {
     case 'DraftRelease': {
       if (state.status !== 'none') throw new ConflictError(`release ${command.data.releaseId} already exists`);
-      if (typeof command.data.title !== 'string' || !command.data.title.trim()) throw ValidationFailedError.field('title', 'must not be empty');
+      const titleIssue = nameProblem(command.data.title, 300);
+      if (titleIssue) throw ValidationFailedError.field('title', titleIssue);
       if (!command.data.tables.length) throw ValidationFailedError.field('tables', 'must list at least one table');
-      return [{ type: 'ReleaseDrafted', data: { ...command.data, title: command.data.title.trim() }, metadata }];
+      return [{ type: 'ReleaseDrafted', data: { ...command.data, title: normaliseText(command.data.title) }, metadata }];
     }
     case 'PublishRelease': {
       if (state.status === 'none') throw new NotFoundError(`there is no release ${command.data.releaseId}`);
+      if (state.status === 'discarded') throw new RuleViolationError(`release ${command.data.releaseId} was discarded; draft a new one`);
       if (state.status === 'published') {
         if (state.contentHash === command.data.contentHash) return [];
         throw new RuleViolationError(`release ${command.data.releaseId} is already published; publish a revision instead`);
@@ -85,6 +93,14 @@ export function decideRelease(command: ReleaseCommand, state: ReleaseState): Rel
       if (state.status !== 'published') throw new RuleViolationError(`release ${command.data.releaseId} is not published`);
       if (state.supersededBy === command.data.by) return [];
       return [{ type: 'ReleaseSuperseded', data: command.data, metadata }];
+    }
+    case 'DiscardRelease': {
+      if (state.status === 'none') throw new NotFoundError(`there is no release ${command.data.releaseId}`);
+      if (state.status === 'published') throw new RuleViolationError(`release ${command.data.releaseId} is published and cannot be withdrawn; publish a revision instead`);
+      if (state.status === 'discarded') return [];
+      const reasonIssue = substantiveTextProblem(command.data.reason, REASON_MIN_WEIGHT);
+      if (reasonIssue) throw ValidationFailedError.field('reason', reasonIssue);
+      return [{ type: 'ReleaseDiscarded', data: { releaseId: command.data.releaseId, reason: normaliseText(command.data.reason) }, metadata }];
     }
     default: {
       const _exhaustive: never = command;

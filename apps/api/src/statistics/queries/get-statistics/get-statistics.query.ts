@@ -167,7 +167,10 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
   async execute({ context, indicator: id, params, internal }: GetStatisticsQuery): Promise<StatisticsView> {
     const indicator = findIndicator(id);
     if (!indicator) throw new NotFoundError(`there is no indicator "${id}"; GET /v1/statistics lists them`);
-    const q = resolveQuestion(params, indicator.groupBy, indicator.id);
+    // A bureau that names no region reads its own (API.md); naming a wider one stays forbidden.
+    const { principal } = context;
+    const scoped = principal.role === 'bureau' && params.region === undefined && principal.region ? { ...params, region: principal.region } : params;
+    const q = resolveQuestion(scoped, indicator.groupBy, indicator.id);
     const kindFilter = params.kind ?? '';
     if (kindFilter !== '') {
       if (!indicator.groupBy.includes('kind')) throw ValidationFailedError.field('kind', `${indicator.id} cannot be filtered by outlet kind`);
