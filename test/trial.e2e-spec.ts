@@ -150,7 +150,7 @@ describe('a new user trial (issue 14 A)', () => {
       const uscc = withUsccCheckCharacter('91330106MA2T00009');
       const r = await server.request('POST', '/v1/enterprises', {
         token: admin,
-        body: { uscc, name: '康复企业', regionCode: '330106', segment: 'other', productClasses: [], registeredOn: '2020-01-01', ...over },
+        body: { uscc, regionCode: '330106', segment: 'other', productClasses: [], registeredOn: '2020-01-01', ...over },
       });
       expect([r.status, r.body.errors?.[0]?.path]).toEqual([400, 'name']);
       expect(eventCount()).toBe(before);
@@ -192,6 +192,64 @@ describe('a new user trial (issue 14 A)', () => {
     expect(asList.body.tables).toEqual(asArray.body.tables);
     const bad = await server.request('POST', '/v1/releases', { token: admin, body: { title: '坏分组', period: '2024', tables: [{ indicator: 'revenue', groupBy: ['region', 7] }] } });
     expect([bad.status, bad.body.errors?.[0]?.path]).toEqual([400, 'tables.0.groupBy']);
+  });
+
+  describe('A.8 HTTP validators: ETag on every writable resource, If-Match on its writes, If-None-Match → 304', () => {
+    const E = withUsccCheckCharacter('91330106MA2T00301');
+    let own: string;
+
+    beforeAll(async () => {
+      own = await server.token('enterprise', { uscc: E });
+      expect((await server.request('POST', '/v1/enterprises', { token: admin, body: { uscc: E, name: '校验企业', regionCode: '330106', segment: 'other', productClasses: [], registeredOn: '2020-01-01' } })).status).toBe(201);
+      // Several months first, so the enterprise stream's revision (4) differs from the report's (1).
+      for (const m of ['01', '02', '03'])
+        expect((await server.request('PUT', `/v1/enterprises/${E}/reports/2024-${m}`, { token: own, body: { revenue: '100.00', taxPaid: '1.00', employees: 3 } })).status).toBe(201);
+    });
+
+    it('a report read and written back with its own ETag succeeds; a stale ETag is 412 and appends nothing', async () => {
+      const read = await server.request('GET', `/v1/enterprises/${E}/reports/2024-02`, { token: own });
+      expect([read.body.revision, read.headers.get('etag')]).toEqual([1, '"1"']);
+      const body = { revenue: '110.00', taxPaid: '1.00', employees: 3, reason: '补录漏记的销售收入' };
+      const write = await server.request('PUT', `/v1/enterprises/${E}/reports/2024-02`, { token: own, body, headers: { 'if-match': read.headers.get('etag')! } });
+      expect(write.status).toBe(200);
+      const before = eventCount();
+      const stale = await server.request('PUT', `/v1/enterprises/${E}/reports/2024-02`, { token: own, body: { ...body, revenue: '120.00' }, headers: { 'if-match': '"1"' } });
+      expect([stale.status, stale.body.code]).toEqual([412, 'PRECONDITION_FAILED']);
+      expect(eventCount()).toBe(before);
+      const reread = await server.request('GET', `/v1/enterprises/${E}/reports/2024-02`, { token: own });
+      expect(reread.headers.get('etag')).toBe('"2"');
+      // If-Match: * on a report not filed yet is 412; on a filed one it writes.
+      const none = await server.request('PUT', `/v1/enterprises/${E}/reports/2024-05`, { token: own, body: { revenue: '100.00', taxPaid: '1.00', employees: 3 }, headers: { 'if-match': '*' } });
+      expect(none.status).toBe(412);
+    });
+
+    it('every writable resource sends an ETag equal to its revision, and If-None-Match with it answers 304 without a body', async () => {
+      const community = villagesUnder('330106')[1];
+      expect((await server.request('POST', '/v1/outlets', { token: own, body: { outletId: 'ET-O1', uscc: E, kind: 'rental_point', communityCode: community, name: '校验租赁点', openedOn: '2023-01-01' } })).status).toBe(201);
+      expect((await server.request('POST', '/v1/rentals', { token: own, body: { rentalId: 'ET-R1', outletId: 'ET-O1', productClass: '12 22', traceCode: 'ET-T1', beneficiary: 'elderly', startedOn: '2024-01-02', monthlyFee: '10.00', monthlySubsidy: '0.00' } })).status).toBe(201);
+      expect((await server.request('POST', '/v1/pilots', { token: admin, body: { regionCode: '330106', name: '西湖区', batch: 2, startYear: 2021, endYear: 2023, targets: [] } })).status).toBe(201);
+      const release = await server.request('POST', '/v1/releases', { token: admin, body: { title: '校验发布', period: '2024', region: '33', tables: [{ indicator: 'revenue' }] } });
+      const paths = [`/v1/enterprises/${E}`, `/v1/enterprises/${E}/reports/2024-01`, '/v1/outlets/ET-O1', '/v1/rentals/ET-R1', '/v1/pilots/330106', `/v1/releases/${release.body.releaseId}`];
+      for (const path of paths) {
+        const r = await server.request('GET', path, { token: admin });
+        expect([path, r.status, r.headers.get('etag')]).toEqual([path, 200, `"${r.body.revision}"`]);
+        const cached = await server.request('GET', path, { token: admin, headers: { 'if-none-match': r.headers.get('etag')! } });
+        expect([path, cached.status, cached.body]).toEqual([path, 304, undefined]);
+        const changed = await server.request('GET', path, { token: admin, headers: { 'if-none-match': `"${r.body.revision + 7}"` } });
+        expect([path, changed.status]).toEqual([path, 200]);
+      }
+      // If-Match on the other resources' writes compares with their ETags.
+      const outlet = await server.request('GET', '/v1/outlets/ET-O1', { token: own });
+      const staleClose = await server.request('POST', '/v1/outlets/ET-O1/closure', { token: own, body: { closedOn: '2024-06-30', reason: '场地到期撤点' }, headers: { 'if-match': `"${outlet.body.revision + 1}"` } });
+      expect(staleClose.status).toBe(412);
+      const close = await server.request('POST', '/v1/outlets/ET-O1/closure', { token: own, body: { closedOn: '2024-06-30', reason: '场地到期撤点' }, headers: { 'if-match': outlet.headers.get('etag')! } });
+      expect(close.status).toBe(201);
+      const draft = await server.request('GET', `/v1/releases/${release.body.releaseId}`, { token: admin });
+      const staleDiscard = await server.request('POST', `/v1/releases/${release.body.releaseId}/discard`, { token: admin, body: { reason: '重复起草的发布' }, headers: { 'if-match': '"9"' } });
+      expect(staleDiscard.status).toBe(412);
+      const discard = await server.request('POST', `/v1/releases/${release.body.releaseId}/discard`, { token: admin, body: { reason: '重复起草的发布' }, headers: { 'if-match': draft.headers.get('etag')! } });
+      expect(discard.status).toBe(200);
+    });
   });
 
   it('A.14 the CSP does not ask a plain-HTTP browser to upgrade its requests', async () => {

@@ -65,7 +65,9 @@ export const Context = createParamDecorator((_: unknown, ctx: ExecutionContext):
   };
 });
 
+/** An ETag of ours ("3", W/"3" or a bare 3) or * (any version: IF_MATCH_ANY in the executor); -1 when malformed. */
 function parseIfMatch(value: string): number {
+  if (value.trim() === '*') return -2;
   const m = /^(?:W\/)?"?(\d+)"?$/.exec(value.trim());
   if (!m) return -1;
   return Number(m[1]);

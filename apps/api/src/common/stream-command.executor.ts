@@ -34,9 +34,17 @@ export interface StreamCommand<S, E extends DomainEvent, F = undefined> {
   readonly statusFor: (events: E[]) => number;
   /** What identifies this request for idempotency: method, route and body. */
   readonly request: unknown;
+  /**
+   * The version of the resource the request writes, as its GET shows it (revision and ETag):
+   * the stream's revision by default; a sub-resource (a monthly report) has its own. `If-Match`
+   * is compared with this.
+   */
+  readonly versionOf?: (state: S, streamRevision: number) => number;
 }
 
 const MAX_ATTEMPTS = 5;
+/** `If-Match: *`: any current version (the resource must exist). */
+export const IF_MATCH_ANY = -2;
 /**
  * How much folded state stays in memory (least recently used streams are dropped first): at
  * most `streams` streams, and states folded from at most `events` events in all. A state grows
@@ -100,7 +108,8 @@ export class StreamCommandExecutor {
     const requestHash = key ? sha256(canonicalJson(command.request)) : '';
     if (key !== undefined && (key.length > 200 || !/^[\x21-\x7e]+$/.test(key)))
       throw ValidationFailedError.field('Idempotency-Key', 'must be 1-200 printable ASCII characters');
-    if (ctx.ifMatch !== undefined && ctx.ifMatch < 0) throw ValidationFailedError.field('If-Match', 'must be a stream revision such as "3"');
+    if (ctx.ifMatch !== undefined && ctx.ifMatch < 0 && ctx.ifMatch !== IF_MATCH_ANY)
+      throw ValidationFailedError.field('If-Match', 'must be the ETag a GET of the resource sent, such as "3", or *');
     if (key) {
       const stored = await this.store.findIdempotentOutcome(scope, key);
       if (stored) return this.replay(stored, requestHash);
@@ -116,9 +125,12 @@ export class StreamCommandExecutor {
         fresh = true;
         return retry;
       };
-      if (ctx.ifMatch !== undefined && ctx.ifMatch !== revision) {
+      const version = command.versionOf ? command.versionOf(state, revision) : revision;
+      if (ctx.ifMatch !== undefined && (ctx.ifMatch === IF_MATCH_ANY ? version === 0 : ctx.ifMatch !== version)) {
         if (stale()) continue;
-        throw new PreconditionFailedError(`${command.streamId} is at revision ${revision}, not ${ctx.ifMatch}`);
+        throw new PreconditionFailedError(
+          ctx.ifMatch === IF_MATCH_ANY ? `${command.streamId} does not exist yet (If-Match: *)` : `the resource is at revision ${version} (ETag "${version}"), not ${ctx.ifMatch}`,
+        );
       }
       const context: CommandContext = {
         actor: ctx.principal.subject,

@@ -19,7 +19,12 @@ type CommandOf<T extends EnterpriseCommand['type']> = Extract<EnterpriseCommand,
 export function enterpriseCommand<T extends EnterpriseCommand['type']>(
   type: T,
   data: CommandOf<T>['data'],
-  options: { request: unknown; authorize?: (state: EnterpriseState) => void; statusFor?: (events: EnterpriseEvent[]) => number },
+  options: {
+    request: unknown;
+    authorize?: (state: EnterpriseState) => void;
+    statusFor?: (events: EnterpriseEvent[]) => number;
+    versionOf?: (state: EnterpriseState, streamRevision: number) => number;
+  },
 ): StreamCommand<EnterpriseState, EnterpriseEvent> {
   return {
     streamId: enterpriseStreamId(data.uscc),
@@ -30,6 +35,7 @@ export function enterpriseCommand<T extends EnterpriseCommand['type']>(
     authorize: options.authorize,
     statusFor: options.statusFor ?? (() => 201),
     request: options.request,
+    versionOf: options.versionOf,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -9,6 +9,7 @@ import type { WriteResult } from '../common/stream-command.executor.js';
 import { CloseOutletCommand, OpenOutletCommand } from './outlet-commands.js';
 import { GetOutletQuery, type OutletView } from './outlet-queries.js';
 import { CloseOutletRequestDto, OpenOutletRequestDto } from './outlet.requests.dto.js';
+import { ETagInterceptor } from '../common/etag.interceptor.js';
 
 @ApiTags('outlets')
 @ApiBearerAuth()
@@ -45,6 +46,7 @@ export class OutletsController {
   }
 
   @Get(':outletId')
+  @UseInterceptors(ETagInterceptor)
   @ApiOperation({ summary: 'An outlet as it is now, or as known at asOf' })
   @ApiQuery({ name: 'asOf', required: false })
   get(@Context() context: RequestContext, @Param('outletId') outletId: string, @Query('asOf') asOf?: string): Promise<OutletView> {

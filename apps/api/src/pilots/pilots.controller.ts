@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -9,6 +9,7 @@ import type { WriteResult } from '../common/stream-command.executor.js';
 import { DesignatePilotCommand, ReportPilotInvestmentCommand } from './pilot-commands.js';
 import { GetPilotQuery, ListPilotsQuery, PilotProgressQuery, type PilotDetailView, type PilotView, type ProgressItem } from './pilot-queries.js';
 import { DesignatePilotRequestDto, ReportInvestmentRequestDto } from './pilot.requests.dto.js';
+import { ETagInterceptor } from '../common/etag.interceptor.js';
 
 function regionParam(code: string): string {
   if (!/^(\d{4}|\d{6})$/.test(code)) throw ValidationFailedError.field('regionCode', 'must be a 4- or 6-digit region code');
@@ -65,6 +66,7 @@ export class PilotsController {
   }
 
   @Get(':regionCode')
+  @UseInterceptors(ETagInterceptor)
   @Roles('bureau', 'regulator', 'admin')
   @ApiOperation({ summary: 'A pilot with its targets, investments and the history of every commitment and restatement (with reasons)' })
   @ApiQuery({ name: 'asOf', required: false })

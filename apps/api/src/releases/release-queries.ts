@@ -35,6 +35,8 @@ export interface ReleaseView {
   contentHash: string | null;
   disclosure: { minContributors: number; dominanceShare: number };
   cells?: readonly ReleaseCell[];
+  /** The release stream's revision: its ETag, and what If-Match on publication or discard compares with. */
+  revision: number;
 }
 
 /** Drafts are for the bureau of the region, admins and regulators; published releases for everyone. */
@@ -64,6 +66,7 @@ export async function loadRelease(store: EventStore, releaseId: string, ctx?: Re
       revisionOf: d.revisionOf,
       supersededBy: state.supersededBy,
       draftedAt: events[0].recordedAt,
+      revision: events[events.length - 1].revision,
       publishedAt: published?.recordedAt ?? null,
       contentHash: state.contentHash,
       disclosure: d.disclosure,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -9,6 +9,7 @@ import { DiscardReleaseCommand, DraftReleaseCommand, PublishReleaseCommand } fro
 import { releaseCsv, releaseXlsx } from './release-formats.js';
 import { DiffReleasesQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type ReleaseDiff, type ReleaseView } from './release-queries.js';
 import { DiscardReleaseRequestDto, DraftReleaseRequestDto } from './release.requests.dto.js';
+import { ETagInterceptor } from '../common/etag.interceptor.js';
 
 const optional = (ctx: RequestContext) => (ctx.principal.subject === 'anonymous' ? undefined : ctx);
 
@@ -80,6 +81,7 @@ export class ReleasesController {
   }
 
   @Get(':id')
+  @UseInterceptors(ETagInterceptor)
   @OptionalAuth()
   @ApiOperation({ summary: 'A release with its cells; suppressed cells have value null and flag confidential' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -9,6 +9,7 @@ import type { WriteResult } from '../common/stream-command.executor.js';
 import { ReturnRentalCommand, StartRentalCommand } from './rental-commands.js';
 import { GetDeviceHistoryQuery, GetRentalQuery, type DeviceHistoryView, type RentalView } from './rental-queries.js';
 import { ReturnRentalRequestDto, StartRentalRequestDto } from './rental.requests.dto.js';
+import { ETagInterceptor } from '../common/etag.interceptor.js';
 
 @ApiTags('rentals')
 @ApiBearerAuth()
@@ -46,6 +47,7 @@ export class RentalsController {
   }
 
   @Get('rentals/:rentalId')
+  @UseInterceptors(ETagInterceptor)
   @ApiOperation({ summary: 'A rental as it is now, or as known at asOf' })
   @ApiQuery({ name: 'asOf', required: false })
   get(@Context() context: RequestContext, @Param('rentalId') rentalId: string, @Query('asOf') asOf?: string): Promise<RentalView> {

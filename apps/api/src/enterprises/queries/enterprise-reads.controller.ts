@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { isMonth, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../../libs/domain/src/index.js';
@@ -7,6 +7,7 @@ import { Context, type RequestContext } from '../../common/auth.js';
 import { assertUsccParam } from '../enterprise-stream.js';
 import { GetEnterpriseQuery, type EnterpriseView } from './get-enterprise/get-enterprise.query.js';
 import { GetMonthlyReportQuery, type MonthlyReportView } from './get-monthly-report/get-monthly-report.query.js';
+import { ETagInterceptor } from '../../common/etag.interceptor.js';
 
 @ApiTags('enterprises')
 @ApiBearerAuth()
@@ -15,6 +16,7 @@ export class EnterpriseReadsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
+  @UseInterceptors(ETagInterceptor)
   @ApiOperation({ summary: 'An enterprise as it is now, or as it was known at asOf' })
   @ApiQuery({ name: 'asOf', required: false })
   get(@Context() context: RequestContext, @Param('uscc') uscc: string, @Query('asOf') asOf?: string): Promise<EnterpriseView> {
@@ -23,6 +25,7 @@ export class EnterpriseReadsController {
   }
 
   @Get('reports/:period')
+  @UseInterceptors(ETagInterceptor)
   @ApiOperation({ summary: 'A monthly report with its full revision history' })
   @ApiQuery({ name: 'asOf', required: false })
   report(@Context() context: RequestContext, @Param('uscc') uscc: string, @Param('period') period: string, @Query('asOf') asOf?: string): Promise<MonthlyReportView> {

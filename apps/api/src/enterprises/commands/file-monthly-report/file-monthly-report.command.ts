@@ -30,6 +30,8 @@ export class FileMonthlyReportHandler implements ICommandHandler<FileMonthlyRepo
         request: ['PUT', `/v1/enterprises/${uscc}/reports/${period}`, body],
         authorize: (state) => assertEnterpriseAccess(context.principal, uscc, state.regionCode, 'file reports for'),
         statusFor: (events) => (events[0]?.type === 'MonthlyReportFiled' ? 201 : 200),
+        // The report's own revision, as GET …/reports/{period} shows it: If-Match is about this report.
+        versionOf: (state) => state.reports[period]?.revision ?? 0,
       }),
     );
   }
