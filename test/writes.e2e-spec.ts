@@ -82,11 +82,13 @@ describe('writes over HTTP', () => {
         headers: { 'if-match': '"2"' },
       });
       expect([stale.status, stale.body.code]).toEqual([412, 'PRECONDITION_FAILED']);
+      expect((await server.request('GET', `/v1/enterprises/${USCC}/reports/2024-01`, { token: own })).headers.get('etag')).toBe('"1"');
       expect(eventCount()).toBe(before);
       const current = await server.request('PUT', `/v1/enterprises/${USCC}/reports/2024-01`, {
         token: own,
         body: { ...report, revenue: '1100.00', reason: '补录漏记的销售收入' },
-        headers: { 'if-match': '"3"' },
+        // The report's own version, as its GET's ETag shows it (the enterprise stream is at 3).
+        headers: { 'if-match': (await server.request('GET', `/v1/enterprises/${USCC}/reports/2024-01`, { token: own })).headers.get('etag')! },
       });
       expect([current.status, current.body.revision]).toEqual([200, 4]);
       expect(eventCount()).toBe(before + 1);

@@ -6,6 +6,7 @@ import { decideOutlet, evolveOutlet, initialOutletState, isOutletOpenOn, type Ou
 import { decideRental, evolveRental, initialRentalState, type RentalCommand, type RentalEvent, type RentalState } from './rental/rental.decider.js';
 import { decidePilot, evolvePilot, initialPilotState, type PilotCommand, type PilotEvent, type PilotState } from './pilot/pilot.decider.js';
 import { decideRelease, evolveRelease, initialReleaseState, type ReleaseCommand, type ReleaseEvent, type ReleaseState } from './release/release.decider.js';
+import { REASON_MIN_WEIGHT, substantiveTextProblem } from './shared/text.js';
 
 /**
  * Property tests of the outlet, rental, pilot and release deciders (the enterprise decider has
@@ -172,9 +173,12 @@ describe('pilot decider properties', () => {
         startYear: fc.integer({ min: 1999, max: 2030 }),
         endYear: fc.integer({ min: 1999, max: 2030 }),
         targets: fc.oneof(fc.array(validTarget, { minLength: 1, maxLength: 3 }), fc.array(target, { maxLength: 2 })),
+        reason: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('税收目标按新口径下调', '承诺函更正') }, fc.constantFrom(undefined, 'x', '无'), text),
       })
       .map((d) => ({ type: 'DesignatePilot' as const, data: d as never, context })),
-    fc.record({ year: fc.integer({ min: 1990, max: 2110 }), amount: money, source: text }).map((d) => ({ type: 'ReportPilotInvestment' as const, data: { regionCode: '3304', ...(d as { year: number; amount: string; source: string }) }, context })),
+    fc
+      .record({ year: fc.integer({ min: 1990, max: 2110 }), amount: money, source: text, reason: fc.constantFrom(undefined, '审计调减不合规支出', 'x') })
+      .map((d) => ({ type: 'ReportPilotInvestment' as const, data: { regionCode: '3304', ...(d as { year: number; amount: string; source: string }) }, context })),
   );
   it('designates once with a valid region, batch and years; money and ratios are well formed; investments need a designation', () => {
     fc.assert(
@@ -189,6 +193,7 @@ describe('pilot decider properties', () => {
               break;
             case 'PilotTargetsCommitted':
             case 'PilotTargetsAmended':
+              if (event.type === 'PilotTargetsAmended') expect(substantiveTextProblem(event.data.reason, REASON_MIN_WEIGHT)).toBeUndefined();
               for (const t of event.data.targets) {
                 expect(t.year >= 2000 && t.year <= 2100).toBe(true);
                 if (t.indicator === 'revenue') expect(isMoney(String(t.value))).toBe(true);
@@ -198,6 +203,9 @@ describe('pilot decider properties', () => {
               break;
             case 'PilotInvestmentReported':
               expect(before.designated).toBe(true);
+              // Restating a year's amount carries a real reason; a first report needs none.
+              if (before.investments[event.data.year]) expect(substantiveTextProblem(event.data.reason, REASON_MIN_WEIGHT)).toBeUndefined();
+              else expect(event.data.reason).toBeUndefined();
               expect(isMoney(event.data.amount)).toBe(true);
               expect(after.investments[event.data.year].amount).toBe(event.data.amount);
               break;

@@ -129,7 +129,7 @@ export class StreamCommandExecutor {
       if (ctx.ifMatch !== undefined && (ctx.ifMatch === IF_MATCH_ANY ? version === 0 : ctx.ifMatch !== version)) {
         if (stale()) continue;
         throw new PreconditionFailedError(
-          ctx.ifMatch === IF_MATCH_ANY ? `${command.streamId} does not exist yet (If-Match: *)` : `the resource is at revision ${version} (ETag "${version}"), not ${ctx.ifMatch}`,
+          ctx.ifMatch === IF_MATCH_ANY ? `${command.streamId} does not exist yet (If-Match: *)` : `${command.streamId} is at revision ${version}, not ${ctx.ifMatch} (the ETag of its GET is "${version}")`,
         );
       }
       const context: CommandContext = {
