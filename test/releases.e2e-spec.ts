@@ -1,10 +1,26 @@
+import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
+import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatFen, withUsccCheckCharacter } from '../libs/domain/src/index.js';
 import { ServerProcess } from './support/server.js';
+
+/** The release's content hash as the contract describes it, computed here: SHA-256 of the cells as JSON with sorted keys. */
+function ownContentHash(cells: unknown): string {
+  const canonical = (v: unknown): string =>
+    Array.isArray(v)
+      ? `[${v.map(canonical).join(',')}]`
+      : v !== null && typeof v === 'object'
+        ? `{${Object.keys(v)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+            .join(',')}}`
+        : JSON.stringify(v);
+  return createHash('sha256').update(canonical(cells)).digest('hex');
+}
 
 /** Issue 5: releases with disclosure control, frozen and verifiable; audit trail and vintages. */
 describe('releases, disclosure control and the audit trail', () => {
@@ -84,12 +100,17 @@ describe('releases, disclosure control and the audit trail', () => {
     expect([cell(1, '510106').value, cell(1, '510107').value, cell(1, '510108').value]).toEqual([tax('510106'), tax('510107'), tax('510108')]);
     // Counts of enterprises are not protected.
     expect(cell(2, '510104').value).toBe(2);
+    // Totals: the test's own sums over every county for April-June (3 months each).
+    const all = Object.values(plan).flat();
+    const totals = [formatFen(all.reduce((s, f) => s + f.revenue * 3, 0)), formatFen(all.reduce((s, f) => s + f.tax * 3, 0)), all.length];
     for (const table of [0, 1, 2]) {
       const members = published.cells.filter((c: any) => c.table === table && !c.total);
       const total = published.cells.find((c: any) => c.table === table && c.total);
-      expect(total.value).not.toBeNull();
+      expect([table, total.value, total.flags]).toEqual([table, totals[table], []]);
       expect(members.filter((c: any) => c.value === null).length).not.toBe(1);
     }
+    // The content hash is SHA-256 of the cells' canonical JSON: recomputed here, not by the server's code.
+    expect(ownContentHash(published.cells)).toBe(published.contentHash);
     const real = await server.request('GET', '/v1/statistics/revenue?period=2024-Q2&region=5101&groupBy=region&regionLevel=county', { token: regulator });
     expect(real.body.rows.find((r: any) => r.region.code === '510105').value).toBe(formatFen(plan['510105'].reduce((s, f) => s + f.revenue * 3, 0)));
     expect(real.body.rows.find((r: any) => r.region.code === '510104').contributors).toBe(2);
@@ -111,7 +132,7 @@ describe('releases, disclosure control and the audit trail', () => {
     await server.waitForProjection();
     expect(JSON.stringify((await server.request('GET', `/v1/releases/${releaseId}`)).body.cells)).toBe(before);
     const verification = await server.request('GET', `/v1/releases/${releaseId}/verification`, { token: regulator });
-    expect(verification.body).toEqual({ matches: true, contentHash: published.contentHash, recomputedHash: published.contentHash });
+    expect(verification.body).toEqual({ matches: true, contentHash: published.contentHash, recomputedHash: published.contentHash, frozenHash: published.contentHash });
     expect((await server.request('GET', `/v1/releases/${releaseId}/verification`)).status).toBe(401);
 
     const revision = await server.request('POST', `/v1/releases/${releaseId}/revisions`, { token: bureau });
@@ -198,5 +219,39 @@ describe('releases, disclosure control and the audit trail', () => {
     const filtered = await server.request('GET', `/v1/audit/events?type=MonthlyReportCorrected&limit=10`, { token: regulator });
     expect(filtered.body.events.map((e: any) => [e.type, e.metadata.actor, e.data.reason])).toEqual([['MonthlyReportCorrected', 'bureau:5101', '补录一笔销售收入']]);
     expect((await server.request('GET', '/v1/audit/events', { token: bureau })).status).toBe(403);
+  });
+
+  // Last: it tampers with the event log.
+  it('detects tampering: a changed frozen cell, a changed hash, a changed filing behind a cell (verification false)', async () => {
+    const db = new Database(join(server.dataDir, 'events.sqlite'));
+    const stream = `release-${releaseId}`;
+    const row = db.prepare("SELECT position, data FROM events WHERE stream_id = ? AND type = 'ReleasePublished'").get(stream) as { position: number; data: string };
+    const original = JSON.parse(row.data);
+    const rewrite = (data: unknown) => db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify(data), row.position);
+    const verify = async () => (await server.request('GET', `/v1/releases/${releaseId}/verification`, { token: regulator })).body;
+    try {
+      // 1. A frozen cell changed in place: its hash no longer matches the published one.
+      const i = original.cells.findIndex((c: any) => c.table === 0 && c.key.region === '510106');
+      const cells = original.cells.map((c: any, n: number) => (n === i ? { ...c, value: '1.00' } : c));
+      rewrite({ ...original, cells });
+      const changedCell = await verify();
+      expect([changedCell.matches, changedCell.contentHash, changedCell.recomputedHash, changedCell.frozenHash]).toEqual([false, published.contentHash, published.contentHash, ownContentHash(cells)]);
+      // 2. The published hash changed.
+      rewrite({ ...original, contentHash: '0'.repeat(64) });
+      const changedHash = await verify();
+      expect([changedHash.matches, changedHash.contentHash, changedHash.recomputedHash]).toEqual([false, '0'.repeat(64), published.contentHash]);
+      rewrite(original);
+      expect((await verify()).matches).toBe(true);
+      // 3. A filing behind a published cell changed in the log (then the read model rebuilt from it).
+      const target = enterprises.find((e) => e.county === '510107')!;
+      const filing = db.prepare("SELECT position, data FROM events WHERE stream_id = ? AND type = 'MonthlyReportFiled' AND json_extract(data, '$.period') = '2024-04'").get(`enterprise-${target.uscc}`) as { position: number; data: string };
+      expect(filing.position).toBeLessThan(published.cutoff.position);
+      db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify({ ...JSON.parse(filing.data), revenue: '1.00' }), filing.position);
+      expect((await server.rebuild()).status).toBe('succeeded');
+      const changedFiling = await verify();
+      expect([changedFiling.matches, changedFiling.frozenHash === published.contentHash, changedFiling.recomputedHash === published.contentHash]).toEqual([false, true, false]);
+    } finally {
+      db.close();
+    }
   });
 });

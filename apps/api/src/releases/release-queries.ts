@@ -165,7 +165,15 @@ export class DiffReleasesHandler implements IQueryHandler<DiffReleasesQuery> {
   }
 }
 
-export class VerifyReleaseQuery extends Query<{ matches: boolean; contentHash: string; recomputedHash: string }> {
+/** `frozenHash`: the hash of the cells as stored now; a changed frozen cell no longer matches the published hash. */
+export interface ReleaseVerification {
+  matches: boolean;
+  contentHash: string;
+  recomputedHash: string;
+  frozenHash: string;
+}
+
+export class VerifyReleaseQuery extends Query<ReleaseVerification> {
   constructor(
     readonly context: RequestContext,
     readonly releaseId: string,
@@ -174,7 +182,11 @@ export class VerifyReleaseQuery extends Query<{ matches: boolean; contentHash: s
   }
 }
 
-/** Recomputes every cell from the log as of the cut-off, applies the same control, compares hashes. */
+/**
+ * Recomputes every cell from the log as of the cut-off, applies the same control, and compares:
+ * the published hash must equal both the hash of the cells as stored (nobody changed a frozen
+ * cell) and the hash of the recomputed cells (nobody changed the events they came from).
+ */
 @QueryHandler(VerifyReleaseQuery)
 export class VerifyReleaseHandler implements IQueryHandler<VerifyReleaseQuery> {
   constructor(
@@ -182,13 +194,14 @@ export class VerifyReleaseHandler implements IQueryHandler<VerifyReleaseQuery> {
     private readonly calculator: ReleaseCalculator,
   ) {}
 
-  async execute({ context, releaseId }: VerifyReleaseQuery) {
+  async execute({ context, releaseId }: VerifyReleaseQuery): Promise<ReleaseVerification> {
     if (context.principal.role !== 'regulator' && context.principal.role !== 'admin') throw new ForbiddenError('only regulators verify releases');
     const { state } = await loadRelease(this.store, releaseId, context);
     if (state.status !== 'published') throw new RuleViolationError(`release ${releaseId} is not published`);
     const previous = state.draft!.revisionOf ? (await loadRelease(this.store, state.draft!.revisionOf, context)).state.cells : null;
     const recomputed = await this.calculator.cells(state.draft!, previous);
     const recomputedHash = contentHashOf(recomputed);
-    return { matches: recomputedHash === state.contentHash, contentHash: state.contentHash!, recomputedHash };
+    const frozenHash = contentHashOf(state.cells);
+    return { matches: recomputedHash === state.contentHash && frozenHash === state.contentHash, contentHash: state.contentHash!, recomputedHash, frozenHash };
   }
 }

@@ -7,7 +7,7 @@ import { Context, OptionalAuth, Roles, type RequestContext } from '../common/aut
 import { assertIdentifierParam } from '../common/path-params.js';
 import { DiscardReleaseCommand, DraftReleaseCommand, PublishReleaseCommand } from './release-commands.js';
 import { releaseCsv, releaseXlsx } from './release-formats.js';
-import { DiffReleasesQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type ReleaseDiff, type ReleaseView } from './release-queries.js';
+import { DiffReleasesQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type ReleaseDiff, type ReleaseVerification, type ReleaseView } from './release-queries.js';
 import { DiscardReleaseRequestDto, DraftReleaseRequestDto } from './release.requests.dto.js';
 import { ETagInterceptor } from '../common/etag.interceptor.js';
 
@@ -114,7 +114,7 @@ export class ReleasesController {
   @Get(':id/verification')
   @Roles('regulator', 'admin')
   @ApiOperation({ summary: 'Recompute every cell from the event log as of the cut-off and compare the content hash' })
-  verify(@Context() context: RequestContext, @Param('id') id: string): Promise<{ matches: boolean; contentHash: string; recomputedHash: string }> {
+  verify(@Context() context: RequestContext, @Param('id') id: string): Promise<ReleaseVerification> {
     assertIdentifierParam('id', id);
     return this.queryBus.execute(new VerifyReleaseQuery(context, id));
   }
