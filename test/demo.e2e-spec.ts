@@ -43,9 +43,17 @@ describe('first start with the demo data set', () => {
     for (const region of DEMO_REGIONS) {
       const r = await server.request('GET', `/v1/statistics/community-coverage?period=2025&region=${region.prefix}`, { token: regulator });
       const [row] = r.body.rows;
-      expect(row.denominator).toBe(villagesUnder(region.prefix).length);
-      expect(row.numerator).toBeGreaterThan(0);
-      expect(row.value).toBe(row.numerator / row.denominator);
+      // The numerator from the demo's own commands: communities with a rental point open on 2025-12-31.
+      const open = new Map<string, { community: string; kind: string; openedOn: string; closedOn?: string }>();
+      for (const { command } of demoCommands()) {
+        if (command.type === 'OpenOutlet') open.set(command.data.outletId, { community: command.data.communityCode, kind: command.data.kind, openedOn: command.data.openedOn });
+        if (command.type === 'CloseOutlet') open.get(command.data.outletId)!.closedOn = command.data.closedOn;
+      }
+      const covered = new Set(
+        [...open.values()].filter((o) => o.kind === 'rental_point' && o.community.startsWith(region.prefix) && o.openedOn <= '2025-12-31' && !(o.closedOn && o.closedOn <= '2025-12-31')).map((o) => o.community),
+      );
+      expect([row.numerator, row.denominator]).toEqual([covered.size, villagesUnder(region.prefix).length]);
+      expect(row.value).toBe(covered.size / villagesUnder(region.prefix).length);
       expect(row.value).toBeGreaterThanOrEqual(0.1);
       expect(row.value).toBeLessThanOrEqual(0.8);
     }

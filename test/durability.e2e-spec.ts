@@ -112,12 +112,19 @@ describe('durability under SIGKILL', () => {
       return out;
     };
     const afterCrashes = await figures();
-    const expectedRevenue = Array.from({ length: 24 }, (_, m) => {
-      const month = monthLabel(monthIndex('2023-01') + m);
-      const fen = filings.filter((f) => f.period === month).reduce((sum, f) => sum + BigInt(Math.round(Number(f.body.revenue) * 100)), 0n);
-      return { period: month, value: formatFen(fen), contributors: 20 };
-    });
-    expect((afterCrashes[0] as { period: string; value: string; contributors: number }[]).map(({ period, value, contributors }) => ({ period, value, contributors }))).toEqual(expectedRevenue);
+    // Every indicator, month by month, from the test's own filings.
+    const months = Array.from({ length: 24 }, (_, m) => monthLabel(monthIndex('2023-01') + m));
+    const inMonth = (month: string) => filings.filter((f) => f.period === month);
+    const fen = (yuan: string) => BigInt(Math.round(Number(yuan) * 100));
+    const expected = [
+      months.map((period) => ({ period, value: formatFen(inMonth(period).reduce((sum, f) => sum + fen(f.body.revenue), 0n)), contributors: 20 })),
+      months.map((period) => ({ period, value: formatFen(inMonth(period).reduce((sum, f) => sum + fen(f.body.taxPaid), 0n)), contributors: 20 })),
+      months.map((period) => ({ period, value: inMonth(period).reduce((sum, f) => sum + f.body.employees, 0), contributors: 20 })),
+      months.map((period) => ({ period, value: new Set(inMonth(period).map((f) => f.uscc)).size, contributors: 20 })),
+    ];
+    expect(expected[3].every((r) => r.value === 20)).toBe(true);
+    const shape = (rows: unknown) => (rows as { period: string; value: unknown; contributors: number }[]).map(({ period, value, contributors }) => ({ period, value, contributors }));
+    expect(afterCrashes.map(shape)).toEqual(expected);
 
     expect((await server.rebuild()).status).toBe('succeeded');
     expect(await figures()).toEqual(afterCrashes);
