@@ -48,6 +48,9 @@ describe('filing compliance and soft-edit flags', () => {
       expect(r.status).toBe(201);
       filings.push({ uscc, period, recordedAt: r.body.recordedAt });
     };
+    // A month long past: filing it now is late whatever today's date is (the late path no longer
+    // depends on running after the 15th).
+    await file(A, '2024-03');
     await file(A, last);
     await file(F, last);
     await file(A, current);
@@ -90,6 +93,14 @@ describe('filing compliance and soft-edit flags', () => {
     ]);
     const relocatedOnly = await compliance(`period=${last}&region=330108`);
     expect(relocatedOnly.summary.due).toBe(1);
+  });
+
+  it('counts a filing made after its deadline as late, on any day of the month', async () => {
+    const body = await compliance('period=2024-03&region=3301');
+    // Due in 2024-03: everyone registered by then (D deregistered and F relocated only last month); E registered today.
+    const want = expected('2024-03', [A, B, C, D, F], () => '330106');
+    expect({ summary: body.summary, missing: body.missing, late: body.late, deadline: body.deadline }).toEqual(want);
+    expect([want.summary.late, want.summary.onTime, want.late[0].uscc, body.deadlinePassed]).toEqual([1, 0, A, true]);
   });
 
   it('lists this month\'s missing filers, and as of an earlier instant counts later filings as missing', async () => {
