@@ -68,6 +68,7 @@ describe('authorisation matrix', () => {
     'GET /v1/enterprises/{uscc}/reports/{period}': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/reports/2024-01` }) },
     'POST /v1/enterprises/{uscc}/relocations': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: `/v1/enterprises/${OWN}/relocations`, body: { regionCode: '330106', effectiveFrom: '2024-01' } }) },
     'POST /v1/enterprises/{uscc}/deregistrations': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: `/v1/enterprises/${LEAVING}/deregistrations`, body: { effectiveFrom: '2025-01', reason: '注销' } }) },
+    'PATCH /v1/enterprises/{uscc}': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'PATCH', path: `/v1/enterprises/${OWN}`, body: { industryCode: '3586' } }) },
     'GET /v1/enterprises/{uscc}': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}` }) },
     'POST /v1/outlets': { allow: ENTERPRISE_WRITERS, request: () => ({ method: 'POST', path: '/v1/outlets', body: { outletId: `M-${next()}`, uscc: OWN, kind: 'experience_center', communityCode: community, name: '体验馆', openedOn: '2023-02-01' } }) },
     'POST /v1/outlets/{outletId}/closure': { allow: ENTERPRISE_WRITERS, request: () => ({ method: 'POST', path: '/v1/outlets/M-O2/closure', body: { closedOn: '2024-06-30', reason: '撤点' } }) },

@@ -4,6 +4,7 @@ import { StreamCommandExecutor } from './common/stream-command.executor.js';
 import { DeregisterEnterpriseHandler } from './enterprises/commands/deregister-enterprise/deregister-enterprise.command.js';
 import { FileMonthlyReportHandler } from './enterprises/commands/file-monthly-report/file-monthly-report.command.js';
 import { RegisterEnterpriseHandler } from './enterprises/commands/register-enterprise/register-enterprise.command.js';
+import { AmendEnterpriseDetailsHandler } from './enterprises/commands/amend-enterprise-details/amend-enterprise-details.command.js';
 import { RelocateEnterpriseHandler } from './enterprises/commands/relocate-enterprise/relocate-enterprise.command.js';
 import { CloseOutletHandler, OpenOutletHandler } from './outlets/outlet-commands.js';
 import { DesignatePilotHandler, ReportPilotInvestmentHandler } from './pilots/pilot-commands.js';
@@ -19,6 +20,7 @@ import { ReturnRentalHandler, StartRentalHandler } from './rentals/rental-comman
     StreamCommandExecutor,
     RegisterEnterpriseHandler,
     RelocateEnterpriseHandler,
+    AmendEnterpriseDetailsHandler,
     DeregisterEnterpriseHandler,
     FileMonthlyReportHandler,
     OpenOutletHandler,

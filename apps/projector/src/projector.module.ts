@@ -34,14 +34,50 @@ export class ProjectorModule implements OnModuleInit, OnApplicationBootstrap, On
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
   ) {}
 
+  private prepared = false;
+  private stopped = false;
+
+  /**
+   * Migrations first. A ClickHouse server that is not reachable at boot does not stop the process
+   * (README: retried in the background, reported by /health, never a crash loop).
+   */
   async onModuleInit(): Promise<void> {
+    try {
+      await this.prepare();
+    } catch (error) {
+      this.logger.warn(`ClickHouse is not reachable (${messageOf(error)}); serving anyway, /health reports it down; retrying in the background`);
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.prepared) return this.begin();
+    void this.retryInBackground();
+  }
+
+  private async prepare(): Promise<void> {
     const applied = await migrate(this.client, this.config.database);
     if (applied.length) this.logger.log(`applied ClickHouse migrations ${applied.join(', ')}`);
     // A database created just now (migration 1 applied) needs no rebuild: the projector follows the log from its start.
     this.rebuildFirst = (rebuildRequired(applied) && !applied.includes(1)) || (await this.deltasMissing());
+    this.prepared = true;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  private async retryInBackground(): Promise<void> {
+    for (let delay = 1000; !this.stopped; delay = Math.min(delay * 2, 30_000)) {
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      if (this.stopped) return;
+      try {
+        await this.prepare();
+        await this.begin();
+        this.logger.log('ClickHouse is reachable again: migrations checked, the projector follows the log');
+        return;
+      } catch (error) {
+        this.logger.warn(`ClickHouse still not reachable (${messageOf(error)}); next try in ${Math.min(delay * 2, 30_000) / 1000} s`);
+      }
+    }
+  }
+
+  private async begin(): Promise<void> {
     if (!this.rebuildFirst) {
       await this.projector.start();
       this.logger.log(`following the event store from position ${this.projector.position}`);
@@ -72,6 +108,11 @@ export class ProjectorModule implements OnModuleInit, OnApplicationBootstrap, On
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     await this.projector.stop();
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

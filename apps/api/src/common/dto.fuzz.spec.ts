@@ -10,7 +10,8 @@ import { DeregisterEnterpriseRequestDto } from '../enterprises/commands/deregist
 import { CloseOutletRequestDto, OpenOutletRequestDto } from '../outlets/outlet.requests.dto.js';
 import { ReturnRentalRequestDto, StartRentalRequestDto } from '../rentals/rental.requests.dto.js';
 import { DesignatePilotRequestDto, ReportInvestmentRequestDto } from '../pilots/pilot.requests.dto.js';
-import { DraftReleaseRequestDto } from '../releases/release.requests.dto.js';
+import { DiscardReleaseRequestDto, DraftReleaseRequestDto } from '../releases/release.requests.dto.js';
+import { AmendEnterpriseDetailsRequestDto } from '../enterprises/commands/amend-enterprise-details/amend-enterprise-details.request.dto.js';
 import { GetStatisticsRequestDto } from '../statistics/queries/get-statistics/get-statistics.request.dto.js';
 
 /**
@@ -28,6 +29,7 @@ const DTOS: { dto: Dto; type: 'body' | 'query'; valid: Record<string, unknown> }
     valid: { uscc: '91330106MA2X00001D', name: '某企业', regionCode: '330106', segment: 'manufacturing', industryCode: 'C3586', productClasses: ['12'], registeredOn: '2022-01-01' },
   },
   { dto: RelocateEnterpriseRequestDto, type: 'body', valid: { regionCode: '330108', effectiveFrom: '2024-03' } },
+  { dto: AmendEnterpriseDetailsRequestDto, type: 'body', valid: { name: '杭州康复辅具股份有限公司', segment: 'distribution', industryCode: '3586', productClasses: ['12 22'] } },
   { dto: DeregisterEnterpriseRequestDto, type: 'body', valid: { effectiveFrom: '2024-03', reason: '注销' } },
   { dto: OpenOutletRequestDto, type: 'body', valid: { outletId: 'o-1', uscc: '91330106MA2X00001D', kind: 'rental_point', communityCode: '330106002051', name: '网点', openedOn: '2023-01-01' } },
   { dto: CloseOutletRequestDto, type: 'body', valid: { closedOn: '2024-01-01', reason: '停业' } },
@@ -42,7 +44,8 @@ const DTOS: { dto: Dto; type: 'body' | 'query'; valid: Record<string, unknown> }
     type: 'body',
     valid: { regionCode: '3304', name: '嘉兴市', batch: 1, startYear: 2017, endYear: 2020, targets: [{ indicator: 'revenue', year: 2020, value: '100.00', source: '承诺函' }], reason: '重述' },
   },
-  { dto: ReportInvestmentRequestDto, type: 'body', valid: { year: 2020, amount: '100.00', source: '财政局' } },
+  { dto: ReportInvestmentRequestDto, type: 'body', valid: { year: 2020, amount: '100.00', source: '财政局', reason: '审计调整' } },
+  { dto: DiscardReleaseRequestDto, type: 'body', valid: { reason: '期别填写错误' } },
   { dto: DraftReleaseRequestDto, type: 'body', valid: { title: '2024年统计', period: '2024', region: '33', tables: [{ indicator: 'revenue', groupBy: 'region', regionLevel: 'city' }] } },
   { dto: GetStatisticsRequestDto, type: 'query', valid: { period: '2024', region: '33', groupBy: 'region', regionLevel: 'city', kind: 'rental_point', asOf: '2025-01-01T00:00:00Z' } },
 ];

@@ -76,7 +76,14 @@ export type FileMonthlyReport = {
   context: CommandContext;
 };
 
-export type EnterpriseCommand = RegisterEnterprise | RelocateEnterprise | DeregisterEnterprise | FileMonthlyReport;
+/** Corrects the register's details; absent fields stay as they are. A segment change re-files the enterprise's history under the new segment. */
+export type AmendEnterpriseDetails = {
+  type: 'AmendEnterpriseDetails';
+  data: { uscc: string; name?: string; segment?: string; industryCode?: string | null; productClasses?: string[] };
+  context: CommandContext;
+};
+
+export type EnterpriseCommand = RegisterEnterprise | AmendEnterpriseDetails | RelocateEnterprise | DeregisterEnterprise | FileMonthlyReport;
 
 export const initialEnterpriseState = (): EnterpriseState => ({
   status: 'unregistered',
@@ -96,6 +103,8 @@ export function decideEnterprise(command: EnterpriseCommand, state: EnterpriseSt
   switch (command.type) {
     case 'RegisterEnterprise':
       return register(command, state);
+    case 'AmendEnterpriseDetails':
+      return amend(command, state);
     case 'RelocateEnterprise':
       return relocate(command, state);
     case 'DeregisterEnterprise':
@@ -224,6 +233,43 @@ function register(command: RegisterEnterprise, state: EnterpriseState): Enterpri
       metadata: metadataOf(command.context),
     },
   ];
+}
+
+function amend(command: AmendEnterpriseDetails, state: EnterpriseState): EnterpriseEvent[] {
+  const d = command.data;
+  requireRegistered(state, d.uscc);
+  const problems: FieldProblem[] = [];
+  const changes: { name?: string; segment?: Segment; industryCode?: string | null; productClasses?: string[] } = {};
+  if (d.name !== undefined) {
+    const nameIssue = nameProblem(d.name);
+    if (nameIssue) problems.push({ path: 'name', message: nameIssue });
+    else if (normaliseText(d.name) !== state.name) changes.name = normaliseText(d.name);
+  }
+  if (d.segment !== undefined) {
+    if (!isSegment(d.segment)) problems.push({ path: 'segment', message: `must be one of ${SEGMENTS.join(', ')}` });
+    else if (d.segment !== state.segment) changes.segment = d.segment as Segment;
+  }
+  if (d.industryCode !== undefined) {
+    if (d.industryCode !== null && !/^\d{4}$/.test(d.industryCode)) problems.push({ path: 'industryCode', message: 'must be a 4-digit GB/T 4754-2017 class such as 3586, or null' });
+    else if (d.industryCode !== state.industryCode) changes.industryCode = d.industryCode;
+  }
+  if (d.productClasses !== undefined) {
+    const classes: string[] = [];
+    if (!Array.isArray(d.productClasses)) problems.push({ path: 'productClasses', message: 'must be a list of ISO 9999 classes' });
+    else
+      d.productClasses.forEach((code, i) => {
+        const normalised = typeof code === 'string' ? normaliseProductClass(code) : undefined;
+        if (!normalised) problems.push({ path: `productClasses.${i}`, message: 'must be an ISO 9999 class or subclass such as "12" or "12 22"' });
+        else if (!classes.includes(normalised)) classes.push(normalised);
+      });
+    if (JSON.stringify(classes) !== JSON.stringify(state.productClasses)) changes.productClasses = classes;
+  }
+  if (problems.length) throw new ValidationFailedError(problems);
+  if (d.name === undefined && d.segment === undefined && d.industryCode === undefined && d.productClasses === undefined)
+    throw ValidationFailedError.field('name', 'name, segment, industryCode or productClasses: give at least one detail to amend');
+  if (state.status === 'deregistered') throw new RuleViolationError(`enterprise ${d.uscc} is deregistered`);
+  if (!Object.keys(changes).length) return [];
+  return [{ type: 'EnterpriseDetailsAmended', data: { uscc: d.uscc, ...changes }, metadata: metadataOf(command.context) }];
 }
 
 function relocate(command: RelocateEnterprise, state: EnterpriseState): EnterpriseEvent[] {

@@ -1,10 +1,12 @@
-import { Body, Controller, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Context, Roles, type RequestContext } from '../../common/auth.js';
 import type { WriteResult } from '../../common/stream-command.executor.js';
 import { assertUsccParam } from '../enterprise-stream.js';
+import { AmendEnterpriseDetailsCommand } from './amend-enterprise-details/amend-enterprise-details.command.js';
+import { AmendEnterpriseDetailsRequestDto } from './amend-enterprise-details/amend-enterprise-details.request.dto.js';
 import { DeregisterEnterpriseCommand } from './deregister-enterprise/deregister-enterprise.command.js';
 import { DeregisterEnterpriseRequestDto } from './deregister-enterprise/deregister-enterprise.request.dto.js';
 import { FileMonthlyReportCommand } from './file-monthly-report/file-monthly-report.command.js';
@@ -32,6 +34,19 @@ export class EnterpriseWritesController {
   ): Promise<WriteResult['body']> {
     assertUsccParam(uscc);
     return this.send(reply, await this.commandBus.execute(new FileMonthlyReportCommand(context, uscc, period, body)));
+  }
+
+  @Patch()
+  @Roles('admin', 'bureau')
+  @ApiOperation({ summary: 'Amend the register details (name, segment, industry class, product classes); fields left out stay as they are' })
+  async amend(
+    @Context() context: RequestContext,
+    @Param('uscc') uscc: string,
+    @Body() body: AmendEnterpriseDetailsRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WriteResult['body']> {
+    assertUsccParam(uscc);
+    return this.send(reply, await this.commandBus.execute(new AmendEnterpriseDetailsCommand(context, uscc, body)));
   }
 
   @Post('relocations')
