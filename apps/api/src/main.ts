@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import fastifyStatic from '@fastify/static';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { DEMO_MARKER } from './demo/demo.controller.js';
 import { publishDemoRelease } from './demo/demo-release.js';
 import { registerJsonBodyParser } from './common/json-body.js';
 import { clientErrorResponse } from './common/problem-details.filter.js';
+import { completeDocument } from './common/openapi.js';
 import { validationPipe } from './common/validation.js';
 
 /** The dashboard's static assets, built by `npm run build` (apps/api/dashboard/build.mjs). */
@@ -46,6 +48,16 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: 1024 * 1024,
     genReqId: () => randomUUID(),
     logger: false,
+    // Errors of Fastify's router (a malformed URL, a path parameter over 100 characters) before any
+    // route or filter runs: problem+json 400 like every other malformed request.
+    frameworkErrors: (error: { code?: string }, _request: FastifyRequest, reply: FastifyReply) => {
+      const detail =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than 100 characters: no identifier of this API is' : 'the URL could not be decoded';
+      void reply
+        .code(400)
+        .header('content-type', 'application/problem+json; charset=utf-8')
+        .send({ type: 'https://fuju-ledger.example/problems/validation-failed', title: 'Bad request', status: 400, detail, code: 'VALIDATION_FAILED' });
+    },
     clientErrorHandler: (error, socket) => {
       if (socket.writable) socket.end(clientErrorResponse(error as { code?: string }));
       else socket.destroy(error);
@@ -88,7 +100,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, completeDocument(document), { jsonDocumentUrl: 'docs-json' });
   await app.register(fastifyStatic as never, { root: DASHBOARD_DIR, prefix: '/', wildcard: false, index: ['index.html'], decorateReply: false });
   return app;
 }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Issue 14 C: an outside fuzzer. schemathesis (pinned, with every dependency, in
+# .ci/schemathesis-requirements.txt) against the OpenAPI document the server serves: every
+# operation, once without a token and once with a token of each role. Fails on any 5xx, on a status
+# code, content type or body the document does not describe. Needs `npm run build` first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.tmp/schemathesis-venv
+if [ ! -x "$VENV/bin/schemathesis" ] || ! cmp -s .ci/schemathesis-requirements.txt "$VENV/requirements.txt"; then
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r .ci/schemathesis-requirements.txt
+  cp .ci/schemathesis-requirements.txt "$VENV/requirements.txt"
+fi
+DATA=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+URL="http://127.0.0.1:$PORT"
+DEMO=on DATA_DIR="$DATA" PORT=$PORT HOST=127.0.0.1 LOG_LEVEL=warn RATE_LIMIT_PER_MINUTE=100000000 node dist/apps/api/src/main.js >"$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 240); do
+  if curl -fsS "$URL/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 $SERVER 2>/dev/null; then cat "$DATA/server.log"; exit 1; fi
+  sleep 0.5
+done
+curl -fsS "$URL/health" >/dev/null
+# Tokens for every role from the demo sign-in (loopback, before anything else is written).
+token() { curl -fsS -X POST -H 'content-type: application/json' -d "{\"role\":\"$1\"}" "$URL/v1/demo/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
+declare -A TOKENS=([enterprise]=$(token enterprise) [bureau]=$(token bureau) [regulator]=$(token regulator) [admin]=$(token admin))
+status=0
+for role in anonymous enterprise bureau regulator admin; do
+  auth=()
+  [ "$role" != anonymous ] && auth=(-H "Authorization: Bearer ${TOKENS[$role]}")
+  echo "== schemathesis as $role"
+  if ! "$VENV/bin/schemathesis" run "$URL/docs-json" "${auth[@]}" \
+      --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+      --phases examples,coverage,fuzzing --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --seed 14 --workers 2 \
+      --generation-database none --no-color --warnings off; then
+    status=1
+  fi
+done
+if [ $status -ne 0 ]; then echo "schemathesis found failures (server log: tail below)"; tail -50 "$DATA/server.log"; fi
+exit $status
