@@ -134,12 +134,72 @@ describe('dashboard in a real browser', () => {
     await page.click('#lang');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     const en = await page.$$eval('#nav a', (links) => links.map((a) => a.textContent));
-    expect(zh).toEqual(['总览', '地区', '社区租赁', '试点', '审计', '发布']);
-    expect(en).toEqual(['Overview', 'Regions', 'Community rental', 'Pilots', 'Audit', 'Releases']);
+    // The audit trail is the regulators' alone: no link for a bureau (issue 14 A.15).
+    expect(zh).toEqual(['总览', '地区', '社区租赁', '试点', '发布']);
+    expect(en).toEqual(['Overview', 'Regions', 'Community rental', 'Pilots', 'Releases']);
     expect(await page.textContent('h1')).toBe('Assistive Device Industry Statistics');
     expect(await page.textContent('.pilot th')).toBe('Indicator');
     await page.screenshot({ path: `${SHOTS}/bureau-english.png`, fullPage: true });
+    await page.goto(`${server.url}/#/audit`);
+    await page.waitForSelector('[data-testid="not-for-role"]');
+    expect(await page.$('#as-of')).toBeNull();
     await page.close();
     expect(consoleErrors).toEqual([]);
+  }, LONG);
+
+  it('sends an expired or refused token back to sign-in, keeping the page for after (issue 14 A.15)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    const expired = await server.token('regulator', {}, '-1m');
+    await page.evaluate((token) => localStorage.setItem('fuju.token', token), expired);
+    await page.goto(`${server.url}/#/regions?indicator=tax&region=33`);
+    await page.reload(); // a fresh load that starts with the stored (expired) token
+    await page.waitForSelector('[data-testid="signin-notice"]');
+    expect(await page.evaluate(() => localStorage.getItem('fuju.token'))).toBeNull();
+    expect(await page.$('[data-testid="error"]')).toBeNull();
+    // Signing in again lands on the deep link, not on the overview.
+    await page.click('[data-role="regulator"]');
+    await page.waitForSelector('#region-table tbody tr');
+    expect(new URL(page.url()).hash).toBe('#/regions?indicator=tax&region=33');
+    expect(await page.$eval('#indicator', (el) => (el as HTMLSelectElement).value)).toBe('tax');
+    expect(await page.getAttribute('.breadcrumb', 'data-region')).toBe('33');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, LONG);
+
+  it('keeps a deep link through sign-in by token', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${server.url}/#/releases`);
+    await page.fill('#token', await server.token('regulator'));
+    await page.click('#use-token');
+    await page.waitForSelector('#cells');
+    expect(new URL(page.url()).hash).toBe('#/releases');
+    await page.close();
+  }, LONG);
+});
+
+describe('dashboard sign-in on a store without the demo data set', () => {
+  it('shows token sign-in only, with no failed request in the console (issue 14 A.15)', async () => {
+    const server = await ServerProcess.start({ env: { DEMO: 'off' } });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(server.url);
+      await page.waitForSelector('#use-token');
+      await page.waitForLoadState('networkidle');
+      expect(await page.$$('[data-role]')).toHaveLength(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   }, LONG);
 });

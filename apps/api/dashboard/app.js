@@ -3,6 +3,8 @@ import { LABELS } from './i18n.js';
 /* The dashboard reads only what the API computes; the browser formats, it never calculates figures. */
 const state = {
   token: localStorage.getItem('fuju.token'),
+  /** Why the sign-in page shows (an expired or refused token). */
+  notice: '',
   lang: localStorage.getItem('fuju.lang') || 'zh',
   charts: [],
 };
@@ -20,6 +22,9 @@ function principal() {
     return null;
   }
 }
+/** Pages a role may open: the audit trail is the regulators' (the API answers it to them alone). */
+const pagesFor = (role) => PAGES.filter((p) => p !== 'audit' || role === 'regulator');
+
 /** A bureau sees its own region; everyone else starts from the whole country. */
 const scope = () => (principal()?.role === 'bureau' ? principal().region : '');
 
@@ -27,8 +32,22 @@ async function api(path) {
   const response = await fetch(path, { headers: state.token ? { authorization: `Bearer ${state.token}` } : {} });
   const type = response.headers.get('content-type') || '';
   const body = type.includes('json') ? await response.json() : await response.text();
+  if (response.status === 401 && state.token) {
+    // Expired or refused: back to sign-in, keeping the page the user was on (the hash) for after.
+    signOut(t('sessionExpired'));
+    throw new SignedOut();
+  }
   if (!response.ok) throw new Error(body.detail || `${response.status} ${response.statusText}`);
   return body;
+}
+
+class SignedOut extends Error {}
+
+function signOut(notice = '') {
+  state.token = null;
+  state.notice = notice;
+  localStorage.removeItem('fuju.token');
+  render();
 }
 
 const qs = (params) => Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
@@ -69,7 +88,7 @@ function renderChrome() {
   document.getElementById('lang').textContent = t('lang');
   const { page } = route();
   document.getElementById('nav').innerHTML = state.token
-    ? PAGES.map((p) => `<a href="#/${p}" data-page="${p}" class="${p === page ? 'active' : ''}">${t(p)}</a>`).join('')
+    ? pagesFor(principal()?.role).map((p) => `<a href="#/${p}" data-page="${p}" class="${p === page ? 'active' : ''}">${t(p)}</a>`).join('')
     : '';
   const who = principal();
   document.getElementById('who').textContent = who ? `${t(`role_${who.role}`)}${who.region ? ` ${who.region}` : ''}` : '';
@@ -81,22 +100,30 @@ async function render() {
   renderChrome();
   if (!state.token) return renderSignIn();
   const { page, params } = route();
+  if (!pagesFor(principal()?.role).includes(page)) {
+    view.innerHTML = `<p class="notice" data-testid="not-for-role">${t('notForRole')}</p>`;
+    return;
+  }
   view.innerHTML = `<p class="loading">${t('loading')}</p>`;
   try {
     await PAGE_RENDERERS[page](params);
   } catch (error) {
+    if (error instanceof SignedOut) return;
     view.innerHTML = `<p class="error" data-testid="error">${t('error')}: ${escapeHtml(error.message)}</p>`;
   }
 }
 
 async function renderSignIn() {
   view.innerHTML = `<section class="signin"><h2>${t('signIn')}</h2>
+    ${state.notice ? `<p class="notice" data-testid="signin-notice">${escapeHtml(state.notice)}</p>` : ''}
     <p><label>${t('pasteToken')}<br /><textarea id="token"></textarea></label></p>
     <button id="use-token" type="button">${t('useToken')}</button>
     <div id="demo-roles"></div></section>`;
   document.getElementById('use-token').onclick = () => signIn(document.getElementById('token').value.trim());
   try {
+    // Answers 200 with no roles where demo sign-in is closed, so the console stays clean.
     const { roles } = await api('/v1/demo/roles');
+    if (!roles.length) return;
     document.getElementById('demo-roles').innerHTML = `<h3>${t('demoRoles')}</h3>` + roles.map((r) => `<button type="button" data-role="${r}">${t(`role_${r}`)}</button> `).join('');
     for (const b of document.querySelectorAll('[data-role]'))
       b.onclick = async () => {
@@ -111,8 +138,10 @@ async function renderSignIn() {
 function signIn(token) {
   if (!token) return;
   state.token = token;
+  state.notice = '';
   localStorage.setItem('fuju.token', token);
-  location.hash = '#/overview';
+  // A deep link (#/regions?indicator=tax&region=33) opened before signing in is where the user goes.
+  if (!PAGES.includes(location.hash.slice(2).split('?')[0])) location.hash = '#/overview';
   render();
 }
 
@@ -337,11 +366,7 @@ document.getElementById('lang').onclick = () => {
   localStorage.setItem('fuju.lang', state.lang);
   render();
 };
-document.getElementById('signout').onclick = () => {
-  state.token = null;
-  localStorage.removeItem('fuju.token');
-  render();
-};
+document.getElementById('signout').onclick = () => signOut();
 window.addEventListener('hashchange', render);
 window.addEventListener('resize', () => state.charts.forEach((c) => c.resize()));
 render();

@@ -1,7 +1,7 @@
 /** Every label of the dashboard, in Chinese (default) and English. */
 export const LABELS = {
   zh: {
-    title: '康复辅具产业统计监测系统', signOut: '退出', lang: 'English', signIn: '登录', pasteToken: '粘贴访问令牌（JWT）', useToken: '使用令牌登录',
+    title: '康复辅具产业统计监测系统', signOut: '退出', lang: 'English', signIn: '登录', sessionExpired: '登录已失效或令牌无效，请重新登录。', notForRole: '此页面仅向监管部门开放。', pasteToken: '粘贴访问令牌（JWT）', useToken: '使用令牌登录',
     demoRoles: '演示角色', role_bureau: '统计局（浙江省）', role_regulator: '监管部门', role_admin: '管理员', role_enterprise: '企业',
     overview: '总览', regions: '地区', rental: '社区租赁', pilots: '试点', audit: '审计', releases: '发布',
     revenue: '主营业务收入', tax: '税金', employment: '从业人员', enterprises: '填报企业数', 'outlets-active': '在营服务网点', 'outlets-opened': '新设服务网点',
@@ -17,7 +17,7 @@ export const LABELS = {
     regulatorOnly: '仅监管部门可查看审计信息', investment: '资金投入', beneficiaries: '受益人数', noTargets: '承诺书中没有量化目标', elderly: '老年人', disabled: '残疾人', injured: '伤病人员', other: '其他',
   },
   en: {
-    title: 'Assistive Device Industry Statistics', signOut: 'Sign out', lang: '中文', signIn: 'Sign in', pasteToken: 'Paste an access token (JWT)', useToken: 'Sign in with token',
+    title: 'Assistive Device Industry Statistics', signOut: 'Sign out', lang: '中文', signIn: 'Sign in', sessionExpired: 'Your session has expired or the token is not valid: please sign in again.', notForRole: 'This page is for regulators only.', pasteToken: 'Paste an access token (JWT)', useToken: 'Sign in with token',
     demoRoles: 'Demo roles', role_bureau: 'Statistics bureau (Zhejiang)', role_regulator: 'Regulator', role_admin: 'Administrator', role_enterprise: 'Enterprise',
     overview: 'Overview', regions: 'Regions', rental: 'Community rental', pilots: 'Pilots', audit: 'Audit', releases: 'Releases',
     revenue: 'Main business revenue', tax: 'Tax paid', employment: 'Employment', enterprises: 'Reporting enterprises', 'outlets-active': 'Active outlets', 'outlets-opened': 'Outlets opened',
