@@ -228,5 +228,32 @@ describe('pilot regions and their progress', () => {
     expect(then.find((i: { indicator: string }) => i.indicator === 'tax').target).toBe('1000.00');
     const atThen = await server.request('GET', `/v1/pilots/1311?asOf=${before}`, { token: regulator });
     expect(atThen.body.history).toHaveLength(4);
+    // The reference letter's quantified commitments this system cannot measure are listed with their reasons.
+    expect(pilot.body.reference.unmeasured).toEqual(pilotRegions().find((p) => p.regionCode === '1311')!.unmeasured);
+    expect(pilot.body.reference.unmeasured.map((u: { source: string }) => u.source)).toContain('培养高层次专业技术人才500名');
+  });
+
+  it('measures 新增就业 as employment in the year less employment in the year before the pilot (issue 14 A.16)', async () => {
+    // 131102 holds HS[0] (10 employees) and HS[1] (20) in 2021-2023; HS[0] corrects its December 2023 headcount to 12.
+    const f = MONTHLY[0];
+    const corrected = await server.request('PUT', `/v1/enterprises/${HS[0].uscc}/reports/2023-12`, {
+      token: await server.token('bureau', { region: '1311' }),
+      body: { revenue: formatFen(f.revenue), taxPaid: formatFen(f.tax), employees: 12, reason: '年末新招两名员工' },
+    });
+    expect(corrected.status).toBe(200);
+    await server.waitForProjection();
+    const body = { regionCode: '131102', name: '河北省衡水市桃城区', batch: 2, startYear: 2022, endYear: 2023, targets: [{ indicator: 'employment-added', year: 2023, value: 10, source: '测试：新增就业10人' }] };
+    expect((await server.request('POST', '/v1/pilots', { token: admin, body })).status).toBe(201);
+    const [item] = (await server.request('GET', '/v1/pilots/131102/progress?year=2023', { token: regulator })).body;
+    const employment = (i: number) => MONTHLY[i].employees;
+    // Employment is each enterprise's latest month in the year: 2023 = 12 + 20, the year before the pilot (2021) = 10 + 20.
+    const added = 12 + employment(1) - (employment(0) + employment(1));
+    expect([item.actual, item.achievement, item.status]).toEqual([added, added / 10, 'behind']);
+    expect(added).toBe(2);
+    // Without filings in the year before the pilot (2020 for 1311), there is nothing to compare with.
+    const hengshui = { regionCode: '131121', name: '河北省衡水市枣强县', batch: 2, startYear: 2021, endYear: 2023, targets: [{ indicator: 'employment-added', year: 2023, value: 10, source: '测试：新增就业10人' }] };
+    expect((await server.request('POST', '/v1/pilots', { token: admin, body: hengshui })).status).toBe(201);
+    const [none] = (await server.request('GET', '/v1/pilots/131121/progress?year=2023', { token: regulator })).body;
+    expect([none.actual, none.status]).toEqual([null, 'no_data']);
   });
 });

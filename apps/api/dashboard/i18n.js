@@ -14,7 +14,7 @@ export const LABELS = {
     asOf: '数据截至', asOfChart: '当时所知的月度收入', knownThen: '当时所知的年度收入', vintages: '数值版本', knownFrom: '知悉时间', events: '事件日志',
     position: '位置', type: '类型', actor: '操作者', recordedAt: '记录时间', next: '下一页', first: '第一页',
     published: '已发布', cells: '数据单元', confidential: '保密', download: '下载', noReleases: '暂无已发布的数据', flags: '标记',
-    regulatorOnly: '仅监管部门可查看审计信息', investment: '资金投入', beneficiaries: '受益人数', noTargets: '承诺书中没有量化目标', elderly: '老年人', disabled: '残疾人', injured: '伤病人员', other: '其他',
+    regulatorOnly: '仅监管部门可查看审计信息', investment: '资金投入', beneficiaries: '受益人数', 'employment-added': '新增就业', noTargets: '承诺书中没有量化目标', elderly: '老年人', disabled: '残疾人', injured: '伤病人员', other: '其他',
   },
   en: {
     title: 'Assistive Device Industry Statistics', signOut: 'Sign out', lang: '中文', signIn: 'Sign in', sessionExpired: 'Your session has expired or the token is not valid: please sign in again.', notForRole: 'This page is for regulators only.', pasteToken: 'Paste an access token (JWT)', useToken: 'Sign in with token',
@@ -30,6 +30,6 @@ export const LABELS = {
     asOf: 'As of', asOfChart: 'Monthly revenue as known then', knownThen: 'Annual revenue as known then', vintages: 'Vintages', knownFrom: 'Known from', events: 'Event log',
     position: 'Position', type: 'Type', actor: 'Actor', recordedAt: 'Recorded at', next: 'Next page', first: 'First page',
     published: 'Published', cells: 'Cells', confidential: 'confidential', download: 'Download', noReleases: 'No published releases yet', flags: 'Flags',
-    regulatorOnly: 'Only regulators can see the audit trail', investment: 'Investment', beneficiaries: 'Beneficiaries', noTargets: 'No quantified targets in the commitment', elderly: 'Older people', disabled: 'People with disabilities', injured: 'Injured or ill', other: 'Other',
+    regulatorOnly: 'Only regulators can see the audit trail', investment: 'Investment', beneficiaries: 'Beneficiaries', 'employment-added': 'Jobs added', noTargets: 'No quantified targets in the commitment', elderly: 'Older people', disabled: 'People with disabilities', injured: 'Injured or ill', other: 'Other',
   },
 };

@@ -34,7 +34,42 @@ describe('pilot reference data', () => {
       const text = pilot.batch === 1 ? jiaxingPlan : letters;
       for (const c of pilot.commitments) expect({ pilot: pilot.name, quote: c.source, found: text.includes(c.source) }).toEqual({ pilot: pilot.name, quote: c.source, found: true });
       for (const t of pilot.textCommitments) expect({ pilot: pilot.name, quote: t, found: text.includes(t) }).toEqual({ pilot: pilot.name, quote: t, found: true });
+      for (const u of pilot.unmeasured) expect({ pilot: pilot.name, quote: u.source, found: text.includes(u.source), reason: u.reason.length > 10 }).toEqual({ pilot: pilot.name, quote: u.source, found: true, reason: true });
     }
+  });
+
+  it('keeps every quantified commitment the issue found missing: measured, or listed with the reason (issue 14 A.16)', () => {
+    const byCode = (code: string) => pilotRegions().find((p) => p.regionCode === code)!;
+    const shijingshan = byCode('110107');
+    // Three 惠及人数 figures for three programmes: the rental network's is measured, the clinic's and the school's are not.
+    expect(shijingshan.commitments.filter((c) => c.indicator === 'beneficiaries').map((c) => c.value)).toEqual([5000]);
+    expect(shijingshan.unmeasured.map((u) => u.source.match(/惠及人数(\d+)人次/)?.[1]).filter(Boolean)).toEqual(['10000', '2000']);
+    expect(byCode('500118').commitments.find((c) => c.indicator === 'employment-added')).toMatchObject({ year: 2023, value: 2500, source: '新增就业2500人' });
+    expect(byCode('4105').commitments.find((c) => c.indicator === 'employment-added')?.value).toBe(5000);
+    const qingpu = byCode('310118').unmeasured.find((u) => u.source.includes('街镇乡全覆盖'))!;
+    expect(qingpu.reason).toContain('街镇乡');
+  });
+
+  it('leaves no number of a commitment letter outside the reference data: each figure with a unit is in a commitment, an unmeasured item or an investment', () => {
+    // Every number of people or share in a line about beneficiaries, jobs or coverage stands in a quote (or in the line of one).
+    const sections = letters.split(/\n(?=\S+康复辅助器具产业\s*\n)/).slice(1);
+    const quotesOf = (name: string) => {
+      const p = pilotRegions().find((x) => x.batch === 2 && `${x.name}康复辅助器具产业`.startsWith(name.trim().replace(/康复辅助器具产业$/, '')))!;
+      return [...p.commitments.map((c) => c.source), ...p.unmeasured.map((u) => u.source), ...p.textCommitments];
+    };
+    const missing: string[] = [];
+    for (const section of sections) {
+      const [head, ...body] = section.split('\n');
+      const quotes = quotesOf(head.replace(/康复辅助器具产业\s*$/, ''));
+      for (const line of body) {
+        if (!/惠及|受益|服务群众|新增就业|覆盖|就业|人次/.test(line)) continue;
+        // A line that holds a quote is the quoted commitment with its breakdown or context (老年人6万人，残疾人2万人).
+        if (quotes.some((q) => line.includes(q))) continue;
+        for (const m of line.matchAll(/(\d+(?:\.\d+)?)\s*(万人次|万人|人次|人|%)/g))
+          if (!quotes.some((q) => q.includes(m[0]) || q.includes(`${m[1]}${m[2]}`))) missing.push(`${head.trim()}: ${m[0]}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('reads Hengshui as its letter states: revenue 110亿元, tax 2.6亿元, 5万 jobs, 70% coverage, 3.31亿元 in 2021', () => {

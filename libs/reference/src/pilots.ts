@@ -11,6 +11,7 @@ export type PilotIndicator =
   | 'revenue'
   | 'tax'
   | 'employment'
+  | 'employment-added'
   | 'enterprises'
   | 'community-coverage'
   | 'outlets-active'
@@ -40,6 +41,15 @@ export interface PilotRegionReference {
   readonly commitments: readonly PilotCommitment[];
   /** Commitments that are not numbers, kept as written. */
   readonly textCommitments: readonly string[];
+  /** Quantified commitments this system cannot measure, each with the reason (never dropped silently). */
+  readonly unmeasured: readonly UnmeasuredCommitment[];
+}
+
+export interface UnmeasuredCommitment {
+  /** The exact words of the letter. */
+  readonly source: string;
+  /** Why no figure of this system answers it. */
+  readonly reason: string;
 }
 
 /** Converts an amount such as "3.31亿", "2000万" or "110亿" into yuan with 2 decimals, exactly. */
@@ -68,7 +78,23 @@ const yuan = chineseAmountToYuan;
 const investments = (quotes: [number, string, string][]): PilotCommitment[] =>
   quotes.map(([year, amount, source]) => ({ indicator: 'investment', year, value: yuan(amount), source }));
 
-interface PilotDraft extends Omit<PilotRegionReference, 'regionCode' | 'name' | 'province' | 'batch' | 'startYear' | 'endYear'> {
+/** Why a quantified commitment has no figure here. */
+const WHY = {
+  park: '产业园区、基地的建设、投资进度与产值不按园区归集：本系统统计企业填报的主营业务收入、税金与从业人员',
+  talent: '人才培养、培训与持证人员数量不在企业月报和服务记录的范围内',
+  facilities: '本系统统计村/居委会的租赁点覆盖，不统计养老、医疗等机构或设施的覆盖率',
+  township: '覆盖率按村/居委会计算，尚无街镇乡一级的覆盖读数',
+  enterpriseKinds: '企业的资质与类别（高新技术、龙头、连锁、品牌、投资商）不在登记信息中，本系统只统计填报企业数',
+  otherServices: '这些人次来自本系统不记录的服务（医疗门诊、培训、适配与使用服务等）；受益人数的读数是社区租赁的服务人次',
+  indirect: '间接、辐射受益人口没有可计量的服务记录',
+  projects: '平台、中心、检测机构、标准等建设任务不产生本系统的统计量',
+  area: '城区面积、服务半径等空间覆盖不在本系统的数据中',
+  spending: '分项支出、基金与补贴安排不在报告的年度投入之外单独记录',
+} as const;
+const unmeasured = (reason: keyof typeof WHY, ...sources: string[]): UnmeasuredCommitment[] => sources.map((source) => ({ source, reason: WHY[reason] }));
+
+interface PilotDraft extends Omit<PilotRegionReference, 'regionCode' | 'name' | 'province' | 'batch' | 'startYear' | 'endYear' | 'unmeasured'> {
+  readonly unmeasured?: readonly UnmeasuredCommitment[];
   readonly province: string;
   readonly division: string;
 }
@@ -85,7 +111,11 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 5000, source: '“一刻钟服务圈”，及时响应、快速服务，惠及人数5000人次', note: '人次 through the community service network' },
     ],
-    textCommitments: ['打造一个年产值超过10亿元的产业园区。', '形成一张覆盖全区的“一刻钟服务”社区租赁网络。', '建设一所专业康复门诊机构。'],
+    textCommitments: ['形成一张覆盖全区的“一刻钟服务”社区租赁网络。', '建设一所专业康复门诊机构。'],
+    unmeasured: [
+      ...unmeasured('park', '打造一个年产值超过10亿元的产业园区。'),
+      ...unmeasured('otherServices', '促进身体机能恢复改善，惠及人数10000人次。', '输送康复辅助技术咨询师、机构经营管理人等康复相关需求人才，惠及人数2000人次。'),
+    ],
   },
   {
     province: '河北省',
@@ -103,7 +133,16 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 4_550_000, source: '本次试点直接受益人数为衡水市户籍人口455万' },
     ],
-    textCommitments: ['培养高层次专业技术人才500名，基本完成“一区、多园、一基地”产业体系建设。', '康复辅助器具服务覆盖全市70%以上养老服务设施与医疗机构，50%以上相关专科医院与科室。'],
+    textCommitments: [],
+    unmeasured: [
+      ...unmeasured('talent', '培养高层次专业技术人才500名'),
+      ...unmeasured('park', '产业园区与基地整体完成总投资50%以上'),
+      ...unmeasured('facilities', '康复辅助器具服务覆盖全市70%以上养老服务设施与医疗机构，50%以上相关专科医院与科室。'),
+      ...unmeasured('enterpriseKinds', '签约10家高新技术企业', '培育2家全链条服务社区租赁企业'),
+      ...unmeasured('projects', '地方标准和团体标准不少于5项'),
+      ...unmeasured('talent', '每年财政列支100万元培训经费'),
+      ...unmeasured('indirect', '主要间接受益人口为京津冀地区从业人员与消费客群，预计超过5000万。'),
+    ],
   },
   {
     province: '辽宁省',
@@ -116,7 +155,8 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 500_000, source: '服务网络覆盖城区社区，受益人数达到50万人' },
     ],
-    textCommitments: ['保证全市城区50%的养老服务机构建有康复辅助器具租赁服务点'],
+    textCommitments: [],
+    unmeasured: unmeasured('facilities', '保证全市城区50%的养老服务机构建有康复辅助器具租赁服务点'),
   },
   {
     province: '辽宁省',
@@ -130,7 +170,13 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       { indicator: 'employment', year: 2023, value: 30_000, source: '吸引带动就业总人数超过3万人' },
       { indicator: 'beneficiaries', year: 2023, value: 300_000, source: '试点直接受益人数为盘锦市老年人（含残疾人）约30万' },
     ],
-    textCommitments: ['推动康复辅助器具配置在全市社区养老服务中心实现50%以上', '打造1—2家专业连锁化康复辅助器具服务企业'],
+    textCommitments: [],
+    unmeasured: [
+      ...unmeasured('facilities', '推动康复辅助器具配置在全市社区养老服务中心实现50%以上'),
+      ...unmeasured('enterpriseKinds', '打造1—2家专业连锁化康复辅助器具服务企业'),
+      ...unmeasured('park', '街区内企业入驻率超过80%', '园区企业入住率超过80%'),
+      ...unmeasured('indirect', '辐射服务辽宁省内老年人（含残疾人）约80万'),
+    ],
   },
   {
     province: '上海市',
@@ -139,7 +185,14 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       { indicator: 'enterprises', year: 2023, value: 100, source: '受益企业100家', note: 'enterprises benefiting: read as enterprises reporting' },
       { indicator: 'beneficiaries', year: 2023, value: 10_000, source: '受益人数1万人' },
     ],
-    textCommitments: ['全区拥有康复辅助技术咨询师500名', '康复辅具社区租赁服务点实现全区街镇乡全覆盖', '联动长三角共建5个康复辅助器具产业园'],
+    textCommitments: [],
+    unmeasured: [
+      ...unmeasured('township', '康复辅具社区租赁服务点实现全区街镇乡全覆盖'),
+      ...unmeasured('talent', '全区拥有康复辅助技术咨询师500名', '打造1个长三角康复辅助器具产业人才培养基地'),
+      ...unmeasured('park', '联动长三角共建5个康复辅助器具产业园'),
+      ...unmeasured('enterpriseKinds', '培育 3－5 家龙头企业，1—2家康复辅助器具产业园运营商，引进2-3家康复辅助器具产业投资商，打造 5 个以上康复辅具自主品牌'),
+      ...unmeasured('projects', '1个长三角康复辅助器具产业千亿俱乐部平台，落成1个康复辅助器具产业数字平台', '建设1个国际康复辅助器具产品集成交易服务平台'),
+    ],
   },
   {
     province: '浙江省',
@@ -180,6 +233,10 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       { indicator: 'beneficiaries', year: 2023, value: 650_000, source: '预计全市直接受益人数约65万人' },
     ],
     textCommitments: ['打造中国（大田）康复辅具产业园区'],
+    unmeasured: [
+      ...unmeasured('spending', '每年投入1000万元用于政府购买居家养老服务', '拟设立5000万元产业扶持资金'),
+      ...unmeasured('indirect', '辐射全省周边地市其他残障人士约260余万人'),
+    ],
   },
   {
     province: '山东省',
@@ -207,6 +264,10 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       { indicator: 'beneficiaries', year: 2023, value: 800_000, source: '预计服务群众80余万人次' },
     ],
     textCommitments: ['力争到2022年基本建成供应主体多元、经营服务规范的康复辅具社区租赁服务体系'],
+    unmeasured: [
+      ...unmeasured('park', '五年之内总计投资7亿元在荣成以及综保区规划建设占地187亩的国际大健康产业博览园', '在乳山市规划建设占地217亩的粤商辅助器具科技产业园'),
+      ...unmeasured('otherServices', '服务群众2.1万人'),
+    ],
   },
   {
     province: '河南省',
@@ -218,8 +279,9 @@ const SECOND_BATCH: readonly PilotDraft[] = [
         [2023, '4.738亿', '2023年计划投入4.738亿元'],
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 1_024_000, source: '全市受益人数约102.4万人' },
+      { indicator: 'employment-added', year: 2023, value: 5000, source: '新增就业约0.5万人', note: 'jobs added: employment in 2023 less employment in 2020, the year before the pilot' },
     ],
-    textCommitments: ['新增就业约0.5万人', '完善多级覆盖的康复辅助器具服务网络建设。'],
+    textCommitments: ['完善多级覆盖的康复辅助器具服务网络建设。'],
   },
   {
     province: '河南省',
@@ -235,7 +297,15 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 2_000_000, source: '预计全市老年人、残疾人、伤病人及相关从业人员因试点建设受益将不低于200万人' },
     ],
-    textCommitments: ['引进或培育2家以上龙头骨干企业', '形成15分钟社区租赁服务圈，覆盖50%以上的城区面积。'],
+    textCommitments: [],
+    unmeasured: [
+      ...unmeasured('enterpriseKinds', '引进或培育2家以上龙头骨干企业，10家以上高成长性中小企业'),
+      ...unmeasured('projects', '建成2个以上科技孵化平台，2家市级以上科技研发中心', '创建1家展销中心'),
+      ...unmeasured('area', '形成15分钟社区租赁服务圈，覆盖50%以上的城区面积。'),
+      ...unmeasured('park', '规划建设420亩康复辅助器具科技产业园'),
+      ...unmeasured('spending', '每年安排300万元福彩公益金扶持康复辅具租赁试点', '设立10亿元“康复辅助器具产业投资引导基金”'),
+      ...unmeasured('indirect', '周边区域及合作单位、企业、院校等受益人数预计2000万人'),
+    ],
   },
   {
     province: '河南省',
@@ -250,6 +320,7 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       { indicator: 'beneficiaries', year: 2023, value: 3_100_000, source: '本地受益人数310万人' },
     ],
     textCommitments: ['建设智能产业园、智慧物流园，打造研发、生产、展示、服务中心'],
+    unmeasured: unmeasured('indirect', '辐射周边3省7市受益人数约3600万人', '康复辅具流通市场受益人数约6000万人'),
   },
   {
     province: '湖北省',
@@ -258,8 +329,8 @@ const SECOND_BATCH: readonly PilotDraft[] = [
     textCommitments: [
       '在东湖新技术开发区筹建武汉市康复辅助器具产业园',
       '按照武汉市大健康产业、东湖高新区支持生命健康产业高质量发展实施意见及实施细则相关政策，对康复辅助器具产业综合试点给予相应的资金支持。',
-      '主要受益群体为老年人、残疾人和伤病人，目前60岁以上老年人194.25万人，持证残疾人17.86万人。',
     ],
+    unmeasured: unmeasured('indirect', '主要受益群体为老年人、残疾人和伤病人，目前60岁以上老年人194.25万人，持证残疾人17.86万人。'),
   },
   {
     province: '湖南省',
@@ -268,6 +339,15 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       { indicator: 'outlets-active', year: 2023, value: 7, kind: 'rental_point', source: '苏仙区、北湖区、资兴市、桂阳县、永兴县、宜章县、高新区列入试点范围，各选择1个单位或者社区，建立康复辅助器具科普展示厅和租赁点', note: 'one rental point in each of the 7 areas named' },
     ],
     textCommitments: ['制定市康复辅助器具产品租赁目录。财政部门对部分租赁服务给予租金补贴。'],
+    unmeasured: [
+      ...unmeasured('talent', '举办不少于8场的相关培训活动'),
+      ...unmeasured('spending', '市县两级3年不低于3000万元，用于康复辅具产业补贴资金'),
+      {
+        source: '建设1-2个康复辅助器具试点服务中心，不少于6个固定服务点（轮流开放），覆盖全市50%以上社区',
+        reason: '“固定服务点（轮流开放）”不是连续营业的租赁点，本系统的覆盖率只计开放中的租赁点；承诺的口径与之不同，不作为覆盖率目标',
+      },
+      ...unmeasured('otherServices', '试点期间市城区首年覆盖约900人以上，第二年覆盖约1300人，第三年覆盖约5000人。'),
+    ],
   },
   {
     province: '广东省',
@@ -290,7 +370,11 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 3000, source: '试点期间开展康复辅助器具配置服务3000人次', note: '人次 of configuration services' },
     ],
-    textCommitments: ['试点期间产业发展惠及35万人次'],
+    textCommitments: [],
+    unmeasured: [
+      ...unmeasured('otherServices', '提供康复辅助器具使用服务30万人次'),
+      ...unmeasured('indirect', '试点期间产业发展惠及35万人次'),
+    ],
   },
   {
     province: '重庆市',
@@ -303,8 +387,13 @@ const SECOND_BATCH: readonly PilotDraft[] = [
         [2023, '8000万', '2021年投入4000万元；2022年投入8000万元；2023年投入8000万元。'],
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 250_000, source: '永川享受康复辅助服务收益25万人' },
+      { indicator: 'employment-added', year: 2023, value: 2500, source: '新增就业2500人', note: 'jobs added: employment in 2023 less employment in 2020, the year before the pilot' },
     ],
-    textCommitments: ['新增就业2500人。'],
+    textCommitments: [],
+    unmeasured: [
+      ...unmeasured('spending', '一次性奖励最高达200万元', '最高可给予30万元资金支持'),
+      ...unmeasured('indirect', '辐射成渝双城经济圈100万人。'),
+    ],
   },
   {
     province: '重庆市',
@@ -320,7 +409,12 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 250_000, source: '直接受益25万人（含就业）' },
     ],
-    textCommitments: ['到2023年底，全区60%的养老服务中心建有康复辅助器具社区租赁等服务点'],
+    textCommitments: [],
+    unmeasured: [
+      ...unmeasured('facilities', '全区60%的养老服务中心建有康复辅助器具社区租赁等服务点', '重点残疾人群康复辅助器具适配率达80%'),
+      ...unmeasured('talent', '年培训从业人员300人次以上'),
+      ...unmeasured('indirect', '间接受益1000万人'),
+    ],
   },
   {
     province: '重庆市',
@@ -333,7 +427,8 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       ]),
       { indicator: 'beneficiaries', year: 2023, value: 1_000_000, source: '最终受益人数可达百万以上' },
     ],
-    textCommitments: ['规划用地1000亩，建设“康复辅具器具智能产业基地”。', '积极申报成为国家康复辅具租赁试点地区。'],
+    textCommitments: ['积极申报成为国家康复辅具租赁试点地区。'],
+    unmeasured: unmeasured('park', '规划用地1000亩，建设“康复辅具器具智能产业基地”。'),
   },
   {
     province: '四川省',
@@ -343,7 +438,8 @@ const SECOND_BATCH: readonly PilotDraft[] = [
       [2022, '9亿', '2022年投入约9亿元'],
       [2023, '12亿', '2023年投入约12亿元'],
     ]),
-    textCommitments: ['可满足成都市315万老年人及35万残疾人的康复辅助器具产品需求和服务'],
+    textCommitments: [],
+    unmeasured: unmeasured('indirect', '可满足成都市315万老年人及35万残疾人的康复辅助器具产品需求和服务'),
   },
   {
     province: '陕西省',
@@ -356,7 +452,16 @@ const SECOND_BATCH: readonly PilotDraft[] = [
         [2023, '500万', '2021年至2023年，市财政计划每年投入500万元'],
       ]),
     ],
-    textCommitments: ['到2023年，配置服务机构达到县区全覆盖', '康复辅助器具产品将直接服务宝鸡市12.3万持证残疾人和66.8万老年人'],
+    textCommitments: [],
+    unmeasured: [
+      {
+        source: '配置服务机构达到县区全覆盖',
+        reason: '本系统的覆盖率只按村/居委会计算社区租赁点，县区一级的配置服务机构覆盖尚无读数（可由各县区的配置服务机构数查看）',
+      },
+      ...unmeasured('talent', '每年培训专业辅具装配制作及其辅助人才100人'),
+      ...unmeasured('enterpriseKinds', '等4家上亿元医疗器械企业'),
+      ...unmeasured('indirect', '康复辅助器具产品将直接服务宝鸡市12.3万持证残疾人和66.8万老年人'),
+    ],
   },
 ];
 
@@ -375,9 +480,9 @@ function complete(draft: PilotDraft, batch: 1 | 2, startYear: number, endYear: n
   const regionCode = resolveRegionCode(draft.province, draft.division);
   const region = findRegion(regionCode)!;
   const city = region.level === 'county' ? findRegion(regionCode.slice(0, 4))!.name : '';
-  const { division: _division, ...rest } = draft;
+  const { division: _division, unmeasured: notMeasured = [], ...rest } = draft;
   const name = `${draft.province}${city === draft.province ? '' : city}${region.name}`;
-  return { ...rest, regionCode, name, batch, startYear, endYear };
+  return { ...rest, unmeasured: notMeasured, regionCode, name, batch, startYear, endYear };
 }
 
 let cached: PilotRegionReference[] | undefined;

@@ -15,6 +15,7 @@ import {
   type PilotTarget,
 } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
+import { pilotRegions, type UnmeasuredCommitment } from '../../../../libs/reference/src/index.js';
 import type { RequestContext } from '../common/auth.js';
 import { loadStream } from '../common/load-stream.js';
 import { GetStatisticsQuery, type StatisticsView } from '../statistics/queries/get-statistics/get-statistics.query.js';
@@ -43,6 +44,11 @@ export interface PilotView {
 
 export interface PilotDetailView extends PilotView {
   history: PilotHistoryEntry[];
+  /**
+   * For a pilot of the reference documents: its commitments in words, and the quantified ones this
+   * system cannot measure, each with the reason (they are not targets, so not in progress).
+   */
+  reference?: { textCommitments: readonly string[]; unmeasured: readonly UnmeasuredCommitment[] };
 }
 
 function historyOf(events: readonly RecordedEvent[]): PilotHistoryEntry[] {
@@ -81,7 +87,12 @@ export class GetPilotHandler implements IQueryHandler<GetPilotQuery> {
   async execute({ regionCode, asOf }: GetPilotQuery): Promise<PilotDetailView> {
     const { state, events } = await loadStream<PilotState, PilotEvent>(this.store, pilotStreamId(regionCode), initialPilotState, evolvePilot, asOf);
     if (!state.designated) throw new NotFoundError(`region ${regionCode} is not a designated pilot${asOf ? ` as of ${asOf}` : ''}`);
-    return { ...view(state, events[events.length - 1].revision), history: historyOf(events) };
+    const reference = pilotRegions().find((p) => p.regionCode === regionCode);
+    return {
+      ...view(state, events[events.length - 1].revision),
+      history: historyOf(events),
+      ...(reference ? { reference: { textCommitments: reference.textCommitments, unmeasured: reference.unmeasured } } : {}),
+    };
   }
 }
 
@@ -207,6 +218,11 @@ export class PilotProgressHandler implements IQueryHandler<PilotProgressQuery> {
       let actual: string | number | null = null;
       if (target.indicator === 'investment') {
         actual = state.investments[target.year]?.amount ?? null;
+      } else if (target.indicator === 'employment-added') {
+        // 新增就业: employment in the evaluated year less employment in the year before the pilot began.
+        const [now, before] = await Promise.all([figure('employment', { period: String(evaluatedYear) }), figure('employment', { period: String(state.startYear - 1) })]);
+        const [a, b] = [now.rows[0], before.rows[0]];
+        actual = a && b && a.contributors > 0 && b.contributors > 0 ? Number(a.value) - Number(b.value) : null;
       } else if (target.indicator === 'beneficiaries') {
         // People served, read as rentals started since the pilot began (the system's record of people reached).
         const series = await figure('rentals-started', { from: String(state.startYear), to: String(evaluatedYear), granularity: 'year' });

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 export class PilotTargetDto {
-  @ApiProperty({ enum: ['revenue', 'tax', 'employment', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] })
+  @ApiProperty({ enum: ['revenue', 'tax', 'employment', 'employment-added', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] })
   @IsString()
   readonly indicator: string;
 

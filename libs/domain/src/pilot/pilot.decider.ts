@@ -4,7 +4,7 @@ import { metadataOf, type CommandContext, type DomainEvent } from '../shared/eve
 import { formatFen, parseYuan } from '../shared/money.js';
 import { controlCharacterProblem, nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 
-export const PILOT_INDICATORS = ['revenue', 'tax', 'employment', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] as const;
+export const PILOT_INDICATORS = ['revenue', 'tax', 'employment', 'employment-added', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] as const;
 export type PilotIndicatorId = (typeof PILOT_INDICATORS)[number];
 const MONEY: readonly PilotIndicatorId[] = ['revenue', 'tax', 'investment'];
 const OUTLET_KINDS = ['rental_point', 'configuration_center', 'experience_center', 'disinfection_center'];
