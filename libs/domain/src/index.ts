@@ -13,3 +13,4 @@ export * from './pilot/pilot.decider.js';
 export * from './release/disclosure-control.js';
 export * from './release/release.decider.js';
 export * from './shared/text.js';
+export * from './release/linked-tables.js';

@@ -132,7 +132,9 @@ export function resolveQuestion(params: GetStatisticsRequestDto, allowedGroups: 
   }
   const groupBy: GroupKey[] = [];
   for (const key of (params.groupBy ?? '').split(',').map((k) => k.trim()).filter(Boolean)) {
-    if (!GROUP_KEYS.includes(key as GroupKey)) problems.push({ path: 'groupBy', message: `"${key}" is not one of ${GROUP_KEYS.join(', ')}` });
+    // The input is echoed only when it looks like a name: an error message never carries arbitrary text (or SQL) back.
+    if (!GROUP_KEYS.includes(key as GroupKey))
+      problems.push({ path: 'groupBy', message: `${/^[A-Za-z]{1,30}$/.test(key) ? `"${key}"` : 'an item'} is not one of ${GROUP_KEYS.join(', ')}` });
     else if (!allowedGroups.includes(key as GroupKey)) problems.push({ path: 'groupBy', message: `${indicator} cannot be grouped by ${key}` });
     else if (!groupBy.includes(key as GroupKey)) groupBy.push(key as GroupKey);
   }

@@ -1,0 +1,51 @@
+import highsModule from 'highs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { LpSession, LpSolver } from '../../../../libs/domain/src/index.js';
+
+// The package's types describe a CommonJS module (the loader under `default`); its ESM build
+// exports the loader itself. Either way, this is the loader.
+type Loader = (typeof highsModule)['default'];
+const loadHighs: Loader = typeof highsModule === 'function' ? (highsModule as unknown as Loader) : highsModule.default;
+type Highs = Awaited<ReturnType<Loader>>;
+let loading: Promise<Highs> | undefined;
+
+/**
+ * The LP solver of the disclosure audit: HiGHS compiled to WebAssembly (npm `highs`). One model per
+ * session holds the published equations; each range is two solves (minimise, maximise) of the
+ * same model with another objective, which HiGHS warm-starts from the previous basis.
+ */
+export async function highsSolver(): Promise<LpSolver> {
+  // The Wasm bytes are read here and handed over, rather than located and fetched by the loader
+  // (which does not finish inside Jest's module sandbox).
+  const wasmBinary = () => readFileSync(createRequire(import.meta.url).resolve('highs/runtime'));
+  const highs = await (loading ??= loadHighs({ wasmBinary: wasmBinary() }));
+  return {
+    session(atoms, equations): LpSession {
+      const model = highs.createModel();
+      model.options.set({ output_flag: false });
+      const zeros = new Float64Array(atoms);
+      model.addVars(zeros, new Float64Array(atoms).fill(highs.infinity));
+      for (const { cover, value } of equations) model.addRow(value, value, { indices: [...cover], values: cover.map(() => 1) });
+      let costed: readonly number[] = [];
+      const solve = (sense: 'minimize' | 'maximize'): number => {
+        model.changeObjectiveSense(highs.constants.objectiveSense[sense]);
+        model.run();
+        const status = model.getModelStatus();
+        if (status === highs.constants.modelStatus.optimal) return model.getObjectiveValue();
+        if (status === highs.constants.modelStatus.unbounded || status === highs.constants.modelStatus.unboundedOrInfeasible)
+          return sense === 'maximize' ? Infinity : -Infinity;
+        throw new Error(`the disclosure audit's linear program ended with HiGHS status ${status}`);
+      };
+      return {
+        range(cover) {
+          for (const i of costed) model.changeColCost(i, 0);
+          for (const i of cover) model.changeColCost(i, 1);
+          costed = cover;
+          return [solve('minimize'), solve('maximize')];
+        },
+        dispose: () => model.dispose(),
+      };
+    },
+  };
+}

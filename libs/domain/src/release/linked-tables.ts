@@ -1,0 +1,238 @@
+/**
+ * Everything published, as one linked system (issue 15). A published cell is a sum over "atoms":
+ * the finest pieces that the published coordinates distinguish. Regions nest by code prefix
+ * (county ⊂ city ⊂ province ⊂ country), periods by month ranges (month ⊂ quarter ⊂ year) for
+ * flows, and a cell without a grouping dimension is the total over every value of it. An attacker
+ * who downloads every release knows, for each published value, that the atoms under it add up
+ * to it, and that no atom is negative; a confidential cell is protected when that leaves its
+ * value uncertain by at least p·x on either side.
+ */
+import { parsePeriod } from '../shared/period.js';
+
+/** Where a published cell sits: indicator, region prefix ('' = national), period label, grouping values. */
+export interface CellCoordinate {
+  readonly indicator: string;
+  readonly region: string;
+  readonly period: string;
+  /** segment, kind, productClass, beneficiary: present when the cell is for one value of it. */
+  readonly groups: Readonly<Record<string, string>>;
+}
+
+export interface LinkedCell extends CellCoordinate {
+  /** What the public saw: a number, or null when the cell was confidential. */
+  readonly published: number | null;
+  /** The true value (known to the bureau, never published when confidential). */
+  readonly value: number;
+  /** A cell that must stay protected (primary suppression), not merely hidden to protect another. */
+  readonly sensitive: boolean;
+  /** For flows, months add up to quarters and years; stocks (a headcount) do not. */
+  readonly flow: boolean;
+  /** The release it belongs to and its label in messages. */
+  readonly release: string;
+  readonly label: string;
+  /**
+   * The published table (release, table, period group) the cell is a row or the total of. A
+   * grouped table lists every row with data, so its rows exhaust its total: whatever the total
+   * covers outside them is known to be zero (a county without a row had nothing).
+   */
+  readonly table?: string;
+  readonly total?: boolean;
+}
+
+/** A linear system over atoms: each cell is the sum of the atoms it covers. */
+export interface AtomModel {
+  readonly atoms: number;
+  /** Atom indexes each cell covers, parallel to the cells. */
+  readonly cover: readonly (readonly number[])[];
+}
+
+/** The month range of a period label (undefined for an unknown label). */
+function monthsOf(period: string): [number, number] | undefined {
+  const p = parsePeriod(period);
+  return p ? [p.fromMonth, p.toMonth] : undefined;
+}
+
+/** The elementary pieces of a region dimension: every used prefix, less its used descendants. */
+function regionPieces(prefixes: readonly string[]): { pieces: string[]; covers: (region: string) => number[] } {
+  const used = [...new Set(prefixes)].sort();
+  // A piece is "P minus the used prefixes under it", named by P itself.
+  const pieces = used;
+  const covers = (region: string) => pieces.flatMap((piece, i) => (piece.startsWith(region) ? [i] : []));
+  return { pieces, covers };
+}
+
+/** The elementary month ranges between every boundary of the used periods. */
+function periodPieces(periods: readonly string[]): { pieces: [number, number][]; covers: (period: string) => number[] } {
+  const ranges = [...new Set(periods)].map((p) => monthsOf(p)).filter((r): r is [number, number] => r !== undefined);
+  const cuts = [...new Set(ranges.flatMap(([a, b]) => [a, b + 1]))].sort((x, y) => x - y);
+  const pieces: [number, number][] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const [from, to] = [cuts[i], cuts[i + 1] - 1];
+    if (ranges.some(([a, b]) => a <= from && to <= b)) pieces.push([from, to]);
+  }
+  const covers = (period: string) => {
+    const r = monthsOf(period);
+    return r ? pieces.flatMap(([a, b], i) => (a >= r[0] && b <= r[1] ? [i] : [])) : [];
+  };
+  return { pieces, covers };
+}
+
+const OTHER = '\u0000other';
+
+/**
+ * Builds the atoms of one indicator's cells. Cells of different indicators never share an atom.
+ * Flows refine periods into month pieces; for a stock each period label is its own piece.
+ */
+export function buildAtomModel(cells: readonly CellCoordinate[], flow: boolean): AtomModel {
+  const regions = regionPieces(cells.map((c) => c.region));
+  const periods = flow ? periodPieces(cells.map((c) => c.period)) : undefined;
+  const stockPeriods = flow ? [] : [...new Set(cells.map((c) => c.period))].sort();
+  const dims = [...new Set(cells.flatMap((c) => Object.keys(c.groups)))].sort();
+  const values = dims.map((d) => [...[...new Set(cells.flatMap((c) => (c.groups[d] === undefined ? [] : [c.groups[d]])))].sort(), OTHER]);
+  const periodCount = flow ? periods!.pieces.length : stockPeriods.length;
+  const sizes = [regions.pieces.length, periodCount, ...values.map((v) => v.length)];
+  const atoms = sizes.reduce((a, b) => a * b, 1);
+  const cover = cells.map((c) => {
+    const axes: number[][] = [
+      regions.covers(c.region),
+      flow ? periods!.covers(c.period) : [stockPeriods.indexOf(c.period)],
+      ...dims.map((d, i) => (c.groups[d] === undefined ? values[i].map((_, j) => j) : [values[i].indexOf(c.groups[d])])),
+    ];
+    // Cartesian product of the axes, as flat indexes (row-major over sizes).
+    let indexes = [0];
+    axes.forEach((axis, k) => {
+      const stride = sizes.slice(k + 1).reduce((a, b) => a * b, 1);
+      indexes = indexes.flatMap((base) => axis.map((i) => base + i * stride));
+    });
+    return indexes;
+  });
+  return { atoms, cover };
+}
+
+/** One solver session over a fixed set of equations: the range of any sum of atoms. */
+export interface LpSession {
+  /** [min, max] of Σ atoms(cover) subject to the equations and atoms ≥ 0. */
+  range(cover: readonly number[]): [number, number];
+  dispose(): void;
+}
+
+/** A linear-programming solver (HiGHS in the product; the tests' attacker brings its own model). */
+export interface LpSolver {
+  session(atoms: number, equations: readonly { cover: readonly number[]; value: number }[]): LpSession;
+}
+
+export interface ProtectionAudit {
+  /** Index of the cell in the list audited. */
+  readonly index: number;
+  readonly label: string;
+  readonly release: string;
+  readonly value: number;
+  /** The attacker's feasible interval for the cell. */
+  readonly min: number;
+  readonly max: number;
+  /** p·x: how far the interval must reach on each side. */
+  readonly required: number;
+  readonly protected: boolean;
+}
+
+/** The default protection level p (DESIGN.md): the interval reaches 15% of the value on each side. */
+export const DEFAULT_PROTECTION = 0.15;
+
+/**
+ * The attacker's interval of every confidential sensitive cell, given every published value
+ * (the linked equations) and non-negativity. Cells of different indicators are separate systems.
+ */
+export function auditLinkedCells(cells: readonly LinkedCell[], p: number, solver: LpSolver): ProtectionAudit[] {
+  const out: ProtectionAudit[] = [];
+  const byIndicator = new Map<string, number[]>();
+  cells.forEach((c, i) => (byIndicator.get(c.indicator) ?? byIndicator.set(c.indicator, []).get(c.indicator)!).push(i));
+  for (const indexes of byIndicator.values()) {
+    const targets = indexes.filter((i) => cells[i].published === null && cells[i].sensitive && cells[i].value > 0);
+    if (!targets.length) continue;
+    const group = indexes.map((i) => cells[i]);
+    const model = buildAtomModel(group, group[0].flow);
+    const equations = [...group.flatMap((c, k) => (c.published === null ? [] : [{ cover: model.cover[k], value: c.published }])), ...exhaustion(group, model)];
+    const session = solver.session(model.atoms, equations);
+    try {
+      for (const i of targets) {
+        const cell = cells[i];
+        const [min, max] = session.range(model.cover[indexes.indexOf(i)]);
+        const required = p * cell.value;
+        // A hair of tolerance for the solver's floating point; amounts are in fen, so this is far below one fen.
+        const slack = 1e-6 * Math.max(1, cell.value);
+        out.push({ index: i, label: cell.label, release: cell.release, value: cell.value, min, max, required, protected: max - cell.value >= required - slack && cell.value - min >= required - slack });
+      }
+    } finally {
+      session.dispose();
+    }
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/** Each grouped table's rows exhaust its total: the atoms of the total outside every row add up to zero. */
+function exhaustion(cells: readonly LinkedCell[], model: AtomModel): { cover: number[]; value: number }[] {
+  const tables = new Map<string, { total?: number; rows: number[] }>();
+  cells.forEach((c, k) => {
+    if (!c.table) return;
+    const t = tables.get(c.table) ?? tables.set(c.table, { rows: [] }).get(c.table)!;
+    if (c.total) t.total = k;
+    else t.rows.push(k);
+  });
+  const out: { cover: number[]; value: number }[] = [];
+  for (const { total, rows } of tables.values()) {
+    if (total === undefined || !rows.length) continue;
+    const inRows = new Set(rows.flatMap((k) => model.cover[k]));
+    const rest = model.cover[total].filter((a) => !inRows.has(a));
+    if (rest.length) out.push({ cover: rest, value: 0 });
+  }
+  return out;
+}
+
+/** Whether two coordinates' regions and periods overlap (so one cell's value constrains the other). */
+function overlaps(a: CellCoordinate, b: CellCoordinate): boolean {
+  if (a.indicator !== b.indicator) return false;
+  if (!(a.region.startsWith(b.region) || b.region.startsWith(a.region))) return false;
+  const [x, y] = [monthsOf(a.period), monthsOf(b.period)];
+  if (!x || !y || x[1] < y[0] || y[1] < x[0]) return false;
+  return Object.keys(a.groups).every((d) => b.groups[d] === undefined || b.groups[d] === a.groups[d]);
+}
+
+export interface LinkedProtection {
+  /** Indexes (into the new cells) hidden to protect cells of this or earlier releases. */
+  readonly hidden: readonly number[];
+  /** Sensitive cells that no pattern of the new release's cells protects (publication must be refused). */
+  readonly exposed: readonly ProtectionAudit[];
+}
+
+/**
+ * Secondary suppression across releases: published cells cannot be withdrawn, so cells of the new
+ * release are hidden, one at a time, until every sensitive cell — old or new — is protected. The
+ * next cell hidden is the smallest published cell of the new release that is linked to an exposed
+ * cell (overlapping it, or overlapping a published cell that overlaps it).
+ */
+export function protectAcrossReleases(ledger: readonly LinkedCell[], release: readonly LinkedCell[], p: number, solver: LpSolver): LinkedProtection {
+  const cells = [...ledger, ...release];
+  const offset = ledger.length;
+  const hidden: number[] = [];
+  for (;;) {
+    const exposed = auditLinkedCells(cells, p, solver).filter((a) => !a.protected);
+    if (!exposed.length) return { hidden, exposed: [] };
+    const related = (i: number) => {
+      const c = cells[i];
+      return exposed.some((e) => {
+        const x = cells[e.index];
+        if (overlaps(c, x)) return true;
+        return cells.some((m) => m.published !== null && overlaps(m, x) && overlaps(c, m));
+      });
+    };
+    const candidates = cells
+      .slice(offset)
+      .map((c, k) => ({ c, k }))
+      .filter(({ c, k }) => c.published !== null && c.indicator === cells[exposed[0].index].indicator && related(offset + k))
+      .sort((a, b) => (a.c.published as number) - (b.c.published as number) || a.k - b.k);
+    if (!candidates.length) return { hidden, exposed };
+    const { k } = candidates[0];
+    cells[offset + k] = { ...cells[offset + k], published: null };
+    hidden.push(k);
+  }
+}
