@@ -89,6 +89,7 @@ describe('authorisation matrix', () => {
     'POST /v1/releases': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: '/v1/releases', body: { title: '矩阵', period: '2024', region: '33', tables: [{ indicator: 'revenue' }] } }) },
     'GET /v1/releases': { allow: 'public', request: () => ({ method: 'GET', path: '/v1/releases' }) },
     'POST /v1/releases/{id}/publication': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: `/v1/releases/${ids.release}/publication` }) },
+    'GET /v1/releases/{id}/disclosure-audit': { allow: ['regulator'], request: () => ({ method: 'GET', path: `/v1/releases/${ids.release}/disclosure-audit` }) },
     'POST /v1/releases/{id}/discard': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: `/v1/releases/${ids.release}/discard`, body: { reason: '矩阵测试撤销' } }) },
     'POST /v1/releases/{id}/revisions': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: `/v1/releases/${ids.release}/revisions` }) },
     'GET /v1/releases/{id}': { allow: 'public', request: () => ({ method: 'GET', path: `/v1/releases/${ids.release}` }) },

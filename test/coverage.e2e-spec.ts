@@ -290,7 +290,7 @@ describe('DISCLOSURE_* settings', () => {
         }
       await server.waitForProjection();
       const draft = await server.request('POST', '/v1/releases', { token: admin, body: { title: '披露参数', period: '2024-03', region: '3301', tables: [{ indicator: 'revenue', groupBy: 'region', regionLevel: 'county' }] } });
-      expect(draft.body.disclosure).toEqual({ minContributors: 2, dominanceShare: 0.95 });
+      expect(draft.body.disclosure).toEqual({ minContributors: 2, dominanceShare: 0.95, protection: 0.15 });
       const published = await server.request('POST', `/v1/releases/${draft.body.releaseId}/publication`, { token: admin });
       const cell = (county: string) => published.body.cells.find((c: { total: boolean; key: { region?: string } }) => !c.total && c.key.region === county);
       // 330106: 2 contributors, largest 55.6% → published under FREQ(2); 330110: largest 90% < 95% → published too.

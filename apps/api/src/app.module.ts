@@ -30,7 +30,7 @@ import { AuditController } from './audit/audit.controller.js';
 import { DemoController } from './demo/demo.controller.js';
 import { ReleaseCalculator } from './releases/release-calculator.js';
 import { DiscardReleaseHandler, DraftReleaseHandler, PublishReleaseHandler } from './releases/release-commands.js';
-import { DiffReleasesHandler, GetReleaseHandler, ListReleasesHandler, VerifyReleaseHandler } from './releases/release-queries.js';
+import { DiffReleasesHandler, GetReleaseHandler, ListReleasesHandler, VerifyReleaseHandler, DisclosureAuditHandler } from './releases/release-queries.js';
 import { ReleasesController } from './releases/releases.controller.js';
 
 /** The api composition root; with the projector in the same process for the embedded default. */
@@ -83,6 +83,7 @@ export class AppModule {
         ListReleasesHandler,
         DiffReleasesHandler,
         VerifyReleaseHandler,
+        DisclosureAuditHandler,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import highsModule from 'highs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { LpSession, LpSolver } from '../../../../libs/domain/src/index.js';
+import { LpInfeasibleError, type LpSession, type LpSolver } from '../../../../libs/domain/src/index.js';
 
 // The package's types describe a CommonJS module (the loader under `default`); its ESM build
 // exports the loader itself. Either way, this is the loader.
@@ -35,6 +35,7 @@ export async function highsSolver(): Promise<LpSolver> {
         if (status === highs.constants.modelStatus.optimal) return model.getObjectiveValue();
         if (status === highs.constants.modelStatus.unbounded || status === highs.constants.modelStatus.unboundedOrInfeasible)
           return sense === 'maximize' ? Infinity : -Infinity;
+        if (status === highs.constants.modelStatus.infeasible) throw new LpInfeasibleError('the published figures contradict each other');
         throw new Error(`the disclosure audit's linear program ended with HiGHS status ${status}`);
       };
       return {

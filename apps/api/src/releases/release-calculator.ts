@@ -1,14 +1,23 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { QueryBus } from '@nestjs/cqrs';
-import { Projector, findIndicator } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, Projector, findIndicator, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
+import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
 import {
   applyDisclosureControl,
+  DEFAULT_PROTECTION,
   parsePeriod,
   parseYuan,
+  protectAcrossReleases,
+  RuleViolationError,
+  type ConfidentialValue,
   type ControlCell,
+  type LinkedCell,
   type ReleaseCell,
   type ReleaseDrafted,
 } from '../../../../libs/domain/src/index.js';
+import { highsSolver } from './highs-solver.js';
+import { ledgerOf, linkedCellsOf, publishedReleases } from './publication-ledger.js';
 import { canonicalJson, sha256 } from '../common/canonical-json.js';
 import type { RequestContext } from '../common/auth.js';
 import { filingDeadline } from '../enterprises/queries/get-monthly-report/get-monthly-report.query.js';
@@ -40,6 +49,11 @@ function provisional(period: string, cutoff: string): boolean {
   return false;
 }
 
+export interface ComputedRelease {
+  readonly cells: ReleaseCell[];
+  readonly confidential: ConfidentialValue[];
+}
+
 export function contentHashOf(cells: readonly ReleaseCell[]): string {
   return sha256(canonicalJson(cells));
 }
@@ -54,9 +68,37 @@ export class ReleaseCalculator {
   constructor(
     private readonly queryBus: QueryBus,
     private readonly projector: Projector,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
   ) {}
 
-  async cells(draft: ReleaseDrafted['data'], previous: readonly ReleaseCell[] | null): Promise<ReleaseCell[]> {
+  /** Publications take turns: each is checked against everything published before it. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  serially<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.queue.catch(() => undefined).then(work);
+    this.queue = turn;
+    return turn;
+  }
+
+  /**
+   * The ledger of everything published: for a new publication, every published release (but the
+   * one being published); for a verification, those published before `position`.
+   */
+  async ledger(options: { before?: number; exclude?: string }): Promise<LinkedCell[]> {
+    const head = await this.store.headPosition();
+    if (!(await this.projector.waitFor(head, 60_000))) throw new ServiceUnavailableException('the read model has not yet caught up with the event log; try again shortly');
+    return ledgerOf(await publishedReleases(this.store, this.client, this.config.database), options);
+  }
+
+  /**
+   * The cells of a release with disclosure control: within the release (FREQ, NK, secondary in
+   * each group), then across everything published before it (`ledger`): cells of this release are
+   * hidden until no sensitive cell anywhere can be narrowed below p·x; a release that cannot be made
+   * safe is refused (422), never published.
+   */
+  async cells(draft: ReleaseDrafted['data'], previous: readonly ReleaseCell[] | null, ledger: readonly LinkedCell[] = []): Promise<ComputedRelease> {
     if (!(await this.projector.waitFor(draft.cutoff.position, 60_000)))
       throw new ServiceUnavailableException('the read model has not yet caught up with the release cut-off; try again shortly');
     const previousById = new Map((previous ?? []).map((c) => [cellId(c.table, c.key as Record<string, string>, c.total), c]));
@@ -103,7 +145,21 @@ export class ReleaseCalculator {
       rows.map((r) => r.control),
       draft.disclosure,
     );
-    return rows.map(({ id, table, key, total, row }) => {
+    // Across releases: the linked system of everything published plus this release.
+    const candidate = rows.map(({ table, key, total, row, id }) => ({ table, key, total, value: hidden.has(id) ? null : row.value }));
+    const truth = rows.flatMap(({ id, row }, i) => (hidden.has(id) ? [{ cell: i, value: numeric(row.value), primary: hidden.get(id) === 'primary' }] : []));
+    const own = linkedCellsOf(draft.releaseId, draft, candidate, truth);
+    // The linked cells need the true value of every cell (published ones carry it already).
+    const linked = own.linked.map((c, k) => ({ ...c, value: c.published ?? numeric(rows[own.index[k]].row.value) }));
+    const across = protectAcrossReleases(ledger, linked, draft.disclosure.protection ?? DEFAULT_PROTECTION, await highsSolver());
+    if (across.exposed.length)
+      throw new RuleViolationError(
+        `publishing would let the public narrow ${across.exposed.length} confidential cell(s) below the required protection, whatever else this release hides: ${across.exposed.map((e) => e.label).join('; ')}`,
+        across.exposed.map((e) => ({ path: e.label, message: `feasible interval [${e.min}, ${e.max}] leaves less than ${e.required} on a side` })),
+      );
+    for (const k of across.hidden) hidden.set(rows[own.index[k]].id, 'secondary');
+    const confidential: ConfidentialValue[] = rows.flatMap(({ id, row }, i) => (hidden.has(id) ? [{ cell: i, value: numeric(row.value), primary: hidden.get(id) === 'primary' }] : []));
+    const cells = rows.map(({ id, table, key, total, row }) => {
       const confidential = hidden.has(id);
       const value = confidential ? null : row.value;
       const before = previousById.get(id);
@@ -113,5 +169,6 @@ export class ReleaseCalculator {
       if (provisional(key.period ?? draft.period, draft.cutoff.asOf)) flags.push('provisional');
       return { table, key, total, value, flags };
     });
+    return { cells, confidential };
   }
 }

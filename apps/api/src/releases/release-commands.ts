@@ -5,6 +5,7 @@ import { findIndicator } from '../../../../libs/analytics/src/index.js';
 import {
   decideRelease,
   DEFAULT_DISCLOSURE,
+  DEFAULT_PROTECTION,
   evolveRelease,
   initialReleaseState,
   NotFoundError,
@@ -23,11 +24,16 @@ import { resolveQuestion } from '../statistics/queries/get-statistics/get-statis
 import { contentHashOf, ReleaseCalculator } from './release-calculator.js';
 import type { DraftReleaseRequestDto } from './release.requests.dto.js';
 
-/** Disclosure parameters, configurable by environment (DESIGN.md defaults: FREQ(3), NK(1, 85)). */
+/**
+ * Disclosure parameters, configurable by environment (DESIGN.md defaults: FREQ(3), NK(1, 85), and
+ * p = 0.15 across releases: DISCLOSURE_PROTECTION).
+ */
 export function disclosureParams(env: NodeJS.ProcessEnv = process.env) {
+  const protection = env.DISCLOSURE_PROTECTION === undefined || env.DISCLOSURE_PROTECTION === '' ? DEFAULT_PROTECTION : Number(env.DISCLOSURE_PROTECTION);
   return {
     minContributors: Number(env.DISCLOSURE_MIN_CONTRIBUTORS ?? DEFAULT_DISCLOSURE.minContributors),
     dominanceShare: Number(env.DISCLOSURE_DOMINANCE_SHARE ?? DEFAULT_DISCLOSURE.dominanceShare),
+    protection: protection >= 0 && protection < 1 ? protection : DEFAULT_PROTECTION,
   };
 }
 
@@ -141,18 +147,26 @@ export class PublishReleaseHandler implements ICommandHandler<PublishReleaseComm
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute({ context, releaseId }: PublishReleaseCommand): Promise<WriteResult> {
+  execute(command: PublishReleaseCommand): Promise<WriteResult> {
+    return this.calculator.serially(() => this.publish(command));
+  }
+
+  private async publish({ context, releaseId }: PublishReleaseCommand): Promise<WriteResult> {
     const { state } = await loadStream<ReleaseState, ReleaseEvent>(this.store, releaseStreamId(releaseId), initialReleaseState, evolveRelease);
     if (!state.draft) throw new NotFoundError(`there is no release ${releaseId}`);
     assertRegionAccess(context.principal, state.draft.region, 'publish releases for');
     const previous = state.draft.revisionOf ? await this.published(state.draft.revisionOf) : null;
-    const cells = state.status === 'published' ? state.cells : await this.calculator.cells(state.draft, previous?.cells ?? null);
+    const computed =
+      state.status === 'published'
+        ? { cells: [...state.cells], confidential: [...state.confidential] }
+        : await this.calculator.cells(state.draft, previous?.cells ?? null, await this.calculator.ledger({ exclude: releaseId }));
+    const { cells, confidential } = computed;
     const contentHash = state.status === 'published' ? state.contentHash! : contentHashOf(cells);
     const result = await this.executor.execute<ReleaseState, ReleaseEvent>(context, {
       streamId: releaseStreamId(releaseId),
       initial: initialReleaseState,
       evolve: evolveRelease,
-      decide: (s, ctx) => decideRelease({ type: 'PublishRelease', data: { releaseId, cells: [...cells], contentHash }, context: ctx }, s),
+      decide: (s, ctx) => decideRelease({ type: 'PublishRelease', data: { releaseId, cells: [...cells], contentHash, confidential }, context: ctx }, s),
       statusFor: () => 201,
       request: ['POST', `/v1/releases/${releaseId}/publication`],
     });

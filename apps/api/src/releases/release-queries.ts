@@ -3,6 +3,8 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRows, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
 import {
+  auditLinkedCells,
+  DEFAULT_PROTECTION,
   evolveRelease,
   ForbiddenError,
   initialReleaseState,
@@ -17,6 +19,7 @@ import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/i
 import type { RequestContext } from '../common/auth.js';
 import { loadStream } from '../common/load-stream.js';
 import { contentHashOf, ReleaseCalculator } from './release-calculator.js';
+import { highsSolver } from './highs-solver.js';
 
 export interface ReleaseView {
   releaseId: string;
@@ -199,9 +202,57 @@ export class VerifyReleaseHandler implements IQueryHandler<VerifyReleaseQuery> {
     const { state } = await loadRelease(this.store, releaseId, context);
     if (state.status !== 'published') throw new RuleViolationError(`release ${releaseId} is not published`);
     const previous = state.draft!.revisionOf ? (await loadRelease(this.store, state.draft!.revisionOf, context)).state.cells : null;
-    const recomputed = await this.calculator.cells(state.draft!, previous);
-    const recomputedHash = contentHashOf(recomputed);
+    // Against the ledger as it stood at this release's publication: everything published before it.
+    const publication = (await this.store.readStream(releaseStreamId(releaseId))).find((e) => e.type === 'ReleasePublished')!;
+    const recomputed = await this.calculator.cells(state.draft!, previous, await this.calculator.ledger({ before: publication.position, exclude: releaseId }));
+    const recomputedHash = contentHashOf(recomputed.cells);
     const frozenHash = contentHashOf(state.cells);
     return { matches: recomputedHash === state.contentHash && frozenHash === state.contentHash, contentHash: state.contentHash!, recomputedHash, frozenHash };
+  }
+}
+
+export interface DisclosureAuditView {
+  releaseId: string;
+  /** p: each confidential value must stay uncertain by p·x on either side. */
+  protection: number;
+  /** How many published releases the attacker's linear program read. */
+  releasesConsidered: number;
+  cells: { label: string; value: number; min: number; max: number; required: number; protected: boolean }[];
+}
+
+export class DisclosureAuditQuery extends Query<DisclosureAuditView> {
+  constructor(
+    readonly context: RequestContext,
+    readonly releaseId: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The regulator's audit of a published release: for each of its confidential sensitive cells,
+ * the interval an attacker can narrow it to from everything published so far (every release and
+ * revision, linked by regions, periods and totals), by linear programming.
+ */
+@QueryHandler(DisclosureAuditQuery)
+export class DisclosureAuditHandler implements IQueryHandler<DisclosureAuditQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly calculator: ReleaseCalculator,
+  ) {}
+
+  async execute({ context, releaseId }: DisclosureAuditQuery): Promise<DisclosureAuditView> {
+    if (context.principal.role !== 'regulator') throw new ForbiddenError('only regulators read disclosure audits');
+    const { state } = await loadRelease(this.store, releaseId, context);
+    if (state.status !== 'published') throw new RuleViolationError(`release ${releaseId} is not published`);
+    const ledger = await this.calculator.ledger({});
+    const protection = state.draft!.disclosure.protection ?? DEFAULT_PROTECTION;
+    const audit = auditLinkedCells(ledger, protection, await highsSolver()).filter((a) => a.release === releaseId);
+    return {
+      releaseId,
+      protection,
+      releasesConsidered: new Set(ledger.map((c) => c.release)).size,
+      cells: audit.map(({ label, value, min, max, required, protected: ok }) => ({ label, value, min, max, required, protected: ok })),
+    };
   }
 }

@@ -7,7 +7,7 @@ import { Context, OptionalAuth, Roles, type RequestContext } from '../common/aut
 import { assertIdentifierParam } from '../common/path-params.js';
 import { DiscardReleaseCommand, DraftReleaseCommand, PublishReleaseCommand } from './release-commands.js';
 import { releaseCsv, releaseXlsx } from './release-formats.js';
-import { DiffReleasesQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type ReleaseDiff, type ReleaseVerification, type ReleaseView } from './release-queries.js';
+import { DiffReleasesQuery, DisclosureAuditQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type DisclosureAuditView, type ReleaseDiff, type ReleaseVerification, type ReleaseView } from './release-queries.js';
 import { DiscardReleaseRequestDto, DraftReleaseRequestDto } from './release.requests.dto.js';
 import { ETagInterceptor } from '../common/etag.interceptor.js';
 
@@ -109,6 +109,14 @@ export class ReleasesController {
     assertIdentifierParam('id', id);
     assertIdentifierParam('otherId', otherId);
     return this.queryBus.execute(new DiffReleasesQuery(optional(context), id, otherId));
+  }
+
+  @Get(':id/disclosure-audit')
+  @Roles('regulator')
+  @ApiOperation({ summary: 'Each confidential cell: the interval an attacker can narrow it to from everything published, and the protection required (p·x each side)' })
+  disclosureAudit(@Context() context: RequestContext, @Param('id') id: string): Promise<DisclosureAuditView> {
+    assertIdentifierParam('id', id);
+    return this.queryBus.execute(new DisclosureAuditQuery(context, id));
   }
 
   @Get(':id/verification')

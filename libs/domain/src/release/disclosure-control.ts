@@ -8,6 +8,8 @@
 export interface DisclosureParams {
   readonly minContributors: number;
   readonly dominanceShare: number;
+  /** p of the protection rule across releases (absent in drafts made before it: the default 0.15). */
+  readonly protection?: number;
 }
 
 export const DEFAULT_DISCLOSURE: DisclosureParams = { minContributors: 3, dominanceShare: 0.85 };

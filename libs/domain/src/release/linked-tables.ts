@@ -116,6 +116,9 @@ export interface LpSession {
   dispose(): void;
 }
 
+/** The published equations contradict each other (figures revised between releases). */
+export class LpInfeasibleError extends Error {}
+
 /** A linear-programming solver (HiGHS in the product; the tests' attacker brings its own model). */
 export interface LpSolver {
   session(atoms: number, equations: readonly { cover: readonly number[]; value: number }[]): LpSession;
@@ -151,26 +154,43 @@ export function auditLinkedCells(cells: readonly LinkedCell[], p: number, solver
     if (!targets.length) continue;
     const group = indexes.map((i) => cells[i]);
     const model = buildAtomModel(group, group[0].flow);
-    const equations = [...group.flatMap((c, k) => (c.published === null ? [] : [{ cover: model.cover[k], value: c.published }])), ...exhaustion(group, model)];
-    const session = solver.session(model.atoms, equations);
-    try {
-      for (const i of targets) {
-        const cell = cells[i];
-        const [min, max] = session.range(model.cover[indexes.indexOf(i)]);
-        const required = p * cell.value;
-        // A hair of tolerance for the solver's floating point; amounts are in fen, so this is far below one fen.
-        const slack = 1e-6 * Math.max(1, cell.value);
-        out.push({ index: i, label: cell.label, release: cell.release, value: cell.value, min, max, required, protected: max - cell.value >= required - slack && cell.value - min >= required - slack });
+    // A coordinate published again (a revision, a later table) counts once, with its latest value.
+    const latest = new Map<string, number>();
+    group.forEach((c, k) => c.published !== null && latest.set(coordinateKey(c), k));
+    const releases = [...new Set(group.map((c) => c.release))];
+    const all = [
+      ...group.flatMap((c, k) => (c.published === null || latest.get(coordinateKey(c)) !== k ? [] : [{ cover: model.cover[k], value: c.published, release: c.release }])),
+      ...exhaustion(group, model),
+    ];
+    // Figures revised between releases can contradict older tables: then the oldest releases' equations give way.
+    for (let dropped = 0; ; dropped++) {
+      const equations = all.filter((e) => !releases.slice(0, dropped).includes(e.release));
+      const session = solver.session(model.atoms, equations);
+      try {
+        const ranges = targets.map((i) => session.range(model.cover[indexes.indexOf(i)]));
+        targets.forEach((i, t) => {
+          const cell = cells[i];
+          const [min, max] = ranges[t];
+          const required = p * cell.value;
+          // A hair of tolerance for the solver's floating point; amounts are in fen, so this is far below one fen.
+          const slack = 1e-6 * Math.max(1, cell.value);
+          out.push({ index: i, label: cell.label, release: cell.release, value: cell.value, min, max, required, protected: max - cell.value >= required - slack && cell.value - min >= required - slack });
+        });
+        break;
+      } catch (error) {
+        if (!(error instanceof LpInfeasibleError) || dropped >= releases.length) throw error;
+      } finally {
+        session.dispose();
       }
-    } finally {
-      session.dispose();
     }
   }
   return out.sort((a, b) => a.index - b.index);
 }
 
+const coordinateKey = (c: CellCoordinate) => JSON.stringify([c.indicator, c.region, c.period, Object.entries(c.groups).sort()]);
+
 /** Each grouped table's rows exhaust its total: the atoms of the total outside every row add up to zero. */
-function exhaustion(cells: readonly LinkedCell[], model: AtomModel): { cover: number[]; value: number }[] {
+function exhaustion(cells: readonly LinkedCell[], model: AtomModel): { cover: number[]; value: number; release: string }[] {
   const tables = new Map<string, { total?: number; rows: number[] }>();
   cells.forEach((c, k) => {
     if (!c.table) return;
@@ -178,12 +198,12 @@ function exhaustion(cells: readonly LinkedCell[], model: AtomModel): { cover: nu
     if (c.total) t.total = k;
     else t.rows.push(k);
   });
-  const out: { cover: number[]; value: number }[] = [];
+  const out: { cover: number[]; value: number; release: string }[] = [];
   for (const { total, rows } of tables.values()) {
     if (total === undefined || !rows.length) continue;
     const inRows = new Set(rows.flatMap((k) => model.cover[k]));
     const rest = model.cover[total].filter((a) => !inRows.has(a));
-    if (rest.length) out.push({ cover: rest, value: 0 });
+    if (rest.length) out.push({ cover: rest, value: 0, release: cells[total].release });
   }
   return out;
 }

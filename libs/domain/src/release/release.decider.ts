@@ -29,7 +29,17 @@ export type ReleaseDrafted = DomainEvent<
   'ReleaseDrafted',
   { releaseId: string; title: string; period: string; region: string; tables: ReleaseTable[]; cutoff: Cutoff; revisionOf: string | null; disclosure: DisclosureParams }
 >;
-export type ReleasePublished = DomainEvent<'ReleasePublished', { releaseId: string; cells: ReleaseCell[]; contentHash: string }>;
+/**
+ * The true value of each confidential cell (index into `cells`) and whether it was hidden for its own
+ * sake (primary) or to protect another: what later publications must keep protecting. Never part
+ * of a release as served; regulators see these values through the statistics API anyway.
+ */
+export interface ConfidentialValue {
+  readonly cell: number;
+  readonly value: number;
+  readonly primary: boolean;
+}
+export type ReleasePublished = DomainEvent<'ReleasePublished', { releaseId: string; cells: ReleaseCell[]; contentHash: string; confidential?: ConfidentialValue[] }>;
 export type ReleaseSuperseded = DomainEvent<'ReleaseSuperseded', { releaseId: string; by: string }>;
 /** A draft that will not be published (a wrong period, a wrong table): it leaves every list. */
 export type ReleaseDiscarded = DomainEvent<'ReleaseDiscarded', { releaseId: string; reason: string }>;
@@ -43,22 +53,23 @@ export interface ReleaseState {
   readonly cells: readonly ReleaseCell[];
   readonly contentHash: string | null;
   readonly supersededBy: string | null;
+  readonly confidential: readonly ConfidentialValue[];
 }
 
 export type DraftRelease = { type: 'DraftRelease'; data: ReleaseDrafted['data']; context: CommandContext };
-export type PublishRelease = { type: 'PublishRelease'; data: { releaseId: string; cells: ReleaseCell[]; contentHash: string }; context: CommandContext };
+export type PublishRelease = { type: 'PublishRelease'; data: { releaseId: string; cells: ReleaseCell[]; contentHash: string; confidential?: ConfidentialValue[] }; context: CommandContext };
 export type SupersedeRelease = { type: 'SupersedeRelease'; data: { releaseId: string; by: string }; context: CommandContext };
 export type DiscardRelease = { type: 'DiscardRelease'; data: { releaseId: string; reason: string }; context: CommandContext };
 export type ReleaseCommand = DraftRelease | PublishRelease | SupersedeRelease | DiscardRelease;
 
-export const initialReleaseState = (): ReleaseState => ({ status: 'none', draft: null, cells: [], contentHash: null, supersededBy: null });
+export const initialReleaseState = (): ReleaseState => ({ status: 'none', draft: null, cells: [], contentHash: null, supersededBy: null, confidential: [] });
 
 export function evolveRelease(state: ReleaseState, event: ReleaseEvent): ReleaseState {
   switch (event.type) {
     case 'ReleaseDrafted':
       return { ...state, status: 'draft', draft: event.data };
     case 'ReleasePublished':
-      return { ...state, status: 'published', cells: event.data.cells, contentHash: event.data.contentHash };
+      return { ...state, status: 'published', cells: event.data.cells, contentHash: event.data.contentHash, confidential: event.data.confidential ?? [] };
     case 'ReleaseSuperseded':
       return { ...state, supersededBy: event.data.by };
     case 'ReleaseDiscarded':
