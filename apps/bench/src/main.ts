@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { runAnalytics } from './analytics.js';
 import { judge, machine, markdownTable, writeReport, type BenchRun, type Figure } from './report.js';
 import { bulkImport, commandPath, httpWorkloads } from './write-path.js';
+import { publication } from './disclosure.js';
 
-const WORKLOADS = ['analytics', 'commands', 'http', 'import'] as const;
+const WORKLOADS = ['analytics', 'commands', 'http', 'import', 'disclosure'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Sizes {
@@ -25,6 +26,8 @@ interface Sizes {
   lagSeconds: number;
   importEnterprises: number;
   importMonths: number;
+  disclosureCounties: number;
+  disclosureEarlier: number;
 }
 
 const FULL: Sizes = {
@@ -40,6 +43,8 @@ const FULL: Sizes = {
   lagSeconds: 30,
   importEnterprises: 2_000,
   importMonths: 50,
+  disclosureCounties: 100,
+  disclosureEarlier: 20,
 };
 
 const QUICK: Sizes = {
@@ -55,6 +60,8 @@ const QUICK: Sizes = {
   lagSeconds: 3,
   importEnterprises: 200,
   importMonths: 24,
+  disclosureCounties: 10,
+  disclosureEarlier: 4,
 };
 
 const count = (value: string) => {
@@ -125,6 +132,7 @@ const program = new Command()
       commands: () => commandPath(sizes.commandEnterprises, sizes.commandFilings, log),
       http: () => httpWorkloads({ enterprises: sizes.httpEnterprises, seconds: sizes.httpSeconds, lagSeconds: sizes.lagSeconds }, log),
       import: () => bulkImport(sizes.importEnterprises, sizes.importMonths, log),
+      disclosure: () => publication({ counties: sizes.disclosureCounties, earlier: sizes.disclosureEarlier }, log),
     };
     for (const workload of WORKLOADS.filter((w) => only.includes(w))) {
       try {

@@ -23,7 +23,9 @@ export async function highsSolver(): Promise<LpSolver> {
   return {
     session(atoms, equations): LpSession {
       const model = highs.createModel();
-      model.options.set({ output_flag: false });
+      // Primal simplex without presolve: each range changes only the objective, so the previous basis
+      // stays feasible and the next solve starts from it (about 3× faster than the default here).
+      model.options.set({ output_flag: false, presolve: 'off', solver: 'simplex', simplex_strategy: 4 });
       const zeros = new Float64Array(atoms);
       model.addVars(zeros, new Float64Array(atoms).fill(highs.infinity));
       for (const { cover, value } of equations) model.addRow(value, value, { indices: [...cover], values: cover.map(() => 1) });
@@ -38,12 +40,19 @@ export async function highsSolver(): Promise<LpSolver> {
         if (status === highs.constants.modelStatus.infeasible) throw new LpInfeasibleError('the published figures contradict each other');
         throw new Error(`the disclosure audit's linear program ended with HiGHS status ${status}`);
       };
+      let points: Float64Array[] = [];
+      const point = () => Float64Array.from(model.getSolution().colValue ?? []);
       return {
+        lastPoints: () => points,
         range(cover) {
           for (const i of costed) model.changeColCost(i, 0);
           for (const i of cover) model.changeColCost(i, 1);
           costed = cover;
-          return [solve('minimize'), solve('maximize')];
+          const min = solve('minimize');
+          const atMin = point();
+          const max = solve('maximize');
+          points = Number.isFinite(max) ? [atMin, point()] : [atMin];
+          return [min, max];
         },
         dispose: () => model.dispose(),
       };

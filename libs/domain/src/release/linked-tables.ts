@@ -46,10 +46,15 @@ export interface AtomModel {
   readonly cover: readonly (readonly number[])[];
 }
 
-/** The month range of a period label (undefined for an unknown label). */
+const monthRanges = new Map<string, [number, number] | undefined>();
+
+/** The month range of a period label (undefined for an unknown label); memoised, it is asked millions of times. */
 function monthsOf(period: string): [number, number] | undefined {
-  const p = parsePeriod(period);
-  return p ? [p.fromMonth, p.toMonth] : undefined;
+  if (!monthRanges.has(period)) {
+    const p = parsePeriod(period);
+    monthRanges.set(period, p ? [p.fromMonth, p.toMonth] : undefined);
+  }
+  return monthRanges.get(period);
 }
 
 /** The elementary pieces of a region dimension: every used prefix, less its used descendants. */
@@ -113,6 +118,8 @@ export function buildAtomModel(cells: readonly CellCoordinate[], flow: boolean):
 export interface LpSession {
   /** [min, max] of Σ atoms(cover) subject to the equations and atoms ≥ 0. */
   range(cover: readonly number[]): [number, number];
+  /** The atoms at the ends of the last range (feasible points of the system; none when unbounded). */
+  lastPoints?(): Float64Array[];
   dispose(): void;
 }
 
@@ -145,12 +152,18 @@ export const DEFAULT_PROTECTION = 0.15;
  * The attacker's interval of every confidential sensitive cell, given every published value
  * (the linked equations) and non-negativity. Cells of different indicators are separate systems.
  */
-export function auditLinkedCells(cells: readonly LinkedCell[], p: number, solver: LpSolver): ProtectionAudit[] {
+/**
+ * `exact`: every interval solved to its ends (the regulator's audit). Otherwise a cell is also
+ * certified by any feasible point already found (a solution of an earlier cell's program) that puts
+ * it at least p·x below and above its value — sound, since such points are attacker-feasible data
+ * sets — and its interval is then reported as reaching at least that far.
+ */
+export function auditLinkedCells(cells: readonly LinkedCell[], p: number, solver: LpSolver, only?: ReadonlySet<number>, exact = true): ProtectionAudit[] {
   const out: ProtectionAudit[] = [];
   const byIndicator = new Map<string, number[]>();
   cells.forEach((c, i) => (byIndicator.get(c.indicator) ?? byIndicator.set(c.indicator, []).get(c.indicator)!).push(i));
   for (const indexes of byIndicator.values()) {
-    const targets = indexes.filter((i) => cells[i].published === null && cells[i].sensitive && cells[i].value > 0);
+    const targets = indexes.filter((i) => cells[i].published === null && cells[i].sensitive && cells[i].value > 0 && (!only || only.has(i)));
     if (!targets.length) continue;
     const group = indexes.map((i) => cells[i]);
     const model = buildAtomModel(group, group[0].flow);
@@ -167,7 +180,20 @@ export function auditLinkedCells(cells: readonly LinkedCell[], p: number, solver
       const equations = all.filter((e) => !releases.slice(0, dropped).includes(e.release));
       const session = solver.session(model.atoms, equations);
       try {
-        const ranges = targets.map((i) => session.range(model.cover[indexes.indexOf(i)]));
+        const points: Float64Array[] = [];
+        const ranges = targets.map((i): [number, number] => {
+          const cover = model.cover[indexes.indexOf(i)];
+          const x = cells[i].value;
+          if (!exact) {
+            const sums = points.map((w) => cover.reduce((s, a) => s + w[a], 0));
+            const low = Math.min(...sums);
+            const high = Math.max(...sums);
+            if (low <= x * (1 - p) && high >= x * (1 + p)) return [low, high];
+          }
+          const range = session.range(cover);
+          if (!exact) points.push(...(session.lastPoints?.() ?? []));
+          return range;
+        });
         targets.forEach((i, t) => {
           const cell = cells[i];
           const [min, max] = ranges[t];
@@ -226,33 +252,57 @@ export interface LinkedProtection {
 
 /**
  * Secondary suppression across releases: published cells cannot be withdrawn, so cells of the new
- * release are hidden, one at a time, until every sensitive cell — old or new — is protected. The
- * next cell hidden is the smallest published cell of the new release that is linked to an exposed
- * cell (overlapping it, or overlapping a published cell that overlaps it).
+ * release are hidden until every sensitive cell — old or new — is protected. In each round every
+ * exposed cell gets one more hidden cell of the new release: the nearest one linked to it
+ * (overlapping it, or a published cell that overlaps it) — same region, then same period, then the
+ * smallest value.
  */
 export function protectAcrossReleases(ledger: readonly LinkedCell[], release: readonly LinkedCell[], p: number, solver: LpSolver): LinkedProtection {
   const cells = [...ledger, ...release];
   const offset = ledger.length;
   const hidden: number[] = [];
+  // Hiding a cell removes an equation, which can only widen intervals: after the first audit only
+  // the cells still exposed need solving again.
+  let watch: Set<number> | undefined;
   for (;;) {
-    const exposed = auditLinkedCells(cells, p, solver).filter((a) => !a.protected);
+    const exposed = auditLinkedCells(cells, p, solver, watch, false).filter((a) => !a.protected);
+    watch = new Set(exposed.map((e) => e.index));
     if (!exposed.length) return { hidden, exposed: [] };
-    const related = (i: number) => {
-      const c = cells[i];
-      return exposed.some((e) => {
-        const x = cells[e.index];
-        if (overlaps(c, x)) return true;
-        return cells.some((m) => m.published !== null && overlaps(m, x) && overlaps(c, m));
-      });
-    };
-    const candidates = cells
-      .slice(offset)
-      .map((c, k) => ({ c, k }))
-      .filter(({ c, k }) => c.published !== null && c.indicator === cells[exposed[0].index].indicator && related(offset + k))
-      .sort((a, b) => (a.c.published as number) - (b.c.published as number) || a.k - b.k);
-    if (!candidates.length) return { hidden, exposed };
-    const { k } = candidates[0];
-    cells[offset + k] = { ...cells[offset + k], published: null };
-    hidden.push(k);
+    const chosen = new Set<number>();
+    // New cells by region and period: the nearest candidates are found without scanning them all.
+    const here = new Map<string, number[]>();
+    cells.slice(offset).forEach((c, k) => {
+      const key = `${c.indicator}|${c.region}|${c.period}`;
+      (here.get(key) ?? here.set(key, []).get(key)!).push(k);
+    });
+    for (const e of exposed) {
+      const target = cells[e.index];
+      const open = (k: number) => cells[offset + k].published !== null && !chosen.has(k);
+      // Candidates: published cells of the new release that overlap the target or a published cell
+      // overlapping it (its "pins"); the nearest first (same region and period), then the smallest.
+      const near = (here.get(`${target.indicator}|${target.region}|${target.period}`) ?? []).filter((k) => open(k) && overlaps(cells[offset + k], target));
+      let best: number | undefined = near.sort((a, b) => (cells[offset + a].published as number) - (cells[offset + b].published as number) || a - b)[0];
+      if (best === undefined) {
+        const pins = cells.filter((m, i) => i !== e.index && m.published !== null && overlaps(m, target));
+        let bestScore: number[] | undefined;
+        cells.slice(offset).forEach((c, k) => {
+          if (!open(k) || c.indicator !== target.indicator) return;
+          if (!overlaps(c, target) && !pins.some((m) => overlaps(c, m))) return;
+          const score = [c.region === target.region ? 0 : 1, c.period === target.period ? 0 : 1, c.published as number, k];
+          if (!bestScore || compare(score, bestScore) < 0) [best, bestScore] = [k, score];
+        });
+      }
+      if (best !== undefined) chosen.add(best);
+    }
+    if (!chosen.size) return { hidden, exposed };
+    for (const k of chosen) {
+      cells[offset + k] = { ...cells[offset + k], published: null };
+      hidden.push(k);
+    }
   }
+}
+
+function compare(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
 }
