@@ -20,7 +20,8 @@ export async function publication(options: { counties: number; earlier: number }
     .map((c) => c.county)
     .filter((c) => c.startsWith('37'))
     .slice(0, options.counties);
-  const server = await ServerProcess.start();
+  // BENCH_SERVER_NODE_OPTIONS (e.g. --cpu-prof) reaches the server process, for profiling this workload.
+  const server = await ServerProcess.start({ env: process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {} });
   try {
     const lines: string[] = [];
     let n = 0;
