@@ -1,4 +1,4 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { QueryBus } from '@nestjs/cqrs';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, Projector, findIndicator, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
@@ -73,6 +73,8 @@ export class ReleaseCalculator {
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
   ) {}
 
+  private readonly logger = new Logger('releases');
+
   /** Publications take turns: each is checked against everything published before it. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -99,6 +101,7 @@ export class ReleaseCalculator {
    * safe is refused (422), never published.
    */
   async cells(draft: ReleaseDrafted['data'], previous: readonly ReleaseCell[] | null, ledger: readonly LinkedCell[] = []): Promise<ComputedRelease> {
+    const started = performance.now();
     if (!(await this.projector.waitFor(draft.cutoff.position, 60_000)))
       throw new ServiceUnavailableException('the read model has not yet caught up with the release cut-off; try again shortly');
     const previousById = new Map((previous ?? []).map((c) => [cellId(c.table, c.key as Record<string, string>, c.total), c]));
@@ -141,6 +144,7 @@ export class ReleaseCalculator {
       for (const row of (await ask(spec.groupBy)).rows) add(row, !grouped.length);
       if (grouped.length) for (const row of (await ask(byPeriod ? ['period'] : [])).rows) add(row, true);
     }
+    const queried = performance.now();
     const hidden = applyDisclosureControl(
       rows.map((r) => r.control),
       draft.disclosure,
@@ -158,6 +162,10 @@ export class ReleaseCalculator {
         across.exposed.map((e) => ({ path: e.label, message: `feasible interval [${e.min}, ${e.max}] leaves less than ${e.required} on a side` })),
       );
     for (const k of across.hidden) hidden.set(rows[own.index[k]].id, 'secondary');
+    const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+    this.logger.log(
+      `publication of ${draft.releaseId}: ${rows.length} cells; statistics ${seconds(started, queried)} s; linked audit against ${ledger.length} published cells ${seconds(queried, performance.now())} s, ${across.hidden.length} more hidden`,
+    );
     const confidential: ConfidentialValue[] = rows.flatMap(({ id, row }, i) => (hidden.has(id) ? [{ cell: i, value: numeric(row.value), primary: hidden.get(id) === 'primary' }] : []));
     const cells = rows.map(({ id, table, key, total, row }) => {
       const confidential = hidden.has(id);

@@ -158,7 +158,15 @@ export const DEFAULT_PROTECTION = 0.15;
  * it at least p·x below and above its value — sound, since such points are attacker-feasible data
  * sets — and its interval is then reported as reaching at least that far.
  */
-export function auditLinkedCells(cells: readonly LinkedCell[], p: number, solver: LpSolver, only?: ReadonlySet<number>, exact = true): ProtectionAudit[] {
+export function auditLinkedCells(
+  cells: readonly LinkedCell[],
+  p: number,
+  solver: LpSolver,
+  only?: ReadonlySet<number>,
+  exact = true,
+  /** Feasible points found so far, per indicator: still feasible while equations are only removed. */
+  witnesses: Map<string, Float64Array[]> = new Map(),
+): ProtectionAudit[] {
   const out: ProtectionAudit[] = [];
   const byIndicator = new Map<string, number[]>();
   cells.forEach((c, i) => (byIndicator.get(c.indicator) ?? byIndicator.set(c.indicator, []).get(c.indicator)!).push(i));
@@ -180,7 +188,7 @@ export function auditLinkedCells(cells: readonly LinkedCell[], p: number, solver
       const equations = all.filter((e) => !releases.slice(0, dropped).includes(e.release));
       const session = solver.session(model.atoms, equations);
       try {
-        const points: Float64Array[] = [];
+        const points = witnesses.get(group[0].indicator) ?? witnesses.set(group[0].indicator, []).get(group[0].indicator)!;
         const ranges = targets.map((i): [number, number] => {
           const cover = model.cover[indexes.indexOf(i)];
           const x = cells[i].value;
@@ -264,8 +272,10 @@ export function protectAcrossReleases(ledger: readonly LinkedCell[], release: re
   // Hiding a cell removes an equation, which can only widen intervals: after the first audit only
   // the cells still exposed need solving again.
   let watch: Set<number> | undefined;
+  // Hiding cells only removes equations (the atoms stay the same): every point found stays feasible.
+  const witnesses = new Map<string, Float64Array[]>();
   for (;;) {
-    const exposed = auditLinkedCells(cells, p, solver, watch, false).filter((a) => !a.protected);
+    const exposed = auditLinkedCells(cells, p, solver, watch, false, witnesses).filter((a) => !a.protected);
     watch = new Set(exposed.map((e) => e.index));
     if (!exposed.length) return { hidden, exposed: [] };
     const chosen = new Set<number>();
