@@ -64,7 +64,7 @@ export async function publication(options: { counties: number; earlier: number }
     }
     const seconds = await publish('全省分县分行业逐月', { period: '2025', tables: [{ indicator: 'revenue', groupBy: 'region,segment,period', regionLevel: 'county' }] });
     log(`disclosure: the county × segment × month table published in ${seconds.toFixed(1)} s`);
-    const phases = server.log.split('\n').filter((l) => l.includes('publication of')).at(-1)?.replace(/^.*publication of/, 'publication of') ?? '';
+    const phases = server.log.split('\n').filter((l) => l.includes('publication of')).at(-1)?.replace(/\u001b\[[0-9;]*m/g, '').replace(/^.*publication of/, 'publication of') ?? '';
     log(`disclosure: ${phases}`);
     return [
       {

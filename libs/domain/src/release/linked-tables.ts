@@ -281,9 +281,11 @@ export function protectAcrossReleases(ledger: readonly LinkedCell[], release: re
     const chosen = new Set<number>();
     // New cells by region and period: the nearest candidates are found without scanning them all.
     const here = new Map<string, number[]>();
+    const at = new Map<string, number>();
     cells.slice(offset).forEach((c, k) => {
       const key = `${c.indicator}|${c.region}|${c.period}`;
       (here.get(key) ?? here.set(key, []).get(key)!).push(k);
+      at.set(coordinateKey(c), k);
     });
     for (const e of exposed) {
       const target = cells[e.index];
@@ -302,7 +304,29 @@ export function protectAcrossReleases(ledger: readonly LinkedCell[], release: re
           if (!bestScore || compare(score, bestScore) < 0) [best, bestScore] = [k, score];
         });
       }
-      if (best !== undefined) chosen.add(best);
+      if (best === undefined) continue;
+      chosen.add(best);
+      // A cell hidden beside the target in the same region and period (another segment, say) still
+      // leaves both recoverable from sums over periods: complete the rectangle with the target's
+      // and the partner's cells of another period of this release (the smallest such pair).
+      const partner = cells[offset + best];
+      const monthsT = monthsOf(target.period);
+      if (partner.region !== target.region || partner.period !== target.period || !monthsT) continue;
+      let pair: [number, number] | undefined;
+      let pairValue = Infinity;
+      for (const [key, ks] of here) {
+        if (!key.startsWith(`${target.indicator}|${target.region}|`)) continue;
+        for (const k of ks) {
+          const c = cells[offset + k];
+          // The target's cell of that period may be hidden already (a dominated segment is hidden in every month).
+          if (c.period === target.period || chosen.has(k) || coordinateKey({ ...c, period: target.period }) !== coordinateKey(target)) continue;
+          const other = at.get(coordinateKey({ ...partner, period: c.period }));
+          if (other === undefined || !open(other)) continue;
+          const value = (c.published ?? 0) + (cells[offset + other].published as number);
+          if (value < pairValue) [pair, pairValue] = [[k, other], value];
+        }
+      }
+      if (pair) for (const k of pair) if (open(k)) chosen.add(k);
     }
     if (!chosen.size) return { hidden, exposed };
     for (const k of chosen) {
