@@ -16,8 +16,8 @@ let loading: Promise<Highs> | undefined;
  * same model with another objective, which HiGHS warm-starts from the previous basis.
  */
 export async function highsSolver(): Promise<LpSolver> {
-  // The Wasm bytes are read here and handed over, rather than located and fetched by the loader
-  // (which does not finish inside Jest's module sandbox).
+  // The Wasm bytes are read from the package here and handed over, so loading does not depend on
+  // how the loader locates its file (plain Node, Jest's module sandbox, a bundled build).
   const wasmBinary = () => readFileSync(createRequire(import.meta.url).resolve('highs/runtime'));
   const highs = await (loading ??= loadHighs({ wasmBinary: wasmBinary() }));
   return {

@@ -152,10 +152,9 @@ export class ReleaseCalculator {
     // Across releases: the linked system of everything published plus this release.
     const candidate = rows.map(({ table, key, total, row, id }) => ({ table, key, total, value: hidden.has(id) ? null : row.value }));
     const truth = rows.flatMap(({ id, row }, i) => (hidden.has(id) ? [{ cell: i, value: numeric(row.value), primary: hidden.get(id) === 'primary' }] : []));
+    // Published cells carry their true value; hidden ones take it from `truth`.
     const own = linkedCellsOf(draft.releaseId, draft, candidate, truth);
-    // The linked cells need the true value of every cell (published ones carry it already).
-    const linked = own.linked.map((c, k) => ({ ...c, value: c.published ?? numeric(rows[own.index[k]].row.value) }));
-    const across = protectAcrossReleases(ledger, linked, draft.disclosure.protection ?? DEFAULT_PROTECTION, await highsSolver());
+    const across = protectAcrossReleases(ledger, own.linked, draft.disclosure.protection ?? DEFAULT_PROTECTION, await highsSolver());
     if (across.exposed.length)
       throw new RuleViolationError(
         `publishing would let the public narrow ${across.exposed.length} confidential cell(s) below the required protection, whatever else this release hides: ${across.exposed.map((e) => e.label).join('; ')}`,

@@ -190,6 +190,14 @@ export class VerifyReleaseQuery extends Query<ReleaseVerification> {
  * the published hash must equal both the hash of the cells as stored (nobody changed a frozen
  * cell) and the hash of the recomputed cells (nobody changed the events they came from).
  */
+/** A published release, for the regulators' reads of it (verification, disclosure audit). */
+async function publishedForRegulator(store: EventStore, context: RequestContext, releaseId: string, roles: readonly string[], what: string): Promise<ReleaseState> {
+  if (!roles.includes(context.principal.role)) throw new ForbiddenError(`only regulators ${what}`);
+  const { state } = await loadRelease(store, releaseId, context);
+  if (state.status !== 'published') throw new RuleViolationError(`release ${releaseId} is not published`);
+  return state;
+}
+
 @QueryHandler(VerifyReleaseQuery)
 export class VerifyReleaseHandler implements IQueryHandler<VerifyReleaseQuery> {
   constructor(
@@ -198,9 +206,7 @@ export class VerifyReleaseHandler implements IQueryHandler<VerifyReleaseQuery> {
   ) {}
 
   async execute({ context, releaseId }: VerifyReleaseQuery): Promise<ReleaseVerification> {
-    if (context.principal.role !== 'regulator' && context.principal.role !== 'admin') throw new ForbiddenError('only regulators verify releases');
-    const { state } = await loadRelease(this.store, releaseId, context);
-    if (state.status !== 'published') throw new RuleViolationError(`release ${releaseId} is not published`);
+    const state = await publishedForRegulator(this.store, context, releaseId, ['regulator', 'admin'], 'verify releases');
     const previous = state.draft!.revisionOf ? (await loadRelease(this.store, state.draft!.revisionOf, context)).state.cells : null;
     // Against the ledger as it stood at this release's publication: everything published before it.
     const publication = (await this.store.readStream(releaseStreamId(releaseId))).find((e) => e.type === 'ReleasePublished')!;
@@ -242,9 +248,7 @@ export class DisclosureAuditHandler implements IQueryHandler<DisclosureAuditQuer
   ) {}
 
   async execute({ context, releaseId }: DisclosureAuditQuery): Promise<DisclosureAuditView> {
-    if (context.principal.role !== 'regulator') throw new ForbiddenError('only regulators read disclosure audits');
-    const { state } = await loadRelease(this.store, releaseId, context);
-    if (state.status !== 'published') throw new RuleViolationError(`release ${releaseId} is not published`);
+    const state = await publishedForRegulator(this.store, context, releaseId, ['regulator'], 'read disclosure audits');
     const ledger = await this.calculator.ledger({});
     const protection = state.draft!.disclosure.protection ?? DEFAULT_PROTECTION;
     const audit = auditLinkedCells(ledger, protection, await highsSolver()).filter((a) => a.release === releaseId);
