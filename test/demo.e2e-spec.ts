@@ -36,7 +36,7 @@ describe('first start with the demo data set', () => {
     const hebei = await server.request('GET', '/v1/statistics/revenue?period=2023&region=13', { token: await server.token('bureau', { region: '13' }) });
     expect(hebei.body.rows).toEqual([{ ...expected2023('13'), yoy: null }]);
     expect(expected2023('13').contributors).toBe(25);
-  });
+  }, 240_000);
 
   it('shows community coverage between 10% and 80% in every demo pilot region, with real denominators', async () => {
     const regulator = await server.token('regulator');

@@ -72,10 +72,18 @@ export class ServerProcess {
     const killWithParent = () => child.kill('SIGKILL');
     process.on('exit', killWithParent);
     child.once('exit', () => process.off('exit', killWithParent));
-    child.stdout!.on('data', (d) => (this.output += d));
-    child.stderr!.on('data', (d) => (this.output += d));
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
+    // A server that logs progress (loading the demo data set on a busy CI machine) is given time;
+    // one silent for 60 s, or not up within 3 minutes, has failed to start.
+    const started = Date.now();
+    let lastOutput = started;
+    const onOutput = (d: Buffer) => {
+      this.output += d;
+      lastOutput = Date.now();
+    };
+    child.stdout!.on('data', onOutput);
+    child.stderr!.on('data', onOutput);
+    const deadline = () => Math.min(lastOutput + 60_000, started + 180_000);
+    while (Date.now() < deadline()) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${this.output}`);
       try {
         const r = await fetch(`${this.url}/health`);
@@ -85,7 +93,7 @@ export class ServerProcess {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`server did not become healthy in 60 s:\n${this.output}`);
+    throw new Error(`server did not become healthy in ${Math.round((Date.now() - started) / 1000)} s:\n${this.output}`);
   }
 
   /** SIGKILL: no shutdown hooks, no flush — the crash a durability test needs. */
