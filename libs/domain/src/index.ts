@@ -14,3 +14,5 @@ export * from './release/disclosure-control.js';
 export * from './release/release.decider.js';
 export * from './shared/text.js';
 export * from './release/linked-tables.js';
+export * from './release/lp.js';
+export * from './release/lp-presolve.js';

@@ -8,6 +8,8 @@
  * value uncertain by at least p·x on either side.
  */
 import { parsePeriod } from '../shared/period.js';
+import { LpInfeasibleError, type LpSolver } from './lp.js';
+import { withDeterminedAtomsFixed } from './lp-presolve.js';
 
 /** Where a published cell sits: indicator, region prefix ('' = national), period label, grouping values. */
 export interface CellCoordinate {
@@ -114,23 +116,6 @@ export function buildAtomModel(cells: readonly CellCoordinate[], flow: boolean):
   return { atoms, cover };
 }
 
-/** One solver session over a fixed set of equations: the range of any sum of atoms. */
-export interface LpSession {
-  /** [min, max] of Σ atoms(cover) subject to the equations and atoms ≥ 0. */
-  range(cover: readonly number[]): [number, number];
-  /** The atoms at the ends of the last range (feasible points of the system; none when unbounded). */
-  lastPoints?(): Float64Array[];
-  dispose(): void;
-}
-
-/** The published equations contradict each other (figures revised between releases). */
-export class LpInfeasibleError extends Error {}
-
-/** A linear-programming solver (HiGHS in the product; the tests' attacker brings its own model). */
-export interface LpSolver {
-  session(atoms: number, equations: readonly { cover: readonly number[]; value: number }[]): LpSession;
-}
-
 export interface ProtectionAudit {
   /** Index of the cell in the list audited. */
   readonly index: number;
@@ -164,8 +149,8 @@ export function auditLinkedCells(
   solver: LpSolver,
   only?: ReadonlySet<number>,
   exact = true,
-  /** Feasible points found so far, per indicator: still feasible while equations are only removed. */
-  witnesses: Map<string, Float64Array[]> = new Map(),
+  /** Carried between rounds of suppression over the same cells (only `published` changes). */
+  rounds: AuditRounds = { witnesses: new Map(), models: new Map() },
 ): ProtectionAudit[] {
   const out: ProtectionAudit[] = [];
   const byIndicator = new Map<string, number[]>();
@@ -174,29 +159,36 @@ export function auditLinkedCells(
     const targets = indexes.filter((i) => cells[i].published === null && cells[i].sensitive && cells[i].value > 0 && (!only || only.has(i)));
     if (!targets.length) continue;
     const group = indexes.map((i) => cells[i]);
-    const model = buildAtomModel(group, group[0].flow);
+    // The atoms depend only on the coordinates: built once across rounds.
+    const built = rounds.models.get(group[0].indicator) ?? rounds.models.set(group[0].indicator, withExhaustion(group)).get(group[0].indicator)!;
+    const model = built.model;
     // A coordinate published again (a revision, a later table) counts once, with its latest value.
     const latest = new Map<string, number>();
     group.forEach((c, k) => c.published !== null && latest.set(coordinateKey(c), k));
     const releases = [...new Set(group.map((c) => c.release))];
     const all = [
       ...group.flatMap((c, k) => (c.published === null || latest.get(coordinateKey(c)) !== k ? [] : [{ cover: model.cover[k], value: c.published, release: c.release }])),
-      ...exhaustion(group, model),
+      ...built.exhaustion,
     ];
     // Figures revised between releases can contradict older tables: then the oldest releases' equations give way.
     for (let dropped = 0; ; dropped++) {
       const equations = all.filter((e) => !releases.slice(0, dropped).includes(e.release));
-      const session = solver.session(model.atoms, equations);
+      const session = withDeterminedAtomsFixed(solver).session(model.atoms, equations);
       try {
-        const points = witnesses.get(group[0].indicator) ?? witnesses.set(group[0].indicator, []).get(group[0].indicator)!;
+        const points = rounds.witnesses.get(group[0].indicator) ?? rounds.witnesses.set(group[0].indicator, []).get(group[0].indicator)!;
         const ranges = targets.map((i): [number, number] => {
           const cover = model.cover[indexes.indexOf(i)];
           const x = cells[i].value;
           if (!exact) {
-            const sums = points.map((w) => cover.reduce((s, a) => s + w[a], 0));
-            const low = Math.min(...sums);
-            const high = Math.max(...sums);
-            if (low <= x * (1 - p) && high >= x * (1 + p)) return [low, high];
+            // The newest points first (they come from this round's neighbours); stop at the first pair that certifies.
+            let [low, high] = [Infinity, -Infinity];
+            for (let w = points.length - 1; w >= 0; w--) {
+              let sum = 0;
+              for (const a of cover) sum += points[w][a];
+              if (sum < low) low = sum;
+              if (sum > high) high = sum;
+              if (low <= x * (1 - p) && high >= x * (1 + p)) return [low, high];
+            }
           }
           const range = session.range(cover);
           if (!exact) points.push(...(session.lastPoints?.() ?? []));
@@ -219,6 +211,19 @@ export function auditLinkedCells(
     }
   }
   return out.sort((a, b) => a.index - b.index);
+}
+
+/** What rounds of suppression over the same cells share: only which cells are published changes between them. */
+export interface AuditRounds {
+  /** Feasible points found so far, per indicator: still feasible while equations are only removed. */
+  readonly witnesses: Map<string, Float64Array[]>;
+  /** Each indicator's atoms and its tables' exhaustion equations (they depend on coordinates alone). */
+  readonly models: Map<string, { model: AtomModel; exhaustion: { cover: number[]; value: number; release: string }[] }>;
+}
+
+function withExhaustion(group: readonly LinkedCell[]) {
+  const model = buildAtomModel(group, group[0].flow);
+  return { model, exhaustion: exhaustion(group, model) };
 }
 
 const coordinateKey = (c: CellCoordinate) => JSON.stringify([c.indicator, c.region, c.period, Object.entries(c.groups).sort()]);
@@ -273,9 +278,9 @@ export function protectAcrossReleases(ledger: readonly LinkedCell[], release: re
   // the cells still exposed need solving again.
   let watch: Set<number> | undefined;
   // Hiding cells only removes equations (the atoms stay the same): every point found stays feasible.
-  const witnesses = new Map<string, Float64Array[]>();
+  const rounds: AuditRounds = { witnesses: new Map(), models: new Map() };
   for (;;) {
-    const exposed = auditLinkedCells(cells, p, solver, watch, false, witnesses).filter((a) => !a.protected);
+    const exposed = auditLinkedCells(cells, p, solver, watch, false, rounds).filter((a) => !a.protected);
     watch = new Set(exposed.map((e) => e.index));
     if (!exposed.length) return { hidden, exposed: [] };
     const chosen = new Set<number>();
@@ -283,8 +288,7 @@ export function protectAcrossReleases(ledger: readonly LinkedCell[], release: re
     const here = new Map<string, number[]>();
     const at = new Map<string, number>();
     cells.slice(offset).forEach((c, k) => {
-      const key = `${c.indicator}|${c.region}|${c.period}`;
-      (here.get(key) ?? here.set(key, []).get(key)!).push(k);
+      for (const key of [`${c.indicator}|${c.region}|${c.period}`, `${c.indicator}|${c.region}`]) (here.get(key) ?? here.set(key, []).get(key)!).push(k);
       at.set(coordinateKey(c), k);
     });
     for (const e of exposed) {
@@ -296,13 +300,18 @@ export function protectAcrossReleases(ledger: readonly LinkedCell[], release: re
       let best: number | undefined = near.sort((a, b) => (cells[offset + a].published as number) - (cells[offset + b].published as number) || a - b)[0];
       if (best === undefined) {
         const pins = cells.filter((m, i) => i !== e.index && m.published !== null && overlaps(m, target));
-        let bestScore: number[] | undefined;
-        cells.slice(offset).forEach((c, k) => {
-          if (!open(k) || c.indicator !== target.indicator) return;
-          if (!overlaps(c, target) && !pins.some((m) => overlaps(c, m))) return;
-          const score = [c.region === target.region ? 0 : 1, c.period === target.period ? 0 : 1, c.published as number, k];
-          if (!bestScore || compare(score, bestScore) < 0) [best, bestScore] = [k, score];
-        });
+        const linked = (c: LinkedCell, k: number) => open(k) && c.indicator === target.indicator && (overlaps(c, target) || pins.some((m) => overlaps(c, m)));
+        const score = (k: number) => [cells[offset + k].period === target.period ? 0 : 1, cells[offset + k].published as number, k];
+        // Cells of the target's own region rank first: only when none is linked are the others scanned.
+        for (const pass of [(here.get(`${target.indicator}|${target.region}`) ?? []), undefined]) {
+          let bestScore: number[] | undefined;
+          for (const k of pass ?? cells.slice(offset).map((_, k) => k)) {
+            if (!linked(cells[offset + k], k)) continue;
+            const s = score(k);
+            if (!bestScore || compare(s, bestScore) < 0) [best, bestScore] = [k, s];
+          }
+          if (best !== undefined) break;
+        }
       }
       if (best === undefined) continue;
       chosen.add(best);
