@@ -2,13 +2,13 @@ import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ServerProcess } from './support/server.js';
+import { embeddedEnvironment, ServerProcess } from './support/server.js';
 
 /** Issue 7: the production configuration fails clearly, degrades without crashing, and the compose file is valid. */
 describe('production configuration', () => {
   it('exits with one line naming KAFKA_BROKERS when it is set but empty', () => {
     const run = spawnSync(process.execPath, [resolve('dist/apps/api/src/main.js')], {
-      env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: mkdtempSync(join(tmpdir(), 'fuju-prod-')), KAFKA_BROKERS: '' },
+      env: { ...embeddedEnvironment(), NODE_OPTIONS: '', DATA_DIR: mkdtempSync(join(tmpdir(), 'fuju-prod-')), KAFKA_BROKERS: '' },
       encoding: 'utf8',
       timeout: 30_000,
     });

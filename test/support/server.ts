@@ -8,6 +8,21 @@ import { loadJwtSecret, signToken, type Role } from '../../libs/platform/src/ind
 const MAIN = resolve('dist/apps/api/src/main.js');
 const CLI = resolve('dist/apps/cli/src/main.js');
 
+/**
+ * The variables that choose the production topology (Kafka, EventStoreDB, a ClickHouse server).
+ * They are never inherited from the environment that runs the tests (CI exports KAFKA_BROKERS for
+ * the Kafka suites): a server runs the embedded topology unless its test asks for another one by
+ * passing these in `env`, so no suite changes meaning with the environment it runs in.
+ */
+export const TOPOLOGY_VARIABLES = ['KAFKA_BROKERS', 'KAFKA_TOPIC', 'KAFKA_CLIENT_ID', 'EVENTSTORE_CONNECTION_STRING', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE'] as const;
+
+/** The test process's environment without the topology variables (see TOPOLOGY_VARIABLES). */
+export function embeddedEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of TOPOLOGY_VARIABLES) delete env[name];
+  return env;
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -63,7 +78,7 @@ export class ServerProcess {
     this.port = await freePort();
     this.output = '';
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...this.env },
+      env: { ...embeddedEnvironment(), NODE_OPTIONS: '', DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -137,11 +152,16 @@ export class ServerProcess {
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
+  /** The topology variables this server was started with (the CLI talks to the same stores). */
+  private topology(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.env).filter(([name]) => (TOPOLOGY_VARIABLES as readonly string[]).includes(name)));
+  }
+
   /** Runs the CLI against this server's DATA_DIR, as an operator would, and collects its output. */
   async cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolveRun) => {
       const child = spawn(process.execPath, [CLI, ...args], {
-        env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: this.dataDir, PORT: String(this.port) },
+        env: { ...embeddedEnvironment(), NODE_OPTIONS: '', DATA_DIR: this.dataDir, PORT: String(this.port), ...this.topology() },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

@@ -11,7 +11,7 @@ import type { RequestContext } from '../../api/src/common/auth.js';
 import { validationPipe } from '../../api/src/common/validation.js';
 import { writeSide } from '../../cli/src/write-side.js';
 import { commandFromLine } from '../../cli/src/import/import-line.js';
-import { inParallel, ServerProcess } from '../../../test/support/server.js';
+import { embeddedEnvironment, inParallel, ServerProcess } from '../../../test/support/server.js';
 import { benchCounties, employeesOf, revenueFen } from './data.js';
 import { percentile, type Figure } from './report.js';
 
@@ -233,7 +233,7 @@ export async function bulkImport(enterprises: number, months: number, log: (m: s
   writeFileSync(file, `${lines.join('\n')}\n`);
   log(`import: ${lines.length} lines…`);
   const output = await new Promise<string>((done, fail) => {
-    const child = spawn(process.execPath, [resolve('dist/apps/cli/src/main.js'), 'import', file], { env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: join(dir, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [resolve('dist/apps/cli/src/main.js'), 'import', file], { env: { ...embeddedEnvironment(), NODE_OPTIONS: '', DATA_DIR: join(dir, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -17,7 +17,7 @@ import { APP_CONFIG, type AppConfig } from '../../../libs/platform/src/index.js'
       useFactory: (store: EventStore, client: ClickHouseClient, config: AnalyticsConfig, app: AppConfig) => {
         const logger = new Logger('projector');
         // With Kafka configured the projector is a consumer group on the relay's topic.
-        const feed = app.kafka ? new KafkaEventFeed(app.kafka, `${app.kafka.clientId}-projector`) : store;
+        const feed = app.kafka ? new KafkaEventFeed(app.kafka, `${app.kafka.clientId}-projector`, { log: (m) => logger.log(m), error: (m) => logger.error(m) }) : store;
         return new Projector(store, client, config.database, { log: (m) => logger.log(m), error: (m) => logger.error(m) }, 5000, feed);
       },
     },

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { EventStore, RecordedEvent, Subscription } from '../../event-store/src/index.js';
+import type { EventStore, PartitionBatch, PartitionedFeed, RecordedEvent, Subscription } from '../../event-store/src/index.js';
 import { chInstant, queryRows } from './clickhouse.client.js';
 import { PROJECTED_TABLES, projectedTableDdl } from './migrations.js';
 import { PROJECTION_TABLES } from './report.projection.js';
@@ -21,12 +21,24 @@ export interface ProjectorLog {
   error(message: string): void;
 }
 
+/** The checkpoint row of one Kafka partition's progress. */
+const partitionCheckpoint = (partition: number) => `${PROJECTOR_NAME}/p${partition}`;
+
 /**
  * Follows the event store from its checkpoint and writes projected rows to ClickHouse in
  * batches. The checkpoint is written after the rows of its batch; on start, and before a
  * failed batch is retried, rows after the checkpoint (a batch cut off by a crash) are deleted
  * first, so every event's rows are in ClickHouse exactly once and the signed report deltas
- * are never summed twice. Events redelivered by a feed (Kafka is at-least-once) are skipped.
+ * are never summed twice.
+ *
+ * Fed by Kafka (a partitioned feed), events come partition by partition with no global order.
+ * Each partition then has its own checkpoint (the last position projected from it): an event is
+ * new only above it, so redeliveries (at-least-once) are skipped. A batch's audit-log rows go in
+ * first; when a partition is (re)assigned, the rows of its events above its checkpoint (a batch
+ * cut off by a crash) are found through them and deleted before anything is projected. `position`
+ * is then the low watermark — the highest position at or below which every event of the log is
+ * projected — computed from the log and the partitions' checkpoints, and written as the main
+ * checkpoint, so `waitFor`, `/health` and release cut-offs never count an event still in flight.
  */
 export class Projector {
   private subscription?: Subscription;
@@ -44,9 +56,23 @@ export class Projector {
     private readonly logger: ProjectorLog = { log: () => undefined, error: (m) => console.error(m) },
     private readonly batchSize = 5000,
     /** Where live events come from: the store itself, or (production) a Kafka consumer group. */
-    private readonly feed: Pick<EventStore, 'subscribe'> = store,
+    private readonly feed: Pick<EventStore, 'subscribe'> | PartitionedFeed = store,
   ) {
     this.deltas = new ReportDeltaProjection(client, db);
+  }
+
+  private get partitioned(): PartitionedFeed | undefined {
+    return 'partitionOf' in this.feed ? this.feed : undefined;
+  }
+
+  /** Kafka mode: each partition's last projected position, and the partitions whose leftovers were cleared since their assignment. */
+  private readonly done = new Map<number, number>();
+  private readonly cleared = new Set<number>();
+
+  /** Kafka mode: whether the consumer is connected, and how many messages went to the dead-letter topic. */
+  get kafka(): { status: 'up' | 'down'; deadLettered: number } | undefined {
+    const feed = this.partitioned;
+    return feed && { status: feed.connected ? 'up' : 'down', deadLettered: feed.deadLettered };
   }
 
   /** The position of the last event whose rows are in ClickHouse. */
@@ -65,7 +91,9 @@ export class Projector {
   async start(): Promise<void> {
     this.stopping = false;
     this.projected = await this.readCheckpoint('');
-    await this.rollback(this.projected, '');
+    // Fed by partitions, rows above the main checkpoint may be any partition's, projected and
+    // checkpointed: each partition clears only its own leftovers, when it is assigned.
+    if (!this.partitioned) await this.rollback(this.projected, '');
     this.follow();
   }
 
@@ -120,29 +148,137 @@ export class Projector {
       if (!this.subscription) {
         this.deltas.reset();
         this.projected = await this.readCheckpoint('');
-        await this.rollback(this.projected, '');
+        if (!this.partitioned) await this.rollback(this.projected, '');
         this.follow();
       }
     }
   }
 
   private follow(): void {
-    this.subscription = this.feed.subscribe(
+    const partitioned = this.partitioned;
+    if (partitioned) {
+      this.done.clear();
+      this.cleared.clear();
+      this.subscription = partitioned.follow({
+        assigned: () => this.cleared.clear(),
+        batch: (batch) => this.applyPartition(partitioned, batch),
+      });
+      return;
+    }
+    this.subscription = (this.feed as Pick<EventStore, 'subscribe'>).subscribe(
       this.projected,
-      async (delivered) => {
+      async (delivered: RecordedEvent[]) => {
         const events = delivered.filter((e) => e.position > this.projected);
         if (!events.length) return;
         await this.withRetry(() => this.apply(events, this.deltas, ''));
-        this.projected = events[events.length - 1].position;
-        for (const waiter of this.waiters) {
-          if (waiter.position <= this.projected) {
-            this.waiters.delete(waiter);
-            waiter.resolve();
-          }
-        }
+        this.moveTo(events[events.length - 1].position);
       },
       { batchSize: this.batchSize },
     );
+  }
+
+  private moveTo(position: number): void {
+    this.projected = position;
+    for (const waiter of this.waiters) {
+      if (waiter.position <= this.projected) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /** Kafka mode: one partition's batch, exactly once, then the low watermark moves on. */
+  private async applyPartition(feed: PartitionedFeed, { partition, events, heartbeat }: PartitionBatch): Promise<void> {
+    if (!this.cleared.has(partition)) await this.withRetry(() => this.clearPartition(feed, partition), heartbeat);
+    const after = this.lastOf(partition);
+    const fresh = events.filter((e) => e.position > after);
+    if (fresh.length) {
+      const positions = fresh.map((e) => e.position);
+      await this.withRetry(() => this.apply(fresh, this.deltas, '', partitionCheckpoint(partition)), heartbeat, () => this.remove(positions, ''));
+      this.done.set(partition, positions[positions.length - 1]);
+    }
+    await this.withRetry(() => this.advanceWatermark(feed), heartbeat);
+  }
+
+  /** The last position projected from a partition (everything at or below the watermark counts). */
+  private lastOf(partition: number): number {
+    return Math.max(this.done.get(partition) ?? 0, this.projected);
+  }
+
+  /**
+   * A partition just assigned: its checkpoint, and the rows of its events above it (a batch cut off
+   * by a crash, here or in the member that held it before) deleted. The audit log is written first
+   * in every batch, so every such row's event is found there.
+   */
+  private async clearPartition(feed: PartitionedFeed, partition: number): Promise<void> {
+    const [row] = await queryRows<{ position: string }>(
+      this.client,
+      `SELECT toString(max(position)) AS position FROM {db:Identifier}.projector_checkpoints WHERE projector = {name:String}`,
+      { db: this.db, name: partitionCheckpoint(partition) },
+    );
+    this.done.set(partition, Number(row?.position ?? 0));
+    const after = this.lastOf(partition);
+    const ahead = await queryRows<{ position: string; stream_id: string }>(
+      this.client,
+      `SELECT toString(position) AS position, stream_id FROM {db:Identifier}.event_log WHERE position > {after:UInt64}`,
+      { db: this.db, after },
+    );
+    const leftovers = ahead.filter((r) => feed.partitionOf(r.stream_id) === partition).map((r) => Number(r.position));
+    if (leftovers.length) {
+      this.logger.log(`projector: removing the rows of ${leftovers.length} events of partition ${partition} above its checkpoint ${after} (a batch cut off before its checkpoint)`);
+      this.deltas.reset();
+      await this.remove(leftovers, '');
+    }
+    this.cleared.add(partition);
+  }
+
+  /**
+   * Moves the low watermark over every event of the log whose partition has projected it, and
+   * records it as the main checkpoint. Partitions held by other members of the group are read
+   * from their checkpoints.
+   */
+  private async advanceWatermark(feed: PartitionedFeed): Promise<void> {
+    if (feed.partitions === undefined) return;
+    let position = this.projected;
+    let others: Map<number, number> | undefined;
+    const last = async (partition: number) => {
+      if (this.cleared.has(partition)) return this.lastOf(partition);
+      others ??= await this.partitionCheckpoints();
+      return Math.max(others.get(partition) ?? 0, this.projected);
+    };
+    scan: for (;;) {
+      const events = await this.store.readAll({ after: position, limit: this.batchSize });
+      if (!events.length) break;
+      for (const e of events) {
+        if (e.position > (await last(feed.partitionOf(e.streamId)))) break scan;
+        position = e.position;
+      }
+    }
+    if (position === this.projected) return;
+    await this.client.insert({
+      table: `${this.db}.projector_checkpoints`,
+      values: [{ projector: PROJECTOR_NAME, position, updated_at: chInstant(new Date().toISOString()) }],
+      format: 'JSONEachRow',
+    });
+    this.moveTo(position);
+  }
+
+  private async partitionCheckpoints(): Promise<Map<number, number>> {
+    const rows = await queryRows<{ projector: string; position: string }>(
+      this.client,
+      `SELECT projector, toString(max(position)) AS position FROM {db:Identifier}.projector_checkpoints WHERE startsWith(projector, {prefix:String}) GROUP BY projector`,
+      { db: this.db, prefix: `${PROJECTOR_NAME}/p` },
+    );
+    return new Map(rows.map((r) => [Number(r.projector.slice(`${PROJECTOR_NAME}/p`.length)), Number(r.position)]));
+  }
+
+  /** Deletes every projected row of the given events. */
+  private async remove(positions: readonly number[], suffix: string): Promise<void> {
+    for (const table of PROJECTION_TABLES)
+      await this.client.command({
+        query: `DELETE FROM {db:Identifier}.{table:Identifier} WHERE position IN {positions:Array(UInt64)}`,
+        query_params: { db: this.db, table: `${table}${suffix}`, positions },
+      });
   }
 
   /**
@@ -167,19 +303,24 @@ export class Projector {
     return position;
   }
 
-  private async apply(events: readonly RecordedEvent[], deltas: ReportDeltaProjection, suffix: string): Promise<void> {
+  private async apply(events: readonly RecordedEvent[], deltas: ReportDeltaProjection, suffix: string, checkpoint = PROJECTOR_NAME): Promise<void> {
     if (!events.length) return;
-    await this.insert(events, await this.project(events, deltas), suffix);
+    await this.insert(events, await this.project(events, deltas), suffix, checkpoint);
   }
 
   private async project(events: readonly RecordedEvent[], deltas: ReportDeltaProjection): Promise<Record<string, unknown[]>> {
     return { ...projectEvents(events), report_deltas: await deltas.project(events) };
   }
 
-  /** Inserts a batch's rows into every table, then its checkpoint. */
-  private async insert(events: readonly RecordedEvent[], rows: Record<string, unknown[]>, suffix: string): Promise<void> {
-    await Promise.all(
-      PROJECTION_TABLES.filter((t) => rows[t]?.length).map((t) =>
+  /**
+   * Inserts a batch's rows into every table, then its checkpoint. Under a partition's checkpoint
+   * the audit log goes first: a crash leaves no row whose event it does not list.
+   */
+  private async insert(events: readonly RecordedEvent[], rows: Record<string, unknown[]>, suffix: string, checkpoint = PROJECTOR_NAME): Promise<void> {
+    const logFirst = checkpoint !== PROJECTOR_NAME;
+    const write = (tables: readonly (typeof PROJECTION_TABLES)[number][]) =>
+      Promise.all(
+        tables.filter((t) => rows[t]?.length).map((t) =>
         this.client.insert({
           table: `${this.db}.${t}${suffix}`,
           // Compact rows (arrays in column order): about 1.5× the insert rate of JSONEachRow in `npm run bench`.
@@ -187,11 +328,15 @@ export class Projector {
           // A retried batch carries the same token, so Replicated tables (clusters) drop the duplicate block.
           clickhouse_settings: { insert_deduplication_token: `${t}:${events[0].position}-${events[events.length - 1].position}` },
         }),
-      ),
-    );
+        ),
+      );
+    if (logFirst) {
+      await write(['event_log']);
+      await write(PROJECTION_TABLES.filter((t) => t !== 'event_log'));
+    } else await write(PROJECTION_TABLES);
     await this.client.insert({
       table: `${this.db}.projector_checkpoints${suffix}`,
-      values: [{ projector: PROJECTOR_NAME, position: events[events.length - 1].position, updated_at: chInstant(new Date().toISOString()) }],
+      values: [{ projector: checkpoint, position: events[events.length - 1].position, updated_at: chInstant(new Date().toISOString()) }],
       format: 'JSONEachRow',
     });
   }
@@ -222,12 +367,17 @@ export class Projector {
     }
   }
 
-  private async withRetry(work: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `work` until it succeeds, with backoff; before each retry the rows of the failed attempt
+   * are removed (`undo`; by default everything above the checkpoint). `heartbeat` keeps a Kafka
+   * member in its group while ClickHouse is away, so an outage does not set off rebalances.
+   */
+  private async withRetry(work: () => Promise<void>, heartbeat?: () => Promise<void>, undo: () => Promise<void> = () => this.rollback(this.projected, '')): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         if (attempt > 0) {
           this.deltas.reset();
-          await this.rollback(this.projected, '');
+          await undo();
         }
         await work();
         this.lastError = undefined;
@@ -238,7 +388,10 @@ export class Projector {
         const delay = Math.min(30_000, 250 * 2 ** attempt);
         this.logger.error(`projector: writing to ClickHouse failed (${this.lastError}); retrying in ${delay} ms`);
         const until = Date.now() + delay;
-        while (!this.stopping && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+        while (!this.stopping && Date.now() < until) {
+          await heartbeat?.().catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 100));
+        }
         if (this.stopping) throw error;
       }
     }

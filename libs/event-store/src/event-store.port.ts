@@ -103,3 +103,23 @@ export class ExpectedRevisionConflictError extends Error {
     this.name = 'ExpectedRevisionConflictError';
   }
 }
+
+/** One partition's events as the projector receives them. */
+export interface PartitionBatch {
+  readonly partition: number;
+  readonly events: RecordedEvent[];
+  /** Tells the group this member is alive (call it while a batch takes long, e.g. ClickHouse retries). */
+  heartbeat(): Promise<void>;
+}
+
+/** A feed whose events come partition by partition (Kafka): per-stream order, no global order. */
+export interface PartitionedFeed {
+  /** The topic's partition count once connected (undefined before). */
+  readonly partitions: number | undefined;
+  partitionOf(streamId: string): number;
+  /** Messages that could not be read as events, sent to the dead-letter topic since start. */
+  readonly deadLettered: number;
+  /** Whether the consumer is connected to the broker (false while it retries). */
+  readonly connected: boolean;
+  follow(handler: { batch(batch: PartitionBatch): Promise<void>; assigned(partitions: number[]): void }): Subscription;
+}

@@ -34,6 +34,8 @@ export class HealthController {
       lag: 'head' in head ? Math.max(0, head.head - position) : null,
       rebuilding: this.projector.isRebuilding,
       ...(this.projector.error ? { error: this.projector.error } : {}),
+      // Fed by Kafka: the consumer's connection and the messages it could not read (dead-lettered).
+      ...(this.projector.kafka ? { kafka: this.projector.kafka } : {}),
     };
     const up = head.status === 'up' && clickhouse.status === 'up';
     reply.status(up ? 200 : 503);
