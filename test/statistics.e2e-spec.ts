@@ -1,5 +1,5 @@
 import { formatFen, monthIndex, monthLabel, parsePeriod, periodLabelOf, withUsccCheckCharacter, type PeriodKind } from '../libs/domain/src/index.js';
-import { inParallel, ServerProcess } from './support/server.js';
+import { inParallel, ServerProcess, topologies } from './support/server.js';
 
 /**
  * Acceptance 2 of the foundation: every figure the statistics API answers for a generated data
@@ -38,6 +38,8 @@ const enterprises: Enterprise[] = Array.from({ length: 210 }, (_, i) => ({
   segment: SEGMENTS[Math.floor(random() * SEGMENTS.length)],
 }));
 const writes: Write[] = [];
+// Each topology gets the same input: the generator restarts from here.
+const SEED_AFTER_ENTERPRISES = seed;
 
 function regionOf(e: Enterprise, month: number, asOf?: string): string {
   const r = e.relocation;
@@ -90,12 +92,20 @@ const show = (indicator: string, v: bigint) => (indicator === 'revenue' || indic
 const yoyOf = (now: bigint, before: Cell | undefined) =>
   !before || before.value === 0n ? null : Math.round((Number(now) / Number(before.value) - 1) * 1e6) / 1e6;
 
-describe('statistics over HTTP equal figures computed from the input', () => {
+/**
+ * Run once per topology: embedded (the store feeds the projector) and, with a broker at hand
+ * (KAFKA_BROKERS, as in CI), Kafka (the relay feeds a six-partition topic the projector follows
+ * as a consumer group). The same input must give the same figures, to the fen.
+ */
+describe.each(topologies())('statistics over HTTP equal figures computed from the input ($name)', ({ env }) => {
   let server: ServerProcess;
   let filingsDoneAt = '';
 
   beforeAll(async () => {
-    server = await ServerProcess.start();
+    seed = SEED_AFTER_ENTERPRISES;
+    writes.length = 0;
+    for (const e of enterprises) delete e.relocation;
+    server = await ServerProcess.start({ env });
     const admin = await server.token('admin');
     const bureaus = new Map<string, string>();
     for (const p of ['33', '13', '51']) bureaus.set(p, await server.token('bureau', { region: p }));

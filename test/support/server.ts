@@ -23,6 +23,26 @@ export function embeddedEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * The topologies a suite that must hold in each runs in: embedded always; Kafka (relay → a
+ * six-partition topic of its own → the projector as a consumer group) when KAFKA_BROKERS names a
+ * broker, saying so on stderr when it does not.
+ */
+export function topologies(): { name: string; env: Record<string, string> }[] {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) {
+    process.stderr.write('SKIPPED the Kafka topology of this suite: set KAFKA_BROKERS=host:9092 to run it against a live broker\n');
+    return [{ name: 'embedded', env: {} }];
+  }
+  return [{ name: 'embedded', env: {} }, { name: 'Kafka', env: kafkaTopology(brokers) }];
+}
+
+/** The environment of a server in the Kafka topology, on a topic and consumer group of its own. */
+export function kafkaTopology(brokers = process.env.KAFKA_BROKERS!): Record<string, string> {
+  const unique = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  return { KAFKA_BROKERS: brokers, KAFKA_TOPIC: `fuju-e2e-${unique}`, KAFKA_CLIENT_ID: `fuju-e2e-${unique}` };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();

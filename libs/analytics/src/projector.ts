@@ -218,12 +218,12 @@ export class Projector {
     );
     this.done.set(partition, Number(row?.position ?? 0));
     const after = this.lastOf(partition);
-    const ahead = await queryRows<{ position: string; stream_id: string }>(
+    const ahead = await queryRows<{ at: string; stream_id: string }>(
       this.client,
-      `SELECT toString(position) AS position, stream_id FROM {db:Identifier}.event_log WHERE position > {after:UInt64}`,
+      `SELECT toString(position) AS at, stream_id FROM {db:Identifier}.event_log WHERE position > {after:UInt64}`,
       { db: this.db, after },
     );
-    const leftovers = ahead.filter((r) => feed.partitionOf(r.stream_id) === partition).map((r) => Number(r.position));
+    const leftovers = ahead.filter((r) => feed.partitionOf(r.stream_id) === partition).map((r) => Number(r.at));
     if (leftovers.length) {
       this.logger.log(`projector: removing the rows of ${leftovers.length} events of partition ${partition} above its checkpoint ${after} (a batch cut off before its checkpoint)`);
       this.deltas.reset();

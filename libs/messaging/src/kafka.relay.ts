@@ -43,7 +43,8 @@ async function ensureTopic(kafka: Kafka, settings: KafkaSettings, topic = settin
   const admin = kafka.admin();
   await admin.connect();
   try {
-    // false: the topic exists already. Any other failure (no rights, no broker) is thrown to the caller.
+    // false: the topic exists already (kafkajs also answers so when another client created it at the
+    // same moment). Any other failure (no rights, no broker) is thrown to the caller.
     await admin.createTopics({ topics: [{ topic, numPartitions: settings.partitions ?? 6 }], waitForLeaders: true });
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     return metadata.topics[0].partitions.length;
@@ -106,7 +107,7 @@ export class KafkaRelay {
     this.partitions = await ensureTopic(kafka, this.settings);
     // An idempotent producer must be free to retry without limit (kafkajs: a limit "may invalidate
     // EoS"); a broker that stays away holds the relay back, and the checkpoint keeps its place.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
     await this.producer.connect();
     this.stopping = false;
     this.subscription = this.store.subscribe(this.checkpoint, (events) => this.publishUntilSent(events), { batchSize: this.batchSize });
@@ -196,9 +197,10 @@ export class KafkaEventFeed implements PartitionedFeed {
     const kafka = kafkaOf(this.settings);
     this.count = await ensureTopic(kafka, this.settings);
     await ensureTopic(kafka, { ...this.settings, partitions: 1 }, deadLetterTopic(this.settings.topic));
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } });
     await this.producer.connect();
-    const consumer = kafka.consumer({ groupId: this.groupId, retry: { retries: 8, initialRetryTime: 300 } });
+    // A member that dies (SIGKILL) holds its partitions until its session times out: 10 s, not 30.
+    const consumer = kafka.consumer({ groupId: this.groupId, sessionTimeout: 10_000, heartbeatInterval: 3000, retry: { retries: 8, initialRetryTime: 300 } });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => handler.assigned([...(payload.memberAssignment[this.settings.topic] ?? [])]));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
