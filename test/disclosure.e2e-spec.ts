@@ -173,15 +173,17 @@ describe('disclosure control across every release (issue 15)', () => {
     expect(real.body.rows[0].value).toBe(formatFen(truth('330102', '2025-09').value * 100));
   });
 
-  it('never carries a confidential value in public downloads (JSON, CSV, XLSX)', async () => {
+  it('never carries a confidential value in public or bureau downloads (JSON, CSV, XLSX)', async () => {
     const secrets = ['330102', '330411'].flatMap((r) => ['2025-09', '2025-Q3', '2025-07', '2025-08'].map((p) => truth(r, p).value)).map((v) => `${v}.00`);
-    for (const id of published) {
-      const json = (await server.request('GET', `/v1/releases/${id}`)).body;
+    const bureau = await server.token('bureau', { region: '33' });
+    for (const [id, token] of published.flatMap((id) => [[id, undefined] as const, [id, bureau] as const])) {
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      const json = (await server.request('GET', `/v1/releases/${id}`, { token })).body;
       const hiddenKeys = json.cells.filter((c: { value: unknown }) => c.value === null).length;
-      const csv = parse(await (await fetch(`${server.url}/v1/releases/${id}?format=csv`)).text(), { columns: true, bom: true }) as Record<string, string>[];
+      const csv = parse(await (await fetch(`${server.url}/v1/releases/${id}?format=csv`, { headers })).text(), { columns: true, bom: true }) as Record<string, string>[];
       expect(csv.filter((r) => r.value === '').length).toBe(hiddenKeys);
       const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load(Buffer.from(await (await fetch(`${server.url}/v1/releases/${id}?format=xlsx`)).arrayBuffer()) as never);
+      await workbook.xlsx.load(Buffer.from(await (await fetch(`${server.url}/v1/releases/${id}?format=xlsx`, { headers })).arrayBuffer()) as never);
       const values: string[] = [];
       workbook.getWorksheet('cells')!.eachRow((row) => values.push(...(row.values as unknown[]).map(String)));
       const everything = `${JSON.stringify(json)}\n${JSON.stringify(csv)}\n${values.join('\n')}`;

@@ -1,3 +1,4 @@
+// Topology: embedded (ServerProcess never inherits KAFKA_BROKERS or EVENTSTORE_CONNECTION_STRING); this suite also reads the SQLite event store file directly.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { formatFen, monthLabel, monthIndex, withUsccCheckCharacter } from '../libs/domain/src/index.js';

@@ -1,4 +1,6 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionFollower, ProjectionProgress, type AnalyticsConfig } from '../../../libs/analytics/src/index.js';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { InfrastructureModule, type AppConfig } from '../../../libs/platform/src/index.js';
 import { ProjectorModule } from '../../projector/src/projector.module.js';
@@ -33,6 +35,33 @@ import { DiscardReleaseHandler, DraftReleaseHandler, PublishReleaseHandler } fro
 import { DiffReleasesHandler, GetReleaseHandler, ListReleasesHandler, VerifyReleaseHandler, DisclosureAuditHandler } from './releases/release-queries.js';
 import { ReleasesController } from './releases/releases.controller.js';
 
+/**
+ * Beside a projector process of its own (PROJECTOR=separate: compose, Kubernetes), the api does not
+ * project and never joins the projector's consumer group: it reads the projector's progress from
+ * the checkpoints in the shared ClickHouse.
+ */
+@Module({
+  providers: [
+    {
+      provide: ProjectionProgress,
+      inject: [CLICKHOUSE_CLIENT, ANALYTICS_CONFIG],
+      useFactory: (client: ClickHouseClient, config: AnalyticsConfig) => new ProjectionFollower(client, config.database),
+    },
+  ],
+  exports: [ProjectionProgress],
+})
+class ProjectionFollowerModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(private readonly progress: ProjectionProgress) {}
+
+  onApplicationBootstrap(): void {
+    (this.progress as ProjectionFollower).start();
+  }
+
+  onApplicationShutdown(): void {
+    (this.progress as ProjectionFollower).stop();
+  }
+}
+
 /** The api composition root; with the projector in the same process for the embedded default. */
 @Module({})
 export class AppModule {
@@ -42,7 +71,7 @@ export class AppModule {
       imports: [
         InfrastructureModule.forConfig(config),
         WriteModule,
-        ProjectorModule,
+        config.projector === 'embedded' ? ProjectorModule : ProjectionFollowerModule,
         RelayModule,
         ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }], storage: new FixedWindowThrottlerStorage() }),
       ],

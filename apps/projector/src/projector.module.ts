@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, migrate, Projector, queryRows, rebuildRequired, type AnalyticsConfig } from '../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, migrate, ProjectionProgress, Projector, queryRows, rebuildRequired, type AnalyticsConfig } from '../../../libs/analytics/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/index.js';
 import { KafkaEventFeed } from '../../../libs/messaging/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../libs/platform/src/index.js';
@@ -21,8 +21,9 @@ import { APP_CONFIG, type AppConfig } from '../../../libs/platform/src/index.js'
         return new Projector(store, client, config.database, { log: (m) => logger.log(m), error: (m) => logger.error(m) }, 5000, feed);
       },
     },
+    { provide: ProjectionProgress, useExisting: Projector },
   ],
-  exports: [Projector],
+  exports: [Projector, ProjectionProgress],
 })
 export class ProjectorModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projector');

@@ -2,6 +2,7 @@ export * from './clickhouse.client.js';
 export * from './migrations.js';
 export * from './report.projection.js';
 export * from './projector.js';
+export * from './projection-progress.js';
 export * from './statistics.query.js';
 export * from './indicators.js';
 export * from './service.projection.js';

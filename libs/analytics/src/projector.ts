@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { randomUUID } from 'node:crypto';
 import type { EventStore, PartitionBatch, PartitionedFeed, RecordedEvent, Subscription } from '../../event-store/src/index.js';
 import { chInstant, queryRows } from './clickhouse.client.js';
 import { PROJECTED_TABLES, projectedTableDdl } from './migrations.js';
@@ -6,6 +7,7 @@ import { PROJECTION_TABLES } from './report.projection.js';
 import { projectEvents } from './service.projection.js';
 import { ReportDeltaProjection } from './report-deltas.js';
 import { encodeRows } from './insert-format.js';
+import { ProjectionProgress } from './projection-progress.js';
 
 
 const REBUILD_SUFFIX = '__rebuild';
@@ -40,13 +42,19 @@ const partitionCheckpoint = (partition: number) => `${PROJECTOR_NAME}/p${partiti
  * projected — computed from the log and the partitions' checkpoints, and written as the main
  * checkpoint, so `waitFor`, `/health` and release cut-offs never count an event still in flight.
  */
-export class Projector {
+export class Projector extends ProjectionProgress {
+  readonly projectsHere = true;
   private subscription?: Subscription;
   private projected = 0;
   private rebuilding = false;
   private stopping = false;
   private lastError?: string;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  /** Names this process's inserts: each attempt of a batch gets its own query ids and deduplication tokens. */
+  private readonly runId = randomUUID().slice(0, 8);
+  private attempt = 0;
+  /** The query ids of the last attempt's inserts, cancelled before a retry removes what they wrote. */
+  private inFlight: string[] = [];
   private readonly deltas: ReportDeltaProjection;
 
   constructor(
@@ -58,6 +66,7 @@ export class Projector {
     /** Where live events come from: the store itself, or (production) a Kafka consumer group. */
     private readonly feed: Pick<EventStore, 'subscribe'> | PartitionedFeed = store,
   ) {
+    super();
     this.deltas = new ReportDeltaProjection(client, db);
   }
 
@@ -318,17 +327,25 @@ export class Projector {
    */
   private async insert(events: readonly RecordedEvent[], rows: Record<string, unknown[]>, suffix: string, checkpoint = PROJECTOR_NAME): Promise<void> {
     const logFirst = checkpoint !== PROJECTOR_NAME;
+    const attempt = `${this.runId}-${++this.attempt}`;
+    const span = `${events[0].position}-${events[events.length - 1].position}`;
+    this.inFlight = [];
     const write = (tables: readonly (typeof PROJECTION_TABLES)[number][]) =>
       Promise.all(
-        tables.filter((t) => rows[t]?.length).map((t) =>
-        this.client.insert({
-          table: `${this.db}.${t}${suffix}`,
-          // Compact rows (arrays in column order): about 1.5× the insert rate of JSONEachRow in `npm run bench`.
-          ...encodeRows(t, rows[t] as Record<string, unknown>[], 'JSONCompactEachRow'),
-          // A retried batch carries the same token, so Replicated tables (clusters) drop the duplicate block.
-          clickhouse_settings: { insert_deduplication_token: `${t}:${events[0].position}-${events[events.length - 1].position}` },
+        tables.filter((t) => rows[t]?.length).map((t) => {
+          const id = `fuju-projector-${attempt}-${t}${suffix}`;
+          this.inFlight.push(id);
+          return this.client.insert({
+            table: `${this.db}.${t}${suffix}`,
+            // Compact rows (arrays in column order): about 1.5× the insert rate of JSONEachRow in `npm run bench`.
+            ...encodeRows(t, rows[t] as Record<string, unknown>[], 'JSONCompactEachRow'),
+            query_id: id,
+            // Unique per attempt: a retry follows the removal of what the failed attempt wrote, so
+            // deduplication (Replicated tables, or non_replicated_deduplication_window) must never
+            // take the retry for the block it replaces.
+            clickhouse_settings: { insert_deduplication_token: `${t}:${span}:${attempt}` },
+          });
         }),
-        ),
       );
     if (logFirst) {
       await write(['event_log']);
@@ -368,6 +385,22 @@ export class Projector {
   }
 
   /**
+   * An INSERT over HTTP that timed out on this side may still run on the server: it is killed (and
+   * waited for) before the retry removes the attempt's rows, or it could land after the removal and
+   * count its rows twice.
+   */
+  private async cancelInFlight(): Promise<void> {
+    const ids = this.inFlight;
+    this.inFlight = [];
+    if (!ids.length) return;
+    await this.client.command({ query: 'KILL QUERY WHERE query_id IN {ids:Array(String)} SYNC', query_params: { ids } }).catch((error: unknown) => {
+      // Kept for the next attempt: nothing is removed before they are known to have ended.
+      this.inFlight = ids;
+      throw error;
+    });
+  }
+
+  /**
    * Runs `work` until it succeeds, with backoff; before each retry the rows of the failed attempt
    * are removed (`undo`; by default everything above the checkpoint). `heartbeat` keeps a Kafka
    * member in its group while ClickHouse is away, so an outage does not set off rebalances.
@@ -377,6 +410,7 @@ export class Projector {
       try {
         if (attempt > 0) {
           this.deltas.reset();
+          await this.cancelInFlight();
           await undo();
         }
         await work();

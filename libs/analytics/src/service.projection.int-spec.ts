@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../event-store/src/index.js';
-import { freshAnalyticsDatabase } from '../../../test/support/chdb.js';
+import { analyticsEngines, freshAnalyticsDatabase } from '../../../test/support/chdb.js';
 import { projectEvents } from './service.projection.js';
 import { countCommunitiesByRegion, queryServiceStatistics, type ServiceStatisticsQuery } from './service-statistics.query.js';
 import { villagesUnder } from '../../../test/support/villages.js';
@@ -39,9 +39,9 @@ const q1 = { label: '2024-Q1', start: '2024-01-01', end: '2024-03-31' };
 const base: ServiceStatisticsQuery = { indicator: 'outlets-active', buckets: [q1], region: '', regionLength: 0, byKind: false, byProductClass: false, byBeneficiary: false, kind: '' };
 const row = (value: string, contributors = 1, over: Record<string, string> = {}) => ({ bucket: '2024-Q1', region: '', kind: '', productClass: '', beneficiary: '', value, contributors, ...over });
 
-describe('outlet and rental projections against chDB', () => {
+describe.each(analyticsEngines())('outlet and rental projections against %s', (engine) => {
   it('answers the six service indicators on period boundaries, as of any instant', async () => {
-    const { client, db } = await freshAnalyticsDatabase();
+    const { client, db } = await freshAnalyticsDatabase(engine);
     const rows = projectEvents(events);
     for (let i = 0; i < 2; i++)
       for (const table of ['outlets', 'outlet_closures', 'rentals', 'rental_returns'] as const)

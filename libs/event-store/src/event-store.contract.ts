@@ -89,6 +89,18 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(all[1].recordedAt >= all[0].recordedAt && all[2].recordedAt >= all[1].recordedAt).toBe(true);
     });
 
+    it('pages past and answers its head beyond runs of stored outcomes (which are not events of the log)', async () => {
+      const a = stream();
+      const first = await store.append(a, [event('A1', 1)], { expectedRevision: 0 });
+      // More stored outcomes than any read-ahead a store may use between two events of the log.
+      for (let i = 0; i < 30; i++) await store.rememberOutcome('actor-1', randomUUID(), { requestHash: 'h', status: 200, body: { i } });
+      expect(await store.headPosition()).toBe(first.position);
+      const second = await store.append(a, [event('A2', 2)], { expectedRevision: 1 });
+      for (let i = 0; i < 30; i++) await store.rememberOutcome('actor-1', randomUUID(), { requestHash: 'h', status: 200, body: { i } });
+      expect(await store.headPosition()).toBe(second.position);
+      expect((await store.readAll({ after: first.position, limit: 1 })).map((e) => [e.type, e.position])).toEqual([['A2', second.position]]);
+    });
+
     it('replays the stored outcome for a used idempotency key and appends nothing', async () => {
       const s = stream();
       const key = randomUUID();

@@ -24,6 +24,18 @@ import {
   type RecordedEvent,
   type Subscription,
 } from './event-store.port.js';
+import { v5 as uuidv5 } from 'uuid';
+
+/** The namespace of Fuju Ledger's deterministic event ids (UUID v5 of scope, key and index). */
+const EVENT_ID_NAMESPACE = '3f1c8a52-6a0e-5d1b-9c7e-2b4f6d8e0a17';
+
+/**
+ * The id of the i-th event of an idempotent request: the same for every retry of the request, so
+ * EventStoreDB's own de-duplication (by event id) also recognises a retried append.
+ */
+export function deterministicEventId(scope: string, key: string, index: number): string {
+  return uuidv5(`${scope}\u0000${key}\u0000${index}`, EVENT_ID_NAMESPACE);
+}
 
 /** Where a request's stored answer lives: a stream of its own, appended once (NO_STREAM). */
 const idempotencyStream = (scope: string, key: string) => `idempotency-${Buffer.from(`${scope}\u0000${key}`).toString('base64url')}`;
@@ -68,6 +80,7 @@ export class EventStoreDbEventStore implements EventStore {
         streamId,
         events.map((e, i) =>
           jsonEvent({
+            ...(claim ? { id: deterministicEventId(claim.scope, claim.key, i) } : {}),
             type: e.type,
             data: e.data as never,
             metadata: {
@@ -107,7 +120,9 @@ export class EventStoreDbEventStore implements EventStore {
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     const fromPosition = after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START;
-    for await (const resolved of this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: limit + 1 })) {
+    // No maxCount: system and idempotency events are skipped here, so a page stops at `limit` of
+    // ours or at the end of the log — never early, with an empty page that would read as the end.
+    for await (const resolved of this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: Number.MAX_SAFE_INTEGER })) {
       if (!resolved.event || resolved.event.streamId.startsWith('$') || resolved.event.streamId.startsWith('idempotency-')) continue;
       const recorded = toRecorded(resolved as AllStreamResolvedEvent);
       if (recorded.position <= after) continue;
@@ -118,14 +133,18 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 20 })) {
+    // Backwards from the end until the first event of ours, however many system or idempotency events come after it.
+    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: Number.MAX_SAFE_INTEGER })) {
       if (resolved.event && !resolved.event.streamId.startsWith('$') && !resolved.event.streamId.startsWith('idempotency-'))
         return Number((resolved as AllStreamResolvedEvent).event!.position.commit);
     }
     return 0;
   }
 
-  subscribe(after: number, onBatch: (events: RecordedEvent[]) => Promise<void>, options: { batchSize?: number } = {}): Subscription {
+  /** Subscription failures since start (access denied, a lost connection, a failing handler): each logged and retried with backoff. */
+  subscriptionErrors = 0;
+
+  subscribe(after: number, onBatch: (events: RecordedEvent[]) => Promise<void>, options: { batchSize?: number; onError?: (error: unknown) => void } = {}): Subscription {
     const batchSize = options.batchSize ?? 1000;
     let open = true;
     let position = after;
@@ -149,9 +168,12 @@ export class EventStoreDbEventStore implements EventStore {
               attempt = 0;
             }
           }
-        } catch {
+        } catch (error) {
           if (!open) return;
-          await new Promise((r) => setTimeout(r, Math.min(30_000, 250 * 2 ** attempt)));
+          this.subscriptionErrors += 1;
+          const delay = Math.min(30_000, 250 * 2 ** attempt);
+          (options.onError ?? ((e: unknown) => console.error(`event store subscription failed (${e instanceof Error ? e.message : String(e)}); resubscribing from ${position} in ${delay} ms`)))(error);
+          await new Promise((r) => setTimeout(r, delay));
         }
       }
     })();

@@ -22,8 +22,13 @@ export const deadLetterTopic = (topic: string) => `${topic}.dead-letter`;
  */
 export const MAX_REQUEST_BYTES = 900_000;
 
+/**
+ * A client whose own retries are short (about 2 s to give up on a broker that refuses): the relay
+ * and the feed retry with their own backoff, logging each attempt, and the producer and consumer
+ * set their retries explicitly.
+ */
 function kafkaOf(settings: KafkaSettings): Kafka {
-  return new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN, retry: { retries: 8, initialRetryTime: 300 } });
+  return new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN, retry: { retries: 2, initialRetryTime: 300 } });
 }
 
 const keyPartitioner = Partitioners.DefaultPartitioner();

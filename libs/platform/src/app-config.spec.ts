@@ -6,4 +6,19 @@ describe('configuration', () => {
     expect([loadConfig({ HOST: '0.0.0.0', HTTPS: 'on' }).host, loadConfig({ HOST: '0.0.0.0', HTTPS: 'on' }).https]).toEqual(['0.0.0.0', true]);
     expect(() => loadConfig({ HTTPS: 'maybe' })).toThrow(ConfigError);
   });
+
+  it('refuses a kurrentdb:// address the EventStoreDB client cannot read, with one line that says what to write (issue 16)', () => {
+    expect(() => loadConfig({ EVENTSTORE_CONNECTION_STRING: 'kurrentdb://db:2113?tls=false' })).toThrow(
+      new ConfigError('EVENTSTORE_CONNECTION_STRING: write kurrentdb:// addresses as esdb:// (the client, @eventstore/db-client 6.2.1, reads only esdb://), got "kurrentdb://db:2113?tls=false"'),
+    );
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://db:2113?tls=false' }).eventStoreConnectionString).toBe('esdb://db:2113?tls=false');
+    expect(() => loadConfig({ EVENTSTORE_CONNECTION_STRING: 'http://db:2113' })).toThrow(ConfigError);
+  });
+
+  it('runs the projector in the api process unless PROJECTOR=separate, which needs a shared ClickHouse server (issue 16)', () => {
+    expect([loadConfig({}).projector, loadConfig({}).relay]).toEqual(['embedded', true]);
+    expect(loadConfig({ PROJECTOR: 'separate', CLICKHOUSE_URL: 'http://ch:8123', RELAY: 'off' })).toMatchObject({ projector: 'separate', relay: false });
+    expect(() => loadConfig({ PROJECTOR: 'separate' })).toThrow(/PROJECTOR=separate needs CLICKHOUSE_URL/);
+    expect(() => loadConfig({ PROJECTOR: 'both' })).toThrow(/PROJECTOR must be "embedded" or "separate"/);
+  });
 });

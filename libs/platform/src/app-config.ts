@@ -19,6 +19,10 @@ export interface AppConfig {
   readonly eventStoreConnectionString?: string;
   /** Kafka brokers (`host:port`); unset = no relay, the projector reads the store directly. */
   readonly kafka?: { brokers: string[]; topic: string; clientId: string };
+  /** `embedded`: the api process projects; `separate`: a projector process does, the api reads its checkpoints. */
+  readonly projector: 'embedded' | 'separate';
+  /** With Kafka: whether this process relays the event store to the topic (one relay per deployment). */
+  readonly relay: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -39,8 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const logLevel = (env.LOG_LEVEL || 'log') as AppConfig['logLevel'];
   if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of error, warn, log, debug, got "${env.LOG_LEVEL}"`);
   const esdb = env.EVENTSTORE_CONNECTION_STRING;
-  if (esdb !== undefined && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/[^\s]+$/.test(esdb))
-    throw new ConfigError(`EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string, got "${esdb}"`);
+  // @eventstore/db-client 6.2.1 parses esdb:// only: a KurrentDB server is reached by the same address written esdb://.
+  if (esdb !== undefined && /^kurrentdb(\+discover)?:\/\//.test(esdb))
+    throw new ConfigError(`EVENTSTORE_CONNECTION_STRING: write kurrentdb:// addresses as esdb:// (the client, @eventstore/db-client 6.2.1, reads only esdb://), got "${esdb}"`);
+  if (esdb !== undefined && !/^esdb(\+discover)?:\/\/[^\s]+$/.test(esdb))
+    throw new ConfigError(`EVENTSTORE_CONNECTION_STRING must be an esdb:// connection string, got "${esdb}"`);
   let kafka: AppConfig['kafka'];
   if (env.KAFKA_BROKERS !== undefined) {
     const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
@@ -54,7 +61,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(httpsRaw)) throw new ConfigError(`HTTPS must be "on" or "off", got "${env.HTTPS}"`);
   const rate = env.RATE_LIMIT_PER_MINUTE === undefined || env.RATE_LIMIT_PER_MINUTE === '' ? 6000 : Number(env.RATE_LIMIT_PER_MINUTE);
   if (!Number.isInteger(rate) || rate < 1) throw new ConfigError(`RATE_LIMIT_PER_MINUTE must be a positive whole number, got "${env.RATE_LIMIT_PER_MINUTE}"`);
+  const projector = (env.PROJECTOR || 'embedded').toLowerCase();
+  if (projector !== 'embedded' && projector !== 'separate') throw new ConfigError(`PROJECTOR must be "embedded" or "separate", got "${env.PROJECTOR}"`);
+  // The embedded ClickHouse engine belongs to one process: a separate projector needs a server both reach.
+  if (projector === 'separate' && !url) throw new ConfigError('PROJECTOR=separate needs CLICKHOUSE_URL: the api and the projector process must share a ClickHouse server');
+  const relayRaw = (env.RELAY ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(relayRaw)) throw new ConfigError(`RELAY must be "on" or "off", got "${env.RELAY}"`);
   return {
+    projector,
+    relay: ['on', 'true', '1'].includes(relayRaw),
     rateLimitPerMinute: rate,
     eventStoreConnectionString: esdb,
     kafka,

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyReply } from 'fastify';
-import { CLICKHOUSE_CLIENT, Projector } from '../../../../libs/analytics/src/index.js';
+import { CLICKHOUSE_CLIENT, ProjectionProgress } from '../../../../libs/analytics/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
 import { Public } from '../common/auth.js';
 
@@ -12,7 +12,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
-    private readonly projector: Projector,
+    private readonly projector: ProjectionProgress,
   ) {}
 
   @Get()

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { Projector } from '../../../../libs/analytics/src/index.js';
+import { ProjectionProgress } from '../../../../libs/analytics/src/index.js';
 import { ConflictError, NotFoundError } from '../../../../libs/domain/src/index.js';
 import { Roles } from '../common/auth.js';
 
@@ -26,13 +26,15 @@ export class RebuildsController {
   private readonly jobs = new Map<string, RebuildJob>();
   private readonly logger = new Logger('rebuild');
 
-  constructor(private readonly projector: Projector) {}
+  constructor(private readonly projector: ProjectionProgress) {}
 
   @Post()
   @HttpCode(202)
   @Roles('admin')
   @ApiOperation({ summary: 'Rebuild every projection from the event log beside the live tables, then swap them in' })
   start(): RebuildJob {
+    if (!this.projector.projectsHere)
+      throw new ConflictError('the projector runs as its own process (PROJECTOR=separate): rebuild the read model there, with `npm run cli -- replay` against it');
     if (this.projector.isRebuilding) throw new ConflictError('a rebuild is already running');
     const job: RebuildJob = { id: randomUUID(), status: 'running', processed: 0, total: 0, startedAt: new Date().toISOString() };
     this.jobs.set(job.id, job);

@@ -16,7 +16,8 @@ export class RelayModule implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.kafka) return;
+    // RELAY=off: another process relays (one relay per deployment; Kubernetes runs it on its own).
+    if (!this.config.kafka || !this.config.relay) return;
     this.relay = new KafkaRelay(this.store, this.config.kafka, join(this.config.dataDir, 'kafka-relay-checkpoint'), 500, { log: (m) => this.logger.log(m), error: (m) => this.logger.error(m) });
     // Kafka unreachable at boot is retried in the background and reported, never a crash loop.
     const start = async (attempt: number): Promise<void> => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { QueryBus } from '@nestjs/cqrs';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, Projector, findIndicator, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, findIndicator, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
 import {
   applyDisclosureControl,
@@ -67,7 +67,7 @@ export function contentHashOf(cells: readonly ReleaseCell[]): string {
 export class ReleaseCalculator {
   constructor(
     private readonly queryBus: QueryBus,
-    private readonly projector: Projector,
+    private readonly projector: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
