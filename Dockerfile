@@ -11,10 +11,14 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3=3.11.* make=4.3-* g++=4:12.* \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# `npm install` with the committed lock, not `npm ci`: chdb names per-platform optional packages that
+# the registry does not serve for every platform, so the lock cannot list them and `npm ci` refuses it.
+RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
+# apps/bench (compiled with the rest) starts servers through the e2e harness.
+COPY test/support ./test/support
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22.21-bookworm-slim AS runtime
