@@ -15,6 +15,7 @@ import {
 } from '../../../../../../libs/domain/src/index.js';
 import {
   ANALYTICS_CONFIG,
+  ProjectionProgress,
   CLICKHOUSE_CLIENT,
   countCommunitiesByRegion,
   findIndicator,
@@ -164,9 +165,14 @@ export class GetStatisticsHandler implements IQueryHandler<GetStatisticsQuery> {
   constructor(
     @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly progress: ProjectionProgress,
   ) {}
 
-  async execute({ context, indicator: id, params, internal }: GetStatisticsQuery): Promise<StatisticsView> {
+  async execute({ context, indicator: id, params, internal: asked }: GetStatisticsQuery): Promise<StatisticsView> {
+    // Fed by Kafka, partitions are projected side by side: rows above the low watermark may have
+    // later events without earlier ones. Reads stop at the watermark, so every answer is the figure
+    // of one prefix of the log (embedded, the projector writes in log order and needs no cut).
+    const internal = asked.upToPosition === undefined && this.progress.kafka ? { ...asked, upToPosition: this.progress.position } : asked;
     const indicator = findIndicator(id);
     if (!indicator) throw new NotFoundError(`there is no indicator "${id}"; GET /v1/statistics lists them`);
     // A bureau that names no region reads its own (API.md); naming a wider one stays forbidden.
