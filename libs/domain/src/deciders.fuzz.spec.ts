@@ -147,7 +147,8 @@ describe('rental decider properties', () => {
           }
         }),
       ),
-      { numRuns: 300 },
+      // Ending a rental needs a start on a free, disinfected device first: rarer since issue 14's rules, so more runs.
+      { numRuns: 1500 },
     );
     expectReached('RentalStarted', 'RentalEnded');
   });

@@ -21,4 +21,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ PROJECTOR: 'separate' })).toThrow(/PROJECTOR=separate needs CLICKHOUSE_URL/);
     expect(() => loadConfig({ PROJECTOR: 'both' })).toThrow(/PROJECTOR must be "embedded" or "separate"/);
   });
+
+  it('validates the disclosure settings once at boot, never per request (issue 17: they were read from process.env per draft)', () => {
+    expect(loadConfig({}).disclosure).toEqual({ minContributors: 3, dominanceShare: 0.85, protection: 0.15 });
+    expect(loadConfig({ DISCLOSURE_MIN_CONTRIBUTORS: '2', DISCLOSURE_DOMINANCE_SHARE: '0.95', DISCLOSURE_PROTECTION: '0.2' }).disclosure).toEqual({
+      minContributors: 2,
+      dominanceShare: 0.95,
+      protection: 0.2,
+    });
+    expect(() => loadConfig({ DISCLOSURE_MIN_CONTRIBUTORS: 'three' })).toThrow(new ConfigError('DISCLOSURE_MIN_CONTRIBUTORS must be a whole number of at least 1, got "three"'));
+    expect(() => loadConfig({ DISCLOSURE_DOMINANCE_SHARE: '85' })).toThrow(new ConfigError('DISCLOSURE_DOMINANCE_SHARE must be a share above 0 and at most 1, got "85"'));
+    expect(() => loadConfig({ DISCLOSURE_PROTECTION: '1.5' })).toThrow(new ConfigError('DISCLOSURE_PROTECTION must be a share from 0 up to (not including) 1, got "1.5"'));
+  });
 });

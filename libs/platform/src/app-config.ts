@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_DISCLOSURE, DEFAULT_PROTECTION } from '../../domain/src/index.js';
 
 /** Everything the processes read from the environment, validated once at boot. */
 export interface AppConfig {
@@ -23,6 +24,8 @@ export interface AppConfig {
   readonly projector: 'embedded' | 'separate';
   /** With Kafka: whether this process relays the event store to the topic (one relay per deployment). */
   readonly relay: boolean;
+  /** Disclosure control of releases: FREQ(n), NK(1, k) and the protection p across releases (DESIGN.md defaults 3, 0.85, 0.15). */
+  readonly disclosure: { minContributors: number; dominanceShare: number; protection: number };
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +64,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(httpsRaw)) throw new ConfigError(`HTTPS must be "on" or "off", got "${env.HTTPS}"`);
   const rate = env.RATE_LIMIT_PER_MINUTE === undefined || env.RATE_LIMIT_PER_MINUTE === '' ? 6000 : Number(env.RATE_LIMIT_PER_MINUTE);
   if (!Number.isInteger(rate) || rate < 1) throw new ConfigError(`RATE_LIMIT_PER_MINUTE must be a positive whole number, got "${env.RATE_LIMIT_PER_MINUTE}"`);
+  const number = (name: string, fallback: number, ok: (n: number) => boolean, what: string) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!ok(n)) throw new ConfigError(`${name} must be ${what}, got "${raw}"`);
+    return n;
+  };
+  const disclosure = {
+    minContributors: number('DISCLOSURE_MIN_CONTRIBUTORS', DEFAULT_DISCLOSURE.minContributors, (n) => Number.isInteger(n) && n >= 1, 'a whole number of at least 1'),
+    dominanceShare: number('DISCLOSURE_DOMINANCE_SHARE', DEFAULT_DISCLOSURE.dominanceShare, (n) => n > 0 && n <= 1, 'a share above 0 and at most 1'),
+    protection: number('DISCLOSURE_PROTECTION', DEFAULT_PROTECTION, (n) => n >= 0 && n < 1, 'a share from 0 up to (not including) 1'),
+  };
   const projector = (env.PROJECTOR || 'embedded').toLowerCase();
   if (projector !== 'embedded' && projector !== 'separate') throw new ConfigError(`PROJECTOR must be "embedded" or "separate", got "${env.PROJECTOR}"`);
   // The embedded ClickHouse engine belongs to one process: a separate projector needs a server both reach.
@@ -68,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const relayRaw = (env.RELAY ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(relayRaw)) throw new ConfigError(`RELAY must be "on" or "off", got "${env.RELAY}"`);
   return {
+    disclosure,
     projector,
     relay: ['on', 'true', '1'].includes(relayRaw),
     rateLimitPerMinute: rate,

@@ -2,11 +2,10 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryFilingCompliance, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow } from '../../../../libs/analytics/src/index.js';
-import { isMonth, monthIndex, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { filingDeadline, isMonth, monthIndex, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { findRegion, isRegionPrefix } from '../../../../libs/reference/src/index.js';
 import { parseAsOf } from '../common/as-of.js';
 import { assertRegionAccess, Context, Roles, type RequestContext } from '../common/auth.js';
-import { filingDeadline } from '../enterprises/queries/get-monthly-report/get-monthly-report.query.js';
 
 /** A bureau that names no region monitors its own (as for statistics). */
 function ownRegion(context: RequestContext): string | undefined {

@@ -13,6 +13,7 @@ import {
   type PilotEvent,
   type PilotState,
   type PilotTarget,
+  currentYearInChina,
 } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import { pilotRegions, type UnmeasuredCommitment } from '../../../../libs/reference/src/index.js';
@@ -204,7 +205,7 @@ export class PilotProgressHandler implements IQueryHandler<PilotProgressQuery> {
     if (principal.role === 'bureau' && !regionCode.startsWith(principal.region ?? '-'))
       throw new ForbiddenError(`a bureau for region ${principal.region} may not read the progress of pilot ${regionCode}`);
     if (year !== undefined && (!Number.isInteger(year) || year < 2000 || year > 2100)) throw ValidationFailedError.field('year', 'must be a year such as 2022');
-    const thisYear = Number(new Date(Date.parse(asOf ?? new Date().toISOString()) + 8 * 3600_000).toISOString().slice(0, 4));
+    const thisYear = currentYearInChina(asOf ?? new Date().toISOString());
     const evaluation = year ?? Math.max(state.startYear, Math.min(thisYear, state.endYear));
     const system: RequestContext = { principal: { subject: 'system:pilot-progress', role: 'regulator' }, requestId: context.requestId };
     const figure = (indicator: string, params: Record<string, string>) =>

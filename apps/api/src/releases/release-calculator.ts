@@ -15,12 +15,12 @@ import {
   type LinkedCell,
   type ReleaseCell,
   type ReleaseDrafted,
+  filingDeadline,
 } from '../../../../libs/domain/src/index.js';
 import { highsSolver } from './highs-solver.js';
 import { ledgerOf, linkedCellsOf, publishedReleases } from './publication-ledger.js';
 import { canonicalJson, sha256 } from '../common/canonical-json.js';
 import type { RequestContext } from '../common/auth.js';
-import { filingDeadline } from '../enterprises/queries/get-monthly-report/get-monthly-report.query.js';
 import { GetStatisticsQuery, type StatisticsRow, type StatisticsView } from '../statistics/queries/get-statistics/get-statistics.query.js';
 
 const SYSTEM: RequestContext = { principal: { subject: 'system:releases', role: 'regulator' }, requestId: 'release' };

@@ -4,8 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { findIndicator } from '../../../../libs/analytics/src/index.js';
 import {
   decideRelease,
-  DEFAULT_DISCLOSURE,
-  DEFAULT_PROTECTION,
   evolveRelease,
   initialReleaseState,
   NotFoundError,
@@ -17,25 +15,13 @@ import {
   type ReleaseTable,
 } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/platform/src/index.js';
 import { assertRegionAccess, type RequestContext } from '../common/auth.js';
 import { loadStream } from '../common/load-stream.js';
 import { StreamCommandExecutor, type WriteResult } from '../common/stream-command.executor.js';
 import { resolveQuestion } from '../statistics/queries/get-statistics/get-statistics.query.js';
 import { contentHashOf, ReleaseCalculator } from './release-calculator.js';
 import type { DraftReleaseRequestDto } from './release.requests.dto.js';
-
-/**
- * Disclosure parameters, configurable by environment (DESIGN.md defaults: FREQ(3), NK(1, 85), and
- * p = 0.15 across releases: DISCLOSURE_PROTECTION).
- */
-export function disclosureParams(env: NodeJS.ProcessEnv = process.env) {
-  const protection = env.DISCLOSURE_PROTECTION === undefined || env.DISCLOSURE_PROTECTION === '' ? DEFAULT_PROTECTION : Number(env.DISCLOSURE_PROTECTION);
-  return {
-    minContributors: Number(env.DISCLOSURE_MIN_CONTRIBUTORS ?? DEFAULT_DISCLOSURE.minContributors),
-    dominanceShare: Number(env.DISCLOSURE_DOMINANCE_SHARE ?? DEFAULT_DISCLOSURE.dominanceShare),
-    protection: protection >= 0 && protection < 1 ? protection : DEFAULT_PROTECTION,
-  };
-}
 
 function validateTables(body: DraftReleaseRequestDto): ReleaseTable[] {
   return body.tables.map((t, i) => {
@@ -69,6 +55,7 @@ export class DraftReleaseHandler implements ICommandHandler<DraftReleaseCommand>
   constructor(
     private readonly executor: StreamCommandExecutor,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ context, body, revisionOf }: DraftReleaseCommand): Promise<WriteResult & { releaseId: string }> {
@@ -84,7 +71,7 @@ export class DraftReleaseHandler implements ICommandHandler<DraftReleaseCommand>
         decideRelease(
           {
             type: 'DraftRelease',
-            data: { releaseId, title: body.title, period: body.period, region: body.region ?? '', tables, cutoff: { position, asOf: ctx.now }, revisionOf, disclosure: disclosureParams() },
+            data: { releaseId, title: body.title, period: body.period, region: body.region ?? '', tables, cutoff: { position, asOf: ctx.now }, revisionOf, disclosure: this.config.disclosure },
             context: ctx,
           },
           state,

@@ -10,6 +10,7 @@ import {
 import { metadataOf, type CommandContext } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
 import { dateProblem } from '../shared/dates.js';
+import { currentMonthInChina } from '../shared/filing-calendar.js';
 import { isMonth, monthIndex, monthLabel, PERIOD_RANGE_TEXT } from '../shared/period.js';
 import { usccProblem } from '../shared/uscc.js';
 import type { EnterpriseEvent, MonthlyReportCorrected, MonthlyReportFiled, RuleRun } from './enterprise.events.js';
@@ -300,10 +301,6 @@ function deregister(command: DeregisterEnterprise, state: EnterpriseState): Ente
   return [{ type: 'EnterpriseDeregistered', data: { uscc: d.uscc, effectiveFrom: d.effectiveFrom, reason: normaliseText(d.reason) }, metadata: metadataOf(command.context) }];
 }
 
-/** The current month in China (UTC+8), which bounds the periods that can be filed. */
-export function currentMonthInChina(now: string): string {
-  return new Date(Date.parse(now) + 8 * 3600_000).toISOString().slice(0, 7);
-}
 
 function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): EnterpriseEvent[] {
   const d = command.data;

@@ -1,4 +1,4 @@
-import { findRegion } from '../../../reference/src/index.js';
+import { findRegion, OUTLET_KINDS } from '../../../reference/src/index.js';
 import { ValidationFailedError, NotFoundError, type FieldProblem } from '../errors.js';
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
@@ -7,7 +7,6 @@ import { controlCharacterProblem, nameProblem, normaliseText, REASON_MIN_WEIGHT,
 export const PILOT_INDICATORS = ['revenue', 'tax', 'employment', 'employment-added', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] as const;
 export type PilotIndicatorId = (typeof PILOT_INDICATORS)[number];
 const MONEY: readonly PilotIndicatorId[] = ['revenue', 'tax', 'investment'];
-const OUTLET_KINDS = ['rental_point', 'configuration_center', 'experience_center', 'disinfection_center'];
 
 export interface PilotTarget {
   readonly indicator: PilotIndicatorId;
@@ -91,7 +90,7 @@ function normaliseTargets(targets: unknown, problems: FieldProblem[]): PilotTarg
     if (!PILOT_INDICATORS.includes(indicator)) problems.push({ path: at('indicator'), message: `must be one of ${PILOT_INDICATORS.join(', ')}` });
     if (!isYear(t?.year)) problems.push({ path: at('year'), message: 'must be a year between 2000 and 2100' });
     if (typeof t?.source !== 'string' || !t.source.trim()) problems.push({ path: at('source'), message: 'must quote the commitment it comes from' });
-    if (t?.kind !== undefined && !OUTLET_KINDS.includes(t.kind)) problems.push({ path: at('kind'), message: `must be one of ${OUTLET_KINDS.join(', ')}` });
+    if (t?.kind !== undefined && !(OUTLET_KINDS as readonly string[]).includes(t.kind)) problems.push({ path: at('kind'), message: `must be one of ${OUTLET_KINDS.join(', ')}` });
     let value: string | number = 0;
     if (MONEY.includes(indicator)) {
       const parsed = parseYuan(t?.value);

@@ -1,7 +1,4 @@
-/** Today's date in China (UTC+8), the calendar the filings are about. */
-export function todayInChina(now: string): string {
-  return new Date(Date.parse(now) + 8 * 3600_000).toISOString().slice(0, 10);
-}
+import { todayInChina } from './filing-calendar.js';
 
 /** Why a value is not an acceptable calendar date up to today, or undefined when it is. */
 export function dateProblem(value: unknown, now: string): string | undefined {

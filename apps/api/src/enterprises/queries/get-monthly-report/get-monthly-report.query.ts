@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { NotFoundError, type MonthlyReportCorrected, type MonthlyReportFiled } from '../../../../../../libs/domain/src/index.js';
+import { filingDeadline, NotFoundError, type MonthlyReportCorrected, type MonthlyReportFiled } from '../../../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../../../../libs/event-store/src/index.js';
 import type { RequestContext } from '../../../common/auth.js';
 import { loadEnterprise } from '../get-enterprise/get-enterprise.query.js';
@@ -28,12 +28,6 @@ export interface MonthlyReportView {
   history: ReportRevisionView[];
 }
 
-/** The filing deadline: the 15th of the following month, end of day in China (UTC+8). */
-export function filingDeadline(period: string): string {
-  const [y, m] = period.split('-').map(Number);
-  const next = new Date(Date.UTC(y, m, 16) - 8 * 3600_000);
-  return next.toISOString();
-}
 
 export class GetMonthlyReportQuery extends Query<MonthlyReportView> {
   constructor(
