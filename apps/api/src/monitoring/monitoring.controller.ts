@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryFilingCompliance, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryFilingCompliance, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow } from '../../../../libs/analytics/src/index.js';
 import { filingDeadline, isMonth, monthIndex, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { findRegion, isRegionPrefix } from '../../../../libs/reference/src/index.js';
 import { parseAsOf } from '../common/as-of.js';
@@ -40,7 +40,13 @@ export class MonitoringController {
   constructor(
     @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly progress: ProjectionProgress,
   ) {}
+
+  /** Fed by Kafka, reads stop at the low watermark (one prefix of the log); embedded, nothing to cut. */
+  private get upTo(): { upTo?: number } {
+    return this.progress.kafka ? { upTo: this.progress.position } : {};
+  }
 
   @Get('filing-compliance')
   @Roles('bureau', 'regulator', 'admin')
@@ -52,7 +58,7 @@ export class MonitoringController {
     const { period: month, prefix } = monitoringParams(period, region ?? ownRegion(context));
     const at = parseAsOf(asOf);
     assertRegionAccess(context.principal, prefix, 'monitor filings in');
-    const rows: ComplianceRow[] = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(month), period: month, region: prefix, asOf: at });
+    const rows: ComplianceRow[] = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(month), period: month, region: prefix, asOf: at, ...this.upTo });
     const deadline = filingDeadline(month);
     const late = rows.filter((r) => r.firstFiledAt !== null && r.firstFiledAt > deadline);
     const missing = rows.filter((r) => r.firstFiledAt === null);
@@ -89,7 +95,7 @@ export class MonitoringController {
   async flags(@Context() context: RequestContext, @Query('period') period?: string, @Query('region') region?: string, @Query('asOf') asOf?: string): Promise<{ period: string; region: string | null; flags: FlagRow[] }> {
     const { period: month, prefix } = monitoringParams(period, region ?? ownRegion(context));
     assertRegionAccess(context.principal, prefix, 'review filings in');
-    const flags = await querySoftEditFlags(this.client, this.config.database, { month: monthIndex(month), region: prefix, asOf: parseAsOf(asOf) });
+    const flags = await querySoftEditFlags(this.client, this.config.database, { month: monthIndex(month), region: prefix, asOf: parseAsOf(asOf), ...this.upTo });
     return { period: month, region: prefix || null, flags };
   }
 }

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Projector, ProjectionProgress, type AnalyticsConfig, type RebuildProgress } from '../../../../libs/analytics/src/index.js';
+import { Projector, ProjectionProgress, queryFilingCompliance, type AnalyticsConfig, type RebuildProgress } from '../../../../libs/analytics/src/index.js';
+import { monthIndex } from '../../../../libs/domain/src/index.js';
 import { SqliteEventStore } from '../../../../libs/event-store/src/index.js';
 import { freshAnalyticsDatabase } from '../../../../test/support/chdb.js';
 import { GetStatisticsHandler, GetStatisticsQuery } from './queries/get-statistics/get-statistics.query.js';
@@ -30,7 +31,7 @@ class At extends ProjectionProgress {
  * event without an earlier one; statistics then stop at the low watermark and answer the figure of
  * one prefix of the log.
  */
-describe('statistics read at the low watermark', () => {
+describe('statistics and monitoring read at the low watermark', () => {
   it('answers the prefix of the log up to the watermark in Kafka mode, everything projected otherwise', async () => {
     const { client, db } = await freshAnalyticsDatabase();
     const store = new SqliteEventStore(join(mkdtempSync(join(tmpdir(), 'fuju-watermark-')), 'events.sqlite'));
@@ -59,6 +60,17 @@ describe('statistics read at the low watermark', () => {
       expect(await revenue(new At(5, { status: 'up', deadLettered: 0 }))).toEqual([['350.35', 2]]);
       // Embedded, the projector writes in log order: no cut.
       expect(await revenue(new At(4, undefined))).toEqual([['350.35', 2]]);
+      // Monitoring lists are cut the same way: at 4, B has not filed February yet.
+      const filedFebruary = async (upTo?: number) =>
+        (await queryFilingCompliance(client, db, { month: monthIndex('2023-02'), period: '2023-02', region: '', ...(upTo ? { upTo } : {}) })).map((r) => [r.uscc, r.firstFiledAt !== null]);
+      expect(await filedFebruary(4)).toEqual([
+        ['91110107MA0000002X', false],
+        ['91330100MA0000001X', true],
+      ]);
+      expect(await filedFebruary()).toEqual([
+        ['91110107MA0000002X', true],
+        ['91330100MA0000001X', true],
+      ]);
     } finally {
       await store.close();
     }
