@@ -8,6 +8,7 @@ export * from './enterprise/enterprise.decider.js';
 export * from './enterprise/soft-edit-rules.js';
 export * from './shared/dates.js';
 export * from './shared/filing-calendar.js';
+export * from './shared/decider.js';
 export * from './outlet/outlet.decider.js';
 export * from './rental/rental.decider.js';
 export * from './pilot/pilot.decider.js';

@@ -7,35 +7,15 @@ import {
 } from '../errors.js';
 import type { CommandContext } from '../shared/event.js';
 import { withUsccCheckCharacter } from '../shared/uscc.js';
-import { decideEnterprise, evolveEnterprise, initialEnterpriseState, type EnterpriseCommand } from './enterprise.decider.js';
+import { deciderSpec } from '../../../../test/support/given-when-then.js';
+import { decideEnterprise, enterpriseDecider, evolveEnterprise, initialEnterpriseState, type EnterpriseCommand } from './enterprise.decider.js';
 import type { EnterpriseEvent } from './enterprise.events.js';
 
 const USCC = withUsccCheckCharacter('91330106MA2B00001');
 const context: CommandContext = { actor: 'bureau:33', role: 'bureau', requestId: 'r-1', now: '2024-06-20T02:00:00.000Z' };
 const metadata = { actor: 'bureau:33', role: 'bureau' as const, requestId: 'r-1', schemaVersion: 1 };
 
-/** given(events).when(command).then(events | error), as in emmett's decider tests. */
-function given(events: EnterpriseEvent[]) {
-  const state = events.reduce(evolveEnterprise, initialEnterpriseState());
-  return {
-    when: (command: Omit<EnterpriseCommand, 'context'>) => {
-      const run = () => decideEnterprise({ ...command, context } as EnterpriseCommand, state);
-      return {
-        then: (expected: EnterpriseEvent[]) => expect(run()).toEqual(expected),
-        thenThrows: (type: new (...args: never[]) => Error, problems?: { path: string; message?: string }[]) => {
-          let error: unknown;
-          try {
-            run();
-          } catch (e) {
-            error = e;
-          }
-          expect(error).toBeInstanceOf(type);
-          if (problems) expect((error as ValidationFailedError).errors.map((p) => ({ path: p.path, ...(problems.find((x) => x.path === p.path)?.message ? { message: p.message } : {}) }))).toEqual(problems);
-        },
-      };
-    },
-  };
-}
+const given = deciderSpec(enterpriseDecider, context);
 
 const registered: EnterpriseEvent = {
   type: 'EnterpriseRegistered',

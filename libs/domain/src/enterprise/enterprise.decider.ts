@@ -14,8 +14,10 @@ import { currentMonthInChina } from '../shared/filing-calendar.js';
 import { isMonth, monthIndex, monthLabel, PERIOD_RANGE_TEXT } from '../shared/period.js';
 import { usccProblem } from '../shared/uscc.js';
 import type { EnterpriseEvent, MonthlyReportCorrected, MonthlyReportFiled, RuleRun } from './enterprise.events.js';
+import { enterpriseStreamId } from './enterprise.events.js';
 import { normaliseText, nameProblem, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { explanationProblem, SOFT_EDIT_RULES, type ReportValues } from './soft-edit-rules.js';
+import type { Decider } from '../shared/decider.js';
 
 export const MAX_EMPLOYEES = 1_000_000;
 
@@ -378,3 +380,11 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
 function requireRegistered(state: EnterpriseState, uscc: string): void {
   if (state.status === 'unregistered') throw new NotFoundError(`enterprise ${uscc} is not registered`);
 }
+
+/** The enterprise aggregate as one value: stream `enterprise-<USCC>`. */
+export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseState, EnterpriseEvent> = {
+  streamId: enterpriseStreamId,
+  initialState: initialEnterpriseState,
+  evolve: evolveEnterprise,
+  decide: decideEnterprise,
+};

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, RuleViolationError, ValidationFailedError
 import { dateProblem, identifierProblem } from '../shared/dates.js';
 import { nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
+import type { Decider } from '../shared/decider.js';
 
 export type OutletOpened = DomainEvent<
   'OutletOpened',
@@ -129,3 +130,11 @@ function close(command: CloseOutlet, state: OutletState): OutletEvent[] {
   }
   return [{ type: 'OutletClosed', data: { outletId: d.outletId, closedOn: d.closedOn, reason: normaliseText(d.reason) }, metadata: metadataOf(command.context) }];
 }
+
+/** The outlet aggregate as one value: stream `outlet-<id>`. */
+export const outletDecider: Decider<OutletCommand, OutletState, OutletEvent> = {
+  streamId: outletStreamId,
+  initialState: initialOutletState,
+  evolve: evolveOutlet,
+  decide: decideOutlet,
+};

@@ -3,6 +3,7 @@ import { ValidationFailedError, NotFoundError, type FieldProblem } from '../erro
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
 import { controlCharacterProblem, nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
+import type { Decider } from '../shared/decider.js';
 
 export const PILOT_INDICATORS = ['revenue', 'tax', 'employment', 'employment-added', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] as const;
 export type PilotIndicatorId = (typeof PILOT_INDICATORS)[number];
@@ -157,3 +158,11 @@ function reportInvestment(command: ReportPilotInvestment, state: PilotState): Pi
   if (reasonIssue) throw ValidationFailedError.field('reason', reasonIssue);
   return [{ type: 'PilotInvestmentReported', data: { ...data, reason: normaliseText(d.reason!) }, metadata: metadataOf(command.context) }];
 }
+
+/** The pilot-region aggregate as one value: stream `pilot-<region code>`. */
+export const pilotDecider: Decider<PilotCommand, PilotState, PilotEvent> = {
+  streamId: pilotStreamId,
+  initialState: initialPilotState,
+  evolve: evolvePilot,
+  decide: decidePilot,
+};

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, RuleViolationError, ValidationFailedError
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
 import { nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import type { DisclosureParams } from './disclosure-control.js';
+import type { Decider } from '../shared/decider.js';
 
 export interface ReleaseTable {
   readonly indicator: string;
@@ -119,3 +120,11 @@ export function decideRelease(command: ReleaseCommand, state: ReleaseState): Rel
     }
   }
 }
+
+/** The release aggregate as one value: stream `release-<id>`. */
+export const releaseDecider: Decider<ReleaseCommand, ReleaseState, ReleaseEvent> = {
+  streamId: releaseStreamId,
+  initialState: initialReleaseState,
+  evolve: evolveRelease,
+  decide: decideRelease,
+};

@@ -4,6 +4,7 @@ import { dateProblem, identifierProblem } from '../shared/dates.js';
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
 import type { OutletState } from '../outlet/outlet.decider.js';
+import type { Decider } from '../shared/decider.js';
 
 export type RentalStarted = DomainEvent<
   'RentalStarted',
@@ -185,3 +186,11 @@ function giveBack(command: ReturnRental, state: RentalState): RentalEvent[] {
   }
   return [{ type: 'RentalEnded', data: { rentalId: d.rentalId, traceCode: state.data.traceCode, endedOn: d.endedOn, disinfectedOn: d.disinfectedOn }, metadata: metadataOf(command.context) }];
 }
+
+/** The rental aggregate as one value: stream `rental-<id>` (the device's own stream reserves it). */
+export const rentalDecider: Decider<RentalCommand, RentalState, RentalEvent> = {
+  streamId: rentalStreamId,
+  initialState: initialRentalState,
+  evolve: evolveRental,
+  decide: decideRental,
+};
