@@ -1,7 +1,8 @@
 import { NotFoundError, RuleViolationError, ValidationFailedError } from '../errors.js';
 import type { CommandContext } from '../shared/event.js';
 import { decideOutlet, evolveOutlet, initialOutletState, isOutletOpenOn, type OutletEvent } from '../outlet/outlet.decider.js';
-import { decideRental, evolveRental, initialRentalState, type RentalEvent, type StartRental } from './rental.decider.js';
+import { deciderSpec } from '../../../../test/support/given-when-then.js';
+import { decideRental, evolveRental, initialRentalState, rentalDecider, type RentalCommand, type RentalEvent, type RentalState, type StartRental } from './rental.decider.js';
 
 const context: CommandContext = { actor: 'enterprise:X', role: 'enterprise', requestId: 'r', now: '2025-06-30T04:00:00.000Z' };
 const metadata = { actor: 'enterprise:X', role: 'enterprise' as const, requestId: 'r', schemaVersion: 1 };
@@ -115,5 +116,33 @@ describe('rental decider', () => {
     const after = [started, ...ended].reduce(evolveRental, initialRentalState());
     expect(decideRental({ type: 'ReturnRental', data: { rentalId: 'R1', endedOn: '2024-05-01', disinfectedOn: '2024-05-02' }, context }, after)).toEqual([]);
     expect(() => decideRental({ type: 'ReturnRental', data: { rentalId: 'R1', endedOn: '2024-06-01', disinfectedOn: '2024-06-02' }, context }, after)).toThrow(RuleViolationError);
+  });
+});
+
+describe('rental decider (given / when / then, the shared helper)', () => {
+  const given = deciderSpec<RentalCommand, RentalState, RentalEvent>(rentalDecider, context);
+  const started: RentalEvent = {
+    type: 'RentalStarted',
+    data: {
+      rentalId: 'R1', outletId: 'O1', uscc: USCC, communityCode: COMMUNITY, outletKind: 'rental_point', productClass: '12 22', traceCode: 'WC-1',
+      beneficiary: 'elderly', startedOn: '2024-02-01', monthlyFee: '100.00', monthlySubsidy: '50.50',
+    },
+    metadata,
+  };
+  const starting = {
+    type: 'StartRental' as const,
+    data: {
+      rentalId: 'R1', outletId: 'O1', productClass: '1222', traceCode: 'WC-1', beneficiary: 'elderly', startedOn: '2024-02-01',
+      monthlyFee: '100', monthlySubsidy: '50.5', outlet: outletAfter([opened]), deviceHeldBy: null, deviceReturnedOn: null, deviceDisinfectedOn: null,
+    },
+  };
+
+  it('starts once, ends once after its start with the disinfection on or after the return', () => {
+    given([]).when(starting).then([started]);
+    given([]).when({ ...starting, data: { ...starting.data, monthlySubsidy: '120' } }).thenThrows(ValidationFailedError, [{ path: 'monthlySubsidy' }]);
+    given([started])
+      .when({ type: 'ReturnRental', data: { rentalId: 'R1', endedOn: '2024-05-01', disinfectedOn: '2024-05-02' } })
+      .then([{ type: 'RentalEnded', data: { rentalId: 'R1', traceCode: 'WC-1', endedOn: '2024-05-01', disinfectedOn: '2024-05-02' }, metadata }]);
+    given([]).when({ type: 'ReturnRental', data: { rentalId: 'R1', endedOn: '2024-05-01', disinfectedOn: '2024-05-02' } }).thenThrows(NotFoundError);
   });
 });
