@@ -53,24 +53,25 @@ describe('outlet decider', () => {
   });
 });
 
-describe('rental decider', () => {
-  const start = (over: Partial<StartRental['data']> = {}): StartRental => ({
-    type: 'StartRental',
-    data: {
-      rentalId: 'R1', outletId: 'O1', productClass: '1222', traceCode: 'WC-1', beneficiary: 'elderly', startedOn: '2024-02-01',
-      monthlyFee: '100', monthlySubsidy: '50.5', outlet: outletAfter([opened]), deviceHeldBy: null, deviceReturnedOn: null, deviceDisinfectedOn: null, ...over,
-    },
-    context,
-  });
-  const started: RentalEvent = {
-    type: 'RentalStarted',
-    data: {
-      rentalId: 'R1', outletId: 'O1', uscc: USCC, communityCode: COMMUNITY, outletKind: 'rental_point', productClass: '12 22', traceCode: 'WC-1',
-      beneficiary: 'elderly', startedOn: '2024-02-01', monthlyFee: '100.00', monthlySubsidy: '50.50',
-    },
-    metadata,
-  };
+/** A rental of wheelchair WC-1 at outlet O1 (the command, given the outlet's facts), and the event it records. */
+const start = (over: Partial<StartRental['data']> = {}): StartRental => ({
+  type: 'StartRental',
+  data: {
+    rentalId: 'R1', outletId: 'O1', productClass: '1222', traceCode: 'WC-1', beneficiary: 'elderly', startedOn: '2024-02-01',
+    monthlyFee: '100', monthlySubsidy: '50.5', outlet: outletAfter([opened]), deviceHeldBy: null, deviceReturnedOn: null, deviceDisinfectedOn: null, ...over,
+  },
+  context,
+});
+const started: RentalEvent = {
+  type: 'RentalStarted',
+  data: {
+    rentalId: 'R1', outletId: 'O1', uscc: USCC, communityCode: COMMUNITY, outletKind: 'rental_point', productClass: '12 22', traceCode: 'WC-1',
+    beneficiary: 'elderly', startedOn: '2024-02-01', monthlyFee: '100.00', monthlySubsidy: '50.50',
+  },
+  metadata,
+};
 
+describe('rental decider', () => {
   it('starts a rental with the outlet facts denormalised and money normalised', () => {
     expect(decideRental(start(), initialRentalState())).toEqual([started]);
   });
@@ -121,23 +122,8 @@ describe('rental decider', () => {
 
 describe('rental decider (given / when / then, the shared helper)', () => {
   const given = deciderSpec<RentalCommand, RentalState, RentalEvent>(rentalDecider, context);
-  const started: RentalEvent = {
-    type: 'RentalStarted',
-    data: {
-      rentalId: 'R1', outletId: 'O1', uscc: USCC, communityCode: COMMUNITY, outletKind: 'rental_point', productClass: '12 22', traceCode: 'WC-1',
-      beneficiary: 'elderly', startedOn: '2024-02-01', monthlyFee: '100.00', monthlySubsidy: '50.50',
-    },
-    metadata,
-  };
-  const starting = {
-    type: 'StartRental' as const,
-    data: {
-      rentalId: 'R1', outletId: 'O1', productClass: '1222', traceCode: 'WC-1', beneficiary: 'elderly', startedOn: '2024-02-01',
-      monthlyFee: '100', monthlySubsidy: '50.5', outlet: outletAfter([opened]), deviceHeldBy: null, deviceReturnedOn: null, deviceDisinfectedOn: null,
-    },
-  };
-
   it('starts once, ends once after its start with the disinfection on or after the return', () => {
+    const { context: _context, ...starting } = start();
     given([]).when(starting).then([started]);
     given([]).when({ ...starting, data: { ...starting.data, monthlySubsidy: '120' } }).thenThrows(ValidationFailedError, [{ path: 'monthlySubsidy' }]);
     given([started])
