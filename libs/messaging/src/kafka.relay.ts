@@ -50,9 +50,20 @@ async function ensureTopic(kafka: Kafka, settings: KafkaSettings, topic = settin
   try {
     // false: the topic exists already (kafkajs also answers so when another client created it at the
     // same moment). Any other failure (no rights, no broker) is thrown to the caller.
-    await admin.createTopics({ topics: [{ topic, numPartitions: settings.partitions ?? 6 }], waitForLeaders: true });
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    return metadata.topics[0].partitions.length;
+    await admin.createTopics({ topics: [{ topic, numPartitions: settings.partitions ?? 6 }], waitForLeaders: false });
+    // A topic just created may be unknown to the broker's metadata for a moment (kafkajs' own wait gives
+    // up on "does not host this topic-partition"): ask until every partition has a leader.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [described] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        if (described.partitions.length && described.partitions.every((p) => p.leader >= 0)) return described.partitions.length;
+      } catch (error) {
+        const type = (error as { type?: string }).type;
+        if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+      }
+      if (attempt >= 50) throw new Error(`Kafka topic ${topic} has no leader for every partition after 10 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   } finally {
     await admin.disconnect();
   }
