@@ -19,6 +19,16 @@ export abstract class ProjectionProgress {
   abstract rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
 }
 
+/** A projector checkpoint's position (0 when none was written): `main` is the low watermark. */
+export async function readCheckpoint(client: ClickHouseClient, db: string, name: string): Promise<number> {
+  const [row] = await queryRows<{ position: string }>(
+    client,
+    `SELECT toString(max(position)) AS position FROM {db:Identifier}.projector_checkpoints WHERE projector = {name:String}`,
+    { db, name },
+  );
+  return Number(row?.position ?? 0);
+}
+
 /** The projection's progress as an api process without a projector sees it: the main checkpoint in ClickHouse. */
 export class ProjectionFollower extends ProjectionProgress {
   private latest = 0;
@@ -60,12 +70,7 @@ export class ProjectionFollower extends ProjectionProgress {
   /** Reads the main checkpoint (the projector's low watermark). */
   async refresh(): Promise<number> {
     try {
-      const [row] = await queryRows<{ position: string }>(
-        this.client,
-        `SELECT toString(max(position)) AS position FROM {db:Identifier}.projector_checkpoints WHERE projector = 'main'`,
-        { db: this.db },
-      );
-      this.latest = Math.max(this.latest, Number(row?.position ?? 0));
+      this.latest = Math.max(this.latest, await readCheckpoint(this.client, this.db, 'main'));
       this.failure = undefined;
     } catch (error) {
       this.failure = `reading the projector's checkpoint failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -7,7 +7,7 @@ import { PROJECTION_TABLES } from './report.projection.js';
 import { projectEvents } from './service.projection.js';
 import { ReportDeltaProjection } from './report-deltas.js';
 import { encodeRows } from './insert-format.js';
-import { ProjectionProgress } from './projection-progress.js';
+import { ProjectionProgress, readCheckpoint } from './projection-progress.js';
 
 
 const REBUILD_SUFFIX = '__rebuild';
@@ -99,7 +99,7 @@ export class Projector extends ProjectionProgress {
 
   async start(): Promise<void> {
     this.stopping = false;
-    this.projected = await this.readCheckpoint('');
+    this.projected = await readCheckpoint(this.client, this.db, PROJECTOR_NAME);
     // Fed by partitions, rows above the main checkpoint may be any partition's, projected and
     // checkpointed: each partition clears only its own leftovers, when it is assigned.
     if (!this.partitioned) await this.rollback(this.projected, '');
@@ -156,7 +156,7 @@ export class Projector extends ProjectionProgress {
       this.rebuilding = false;
       if (!this.subscription) {
         this.deltas.reset();
-        this.projected = await this.readCheckpoint('');
+        this.projected = await readCheckpoint(this.client, this.db, PROJECTOR_NAME);
         if (!this.partitioned) await this.rollback(this.projected, '');
         this.follow();
       }
@@ -220,12 +220,7 @@ export class Projector extends ProjectionProgress {
    * in every batch, so every such row's event is found there.
    */
   private async clearPartition(feed: PartitionedFeed, partition: number): Promise<void> {
-    const [row] = await queryRows<{ position: string }>(
-      this.client,
-      `SELECT toString(max(position)) AS position FROM {db:Identifier}.projector_checkpoints WHERE projector = {name:String}`,
-      { db: this.db, name: partitionCheckpoint(partition) },
-    );
-    this.done.set(partition, Number(row?.position ?? 0));
+    this.done.set(partition, await readCheckpoint(this.client, this.db, partitionCheckpoint(partition)));
     const after = this.lastOf(partition);
     const ahead = await queryRows<{ at: string; stream_id: string }>(
       this.client,
@@ -356,15 +351,6 @@ export class Projector extends ProjectionProgress {
       values: [{ projector: checkpoint, position: events[events.length - 1].position, updated_at: chInstant(new Date().toISOString()) }],
       format: 'JSONEachRow',
     });
-  }
-
-  private async readCheckpoint(suffix: string): Promise<number> {
-    const rows = await queryRows<{ position: string }>(
-      this.client,
-      `SELECT toString(max(position)) AS position FROM ${this.db}.projector_checkpoints${suffix} WHERE projector = {name:String}`,
-      { name: PROJECTOR_NAME },
-    );
-    return Number(rows[0]?.position ?? 0);
   }
 
   /** Deletes the rows of events after `position` (a batch whose checkpoint was never written). */
