@@ -1,4 +1,8 @@
-/** Layer rules (STYLE.md): the domain is pure; libraries never reach into apps. */
+/**
+ * Layer rules (ARCHITECTURE.md): the domain is pure; libraries never reach into apps; HTTP stays in
+ * the api's controllers and its http/ folder; apps do not import each other; the api's features
+ * do not import each other. test/layering.spec.ts shows each rule failing on a fixture.
+ */
 module.exports = {
   forbidden: [
     {
@@ -27,6 +31,55 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^apps/' },
+    },
+    {
+      name: 'no-http-below-controllers',
+      comment: 'status codes, headers and the web framework belong to the api: the libraries serve the CLI and other processes too',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: ['node_modules/(fastify|@fastify/|@nestjs/platform-|@nestjs/throttler|helmet)', '^apps/api/src/http/'] },
+    },
+    {
+      name: 'no-http-outside-controllers',
+      comment: 'in the api, only controllers (and http/, main.ts) touch the web framework: queries and views return plain values',
+      severity: 'error',
+      from: { path: '^apps/api/src/[^/]+/', pathNot: ['^apps/api/src/http/', '\\.controller\\.ts$'] },
+      to: { path: 'node_modules/(fastify|@fastify/|@nestjs/platform-)' },
+    },
+    {
+      name: 'no-openapi-below-inputs',
+      comment: 'OpenAPI metadata is allowed on the application input classes (the shape a command takes), nowhere else below the api',
+      severity: 'error',
+      from: { path: '^libs/', pathNot: '^libs/application/' },
+      to: { path: 'node_modules/@nestjs/swagger' },
+    },
+    {
+      name: 'no-app-to-other-app',
+      comment: 'apps compose libraries; what two apps share lives in libs/',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'no-cross-feature-in-api',
+      comment: 'an api feature folder imports libs/ and http/, never another feature (app.module.ts composes them)',
+      severity: 'error',
+      from: { path: '^apps/api/src/([^/]+)/' },
+      to: { path: '^apps/api/src/[^/]+/', pathNot: '^apps/api/src/($1|http)/' },
+    },
+    {
+      name: 'no-application-to-composition',
+      comment: 'use cases depend on the domain and on ports, not on how a process is put together',
+      severity: 'error',
+      from: { path: '^libs/application/' },
+      to: { path: '^libs/(platform|messaging)/' },
+    },
+    {
+      name: 'no-read-side-to-use-cases',
+      comment: 'the read side (projections, statistics) knows nothing of commands or composition',
+      severity: 'error',
+      from: { path: '^libs/(analytics|event-store)/' },
+      to: { path: '^libs/(application|platform|messaging)/' },
     },
     {
       name: 'no-reference-to-adapters',

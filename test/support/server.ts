@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadJwtSecret, signToken, type Role } from '../../libs/platform/src/index.js';
+import type { Role } from '../../libs/application/src/index.js';
+import { loadJwtSecret, signToken } from '../../libs/platform/src/index.js';
 
 const MAIN = resolve('dist/apps/api/src/main.js');
 const CLI = resolve('dist/apps/cli/src/main.js');

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -10,17 +11,15 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadReferencePilots, publishDemoRelease, reportDemoInvestments, validationPipe } from '../../../libs/application/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../libs/event-store/src/index.js';
 import { ConfigError, DEMO_REGIONS, loadConfig, loadDemoDataSet, type AppConfig } from '../../../libs/platform/src/index.js';
-import { loadReferencePilots, reportDemoInvestments } from './pilots/load-reference-pilots.js';
 import { warmCommunityIndex } from '../../../libs/reference/src/index.js';
 import { AppModule } from './app.module.js';
 import { DEMO_MARKER } from './demo/demo.controller.js';
-import { publishDemoRelease } from './demo/demo-release.js';
-import { registerJsonBodyParser } from './common/json-body.js';
-import { clientErrorResponse } from './common/problem-details.filter.js';
-import { completeDocument } from './common/openapi.js';
-import { validationPipe } from './common/validation.js';
+import { registerJsonBodyParser } from './http/json-body.js';
+import { clientErrorResponse } from './http/problem-details.filter.js';
+import { completeDocument } from './http/openapi.js';
 
 /** The dashboard's static assets, built by `npm run build` (apps/api/dashboard/build.mjs). */
 const DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard', import.meta.url));
@@ -137,12 +136,12 @@ async function main(): Promise<void> {
       `demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary.enterprises} enterprises, ${summary.filings} monthly reports, ` +
         `${summary.corrections} corrections, ${summary.outlets} outlets, ${summary.rentals} rentals (${summary.events} events), ${summary.months}, regions ${summary.regions.join(', ')}`,
     );
-    const pilots = await loadReferencePilots(app, 'system:demo');
-    const investments = await reportDemoInvestments(app, DEMO_REGIONS.map((r) => r.prefix));
+    const pilots = await loadReferencePilots(app.get(CommandBus), 'system:demo');
+    const investments = await reportDemoInvestments(app.get(CommandBus), DEMO_REGIONS.map((r) => r.prefix));
     logger.log(`pilot regions: ${pilots.designated} designated from the commitment letters; ${investments} demo investment reports`);
     // The demo release waits for the read model; a slow catch-up (a Kafka topology on a busy machine) leaves
     // the demo without its release rather than without a server.
-    await publishDemoRelease(app).then(
+    await publishDemoRelease(app.get(CommandBus)).then(
       (release) => logger.log(`demo release ${release} published with disclosure control`),
       (error: unknown) => logger.warn(`the demo release was not published (${error instanceof Error ? error.message : String(error)}); publish one from the dashboard or the API`),
     );

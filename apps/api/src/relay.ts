@@ -3,8 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, InfrastructureModule, loadConfig, type AppConfig } from '../../../libs/platform/src/index.js';
-import { RelayModule } from './operations/relay.module.js';
+import { ConfigError, InfrastructureModule, loadConfig, RelayModule, type AppConfig } from '../../../libs/platform/src/index.js';
 
 /**
  * The relay on its own (Kubernetes: one replica, beside api replicas started with RELAY=off): it

@@ -6,11 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatFen, monthLabel, monthIndex, withUsccCheckCharacter } from '../../../libs/domain/src/index.js';
-import { loadConfig } from '../../../libs/platform/src/index.js';
-import type { RequestContext } from '../../api/src/common/auth.js';
-import { validationPipe } from '../../api/src/common/validation.js';
-import { writeSide } from '../../cli/src/write-side.js';
-import { commandFromLine } from '../../cli/src/import/import-line.js';
+import { FileMonthlyReport, FileMonthlyReportInput, parseInput, RegisterEnterprise, RegisterEnterpriseInput, type CommandMeta } from '../../../libs/application/src/index.js';
+import { loadConfig, writeSide } from '../../../libs/platform/src/index.js';
 import { embeddedEnvironment, inParallel, ServerProcess } from '../../../test/support/server.js';
 import { benchCounties, employeesOf, revenueFen } from './data.js';
 import { percentile, type Figure } from './report.js';
@@ -57,18 +54,17 @@ export function inFlight(count: number, limit: number, task: (k: number) => Prom
 export async function commandPath(enterprises: number, filings: number, log: (m: string) => void): Promise<Figure[]> {
   const app = await writeSide(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'fuju-bench-commands-')), DEMO: 'off' }));
   const bus = app.get(CommandBus);
-  const context = (k: number): RequestContext => ({ principal: { subject: 'bench', role: 'admin' }, requestId: `bench-${k}` });
-  const run = async (k: number, input: Record<string, unknown>) => {
-    const { command } = await commandFromLine(context(k), input, validationPipe);
-    await bus.execute(command);
-  };
+  const meta = (k: number): CommandMeta => ({ actor: { subject: 'bench', role: 'admin' }, requestId: `bench-${k}` });
   try {
-    await inFlight(enterprises, 64, (i) => run(i, registerLine(i)));
+    await inFlight(enterprises, 64, async (i) => {
+      const { command: _command, ...line } = registerLine(i);
+      await bus.execute(new RegisterEnterprise(meta(i), await parseInput(RegisterEnterpriseInput, line)));
+    });
     log(`command path: ${enterprises} enterprises registered; filing ${filings} monthly reports, 64 in flight…`);
     const started = process.hrtime.bigint();
-    const latencies = await inFlight(filings, 64, (k) => {
+    const latencies = await inFlight(filings, 64, async (k) => {
       const f = filingOf(k, enterprises);
-      return run(k, { command: 'fileMonthlyReport', uscc: f.uscc, period: f.period, ...f.body });
+      await bus.execute(new FileMonthlyReport(meta(k), f.uscc, f.period, await parseInput(FileMonthlyReportInput, f.body)));
     });
     const rate = filings / seconds(started);
     log(`  ${Math.round(rate)} events/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);

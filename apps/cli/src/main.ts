@@ -1,13 +1,13 @@
 import 'reflect-metadata';
+import { CommandBus } from '@nestjs/cqrs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { loadReferencePilots, type Role } from '../../../libs/application/src/index.js';
 import { FujuError, usccProblem } from '../../../libs/domain/src/index.js';
-import { ConfigError, loadConfig, loadJwtSecret, signToken, type AppConfig, type Role } from '../../../libs/platform/src/index.js';
-import { loadReferencePilots } from '../../api/src/pilots/load-reference-pilots.js';
-import { writeSide } from './write-side.js';
+import { ConfigError, loadConfig, loadJwtSecret, signToken, writeSide, type AppConfig } from '../../../libs/platform/src/index.js';
 import { backupEventStore, restoreEventStore } from './backup.js';
 import { runImport } from './import/importer.js';
 
@@ -183,7 +183,7 @@ pilots
   .description('designate every pilot region of the reference data set (seeds 003 and 004) with its quoted commitments')
   .action(async () => {
     const app = await writeSide(config());
-    const result = await loadReferencePilots(app, 'cli:pilots-load').catch((error: unknown) => fail(error instanceof FujuError ? `${error.code} ${error.message}` : String(error)));
+    const result = await loadReferencePilots(app.get(CommandBus), 'cli:pilots-load').catch((error: unknown) => fail(error instanceof FujuError ? `${error.code} ${error.message}` : String(error)));
     await app.close();
     console.log(`pilots: ${result.designated} designated, ${result.amended} amended, ${result.unchanged} unchanged`);
   });

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, InfrastructureModule, loadConfig } from '../../../libs/platform/src/index.js';
+import { ConfigError, InfrastructureModule, loadConfig, ProjectorModule } from '../../../libs/platform/src/index.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Projector } from '../../../libs/analytics/src/index.js';
-import { ProjectorModule } from './projector.module.js';
 
 /** The projector on its own (production: beside api processes that do not project). */
 async function main(): Promise<void> {

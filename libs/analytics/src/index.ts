@@ -12,3 +12,5 @@ export * from './monitoring.query.js';
 export * from './audit.query.js';
 export * from './report-deltas.js';
 export * from './insert-format.js';
+export * from './statistics/question.js';
+export * from './statistics/statistics.service.js';

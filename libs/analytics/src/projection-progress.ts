@@ -91,3 +91,11 @@ export class ProjectionFollower extends ProjectionProgress {
     throw new Error('the projector runs as its own process: rebuild there (`npm run cli -- replay` against the projector)');
   }
 }
+
+/** The read model has not caught up with a position a reader must see (it will: try again shortly). */
+export class ReadModelBehindError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReadModelBehindError';
+  }
+}

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { monthIndex, type EnterpriseEvent } from '../../domain/src/index.js';
+import { inForceAt, monthIndex, type EnterpriseEvent } from '../../domain/src/index.js';
 import type { RecordedEvent } from '../../event-store/src/index.js';
 import { chInstant, queryRows } from './clickhouse.client.js';
 import { fen } from './report.projection.js';
@@ -265,8 +265,5 @@ export class ReportDeltaProjection {
 
 /** The region of the location in force in a month (the first one for a month before it). */
 function regionIn(entry: DirectoryEntry, month: number): string {
-  const { locations } = entry;
-  let region = locations[0]?.region ?? '';
-  for (let i = 0; i < locations.length; i++) if (locations[i].from <= month) region = locations[i].region;
-  return region;
+  return inForceAt(entry.locations, month, (l) => l.from)?.region ?? '';
 }

@@ -18,3 +18,4 @@ export * from './shared/text.js';
 export * from './release/linked-tables.js';
 export * from './release/lp.js';
 export * from './release/lp-presolve.js';
+export * from './shared/instant.js';

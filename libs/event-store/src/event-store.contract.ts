@@ -6,7 +6,7 @@ const claim = (key: string, requestHash = 'hash-a') => ({
   scope: 'actor-1',
   key,
   requestHash,
-  outcome: (r: { revision: number; position: number }) => ({ status: 201, body: { revision: r.revision, position: r.position } }),
+  outcome: (r: { revision: number; position: number }) => ({ created: true, body: { revision: r.revision, position: r.position } }),
 });
 
 /**
@@ -56,6 +56,24 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(await store.readStream(stream(), 2)).toEqual([]);
     });
 
+    it('reads several streams at once, each as its own read would', async () => {
+      const [a, b, missing] = [stream(), stream(), stream()];
+      await store.append(a, [event('A', 1), event('B', 2)], { expectedRevision: 0 });
+      await store.append(b, [event('C', 3)], { expectedRevision: 0 });
+      await store.append(a, [event('D', 4)], { expectedRevision: 2 });
+      const read = await store.readStreams([b, missing, a]);
+      expect([...read.keys()]).toEqual([b, missing, a]);
+      expect(read.get(a)!.map((e) => [e.type, e.revision])).toEqual([
+        ['A', 1],
+        ['B', 2],
+        ['D', 3],
+      ]);
+      expect(read.get(a)).toEqual(await store.readStream(a));
+      expect(read.get(b)).toEqual(await store.readStream(b));
+      expect(read.get(missing)).toEqual([]);
+      expect(await store.readStreams([])).toEqual(new Map());
+    });
+
     it('rejects an append at the wrong expected revision and stores nothing', async () => {
       const s = stream();
       await store.append(s, [event('A', 1)], { expectedRevision: 0 });
@@ -93,10 +111,10 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const a = stream();
       const first = await store.append(a, [event('A1', 1)], { expectedRevision: 0 });
       // More stored outcomes than any read-ahead a store may use between two events of the log.
-      for (let i = 0; i < 30; i++) await store.rememberOutcome('actor-1', randomUUID(), { requestHash: 'h', status: 200, body: { i } });
+      for (let i = 0; i < 30; i++) await store.rememberOutcome('actor-1', randomUUID(), { requestHash: 'h', created: false, body: { i } });
       expect(await store.headPosition()).toBe(first.position);
       const second = await store.append(a, [event('A2', 2)], { expectedRevision: 1 });
-      for (let i = 0; i < 30; i++) await store.rememberOutcome('actor-1', randomUUID(), { requestHash: 'h', status: 200, body: { i } });
+      for (let i = 0; i < 30; i++) await store.rememberOutcome('actor-1', randomUUID(), { requestHash: 'h', created: false, body: { i } });
       expect(await store.headPosition()).toBe(second.position);
       expect((await store.readAll({ after: first.position, limit: 1 })).map((e) => [e.type, e.position])).toEqual([['A2', second.position]]);
     });
@@ -107,7 +125,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const first = await store.append(s, [event('A', 1)], { expectedRevision: 0, idempotency: claim(key) });
       expect(first.replayed).toBeUndefined();
       const retry = await store.append(s, [event('A', 1)], { expectedRevision: 0, idempotency: claim(key) });
-      expect(retry.replayed).toEqual({ requestHash: 'hash-a', status: 201, body: { revision: 1, position: first.position } });
+      expect(retry.replayed).toEqual({ requestHash: 'hash-a', created: true, body: { revision: 1, position: first.position } });
       expect(await store.readStream(s)).toHaveLength(1);
       expect(await store.findIdempotentOutcome('actor-1', key)).toEqual(retry.replayed);
       expect(await store.findIdempotentOutcome('actor-2', key)).toBeUndefined();
@@ -115,7 +133,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
 
     it('remembers an outcome for a request that appended nothing, first writer wins', async () => {
       const key = randomUUID();
-      const outcome = { requestHash: 'h', status: 200, body: { ok: 1 } };
+      const outcome = { requestHash: 'h', created: false, body: { ok: 1 } };
       expect(await store.rememberOutcome('actor-1', key, outcome)).toEqual(outcome);
       expect(await store.rememberOutcome('actor-1', key, { ...outcome, body: { ok: 2 } })).toEqual(outcome);
     });
@@ -146,7 +164,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
         await store.append(s, [event('A', 1)], { expectedRevision: 0, idempotency: claim(key) });
         store = await reopen(store);
         const retry = await store.append(s, [event('A', 1)], { expectedRevision: 0, idempotency: claim(key) });
-        expect(retry.replayed?.status).toBe(201);
+        expect(retry.replayed?.created).toBe(true);
         expect(await store.readStream(s)).toHaveLength(1);
       });
     }

@@ -22,8 +22,10 @@ export type ExpectedRevision = number | 'any';
 
 /** A stored answer to a request, replayed when the same idempotency key comes again. */
 export interface IdempotentOutcome {
+  /** A fingerprint of the request: the same key sent with another request is refused. */
   readonly requestHash: string;
-  readonly status: number;
+  /** Whether the request created something (a registration, a first filing) or changed nothing new. */
+  readonly created: boolean;
   readonly body: unknown;
 }
 
@@ -33,7 +35,7 @@ export interface IdempotencyClaim {
   readonly key: string;
   readonly requestHash: string;
   /** Builds the answer to store from the append's result, inside the same transaction. */
-  readonly outcome: (result: AppendResult) => { status: number; body: unknown };
+  readonly outcome: (result: AppendResult) => { created: boolean; body: unknown };
 }
 
 export interface AppendOptions {
@@ -78,6 +80,11 @@ export interface EventStore {
    * with `afterRevision`, only those after it (to catch up a cached state).
    */
   readStream(streamId: string, afterRevision?: number): Promise<RecordedEvent[]>;
+  /**
+   * The events of several streams at once, each in revision order (lists read this way, not one
+   * stream per listed item); a stream that does not exist maps to an empty array.
+   */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Events after a global position, in position order. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The position of the last event in the store (0 when empty). */

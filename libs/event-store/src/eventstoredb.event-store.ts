@@ -43,7 +43,7 @@ const idempotencyStream = (scope: string, key: string) => `idempotency-${Buffer.
 const KEY_LOOKBACK = 50;
 
 interface StoredMetadata {
-  readonly idempotency?: { scope: string; key: string; requestHash: string; status: number; body: unknown };
+  readonly idempotency?: { scope: string; key: string; requestHash: string; created: boolean; body: unknown };
   readonly recordedAt?: string;
   readonly [k: string]: unknown;
 }
@@ -117,6 +117,18 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  /** EventStoreDB has no read of several streams in one call: the reads go out together, at most 16 at a time. */
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const ids = [...new Set(streamIds)];
+    const streams = new Map<string, RecordedEvent[]>();
+    for (let i = 0; i < ids.length; i += 16) {
+      const chunk = ids.slice(i, i + 16);
+      const read = await Promise.all(chunk.map((id) => this.readStream(id)));
+      chunk.forEach((id, k) => streams.set(id, read[k]));
+    }
+    return new Map(streamIds.map((id) => [id, streams.get(id)!]));
+  }
+
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     const fromPosition = after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START;
@@ -188,8 +200,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   async findIdempotentOutcome(scope: string, key: string): Promise<IdempotentOutcome | undefined> {
     const events = await this.readStream(idempotencyStream(scope, key));
-    const stored = events[0]?.data as IdempotentOutcome | undefined;
-    return stored;
+    const stored = events[0]?.data as (IdempotentOutcome & { status?: number }) | undefined;
+    // Outcomes stored before December 2026 hold the HTTP status (201: created) instead of `created`.
+    return stored && { requestHash: stored.requestHash, created: stored.created ?? stored.status === 201, body: stored.body };
   }
 
   async rememberOutcome(scope: string, key: string, outcome: IdempotentOutcome): Promise<IdempotentOutcome> {
@@ -213,7 +226,7 @@ export class EventStoreDbEventStore implements EventStore {
         const claim = meta?.idempotency;
         // The position of an append is known only after it; the stored answer takes it from the event.
         if (claim && claim.scope === scope && claim.key === key)
-          return { requestHash: claim.requestHash, status: claim.status, body: { ...(claim.body as object), position: Number(resolved.event!.position?.commit ?? 0) } };
+          return { requestHash: claim.requestHash, created: claim.created, body: { ...(claim.body as object), position: Number(resolved.event!.position?.commit ?? 0) } };
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,20 @@ describe('SqliteEventStore', () => {
     const db = (store as unknown as { db: { pragma(q: string, o: { simple: boolean }): unknown } }).db;
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    await store.close();
+  });
+
+  it('reads the answers files of before December 2026 stored (the HTTP status: 201 created, 200 not)', async () => {
+    const file = join(dir, 'legacy-keys.sqlite');
+    await new SqliteEventStore(file).close();
+    const db = new Database(file);
+    const insert = db.prepare("INSERT INTO idempotency_keys (scope, key, request_hash, status, body, recorded_at) VALUES ('a', ?, 'h', ?, '{}', '2026-01-01T00:00:00Z')");
+    insert.run('k-201', 201);
+    insert.run('k-200', 200);
+    db.close();
+    const store = new SqliteEventStore(file);
+    expect(await store.findIdempotentOutcome('a', 'k-201')).toEqual({ requestHash: 'h', created: true, body: {} });
+    expect(await store.findIdempotentOutcome('a', 'k-200')).toEqual({ requestHash: 'h', created: false, body: {} });
     await store.close();
   });
 });

@@ -22,6 +22,7 @@ function prepareStatements(db: Database.Database) {
     insertKey: db.prepare('INSERT INTO idempotency_keys (scope, key, request_hash, status, body, recorded_at) VALUES (?, ?, ?, ?, ?, ?)'),
     lastOfStream: db.prepare('SELECT position, revision, recorded_at FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
     readStream: db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision'),
+    readStreams: db.prepare('SELECT * FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id, revision'),
     readAll: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
     head: db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
     lastRecorded: db.prepare('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1').pluck(),
@@ -87,7 +88,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appendInTransaction = (streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult => {
       const claim = options.idempotency;
       if (claim) {
-        const stored = this.prepared.findKey.get(claim.scope, claim.key) as { request_hash: string; status: number; body: string } | undefined;
+        const stored = this.prepared.findKey.get(claim.scope, claim.key) as StoredKey | undefined;
         if (stored) return { ...this.currentOf(streamId), replayed: toOutcome(stored) };
       }
       const current = this.prepared.streamRevision.get(streamId) as number;
@@ -104,7 +105,7 @@ export class SqliteEventStore implements EventStore {
       const result: AppendResult = events.length ? { streamId, revision, position, recordedAt } : this.currentOf(streamId);
       if (claim) {
         const outcome = claim.outcome(result);
-        this.prepared.insertKey.run(claim.scope, claim.key, claim.requestHash, outcome.status, JSON.stringify(outcome.body), recordedAt);
+        this.prepared.insertKey.run(claim.scope, claim.key, claim.requestHash, outcome.created ? CREATED : UNCHANGED, JSON.stringify(outcome.body), recordedAt);
       }
       return result;
     };
@@ -165,6 +166,13 @@ export class SqliteEventStore implements EventStore {
     return (this.prepared.readStream.all(streamId, afterRevision) as EventRow[]).map(toRecorded);
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    this.assertOpen();
+    const streams = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+    for (const row of this.prepared.readStreams.all(JSON.stringify([...new Set(streamIds)])) as EventRow[]) streams.get(row.stream_id)!.push(toRecorded(row));
+    return streams;
+  }
+
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
     return (this.prepared.readAll.all(after, limit) as EventRow[]).map(toRecorded);
@@ -177,16 +185,16 @@ export class SqliteEventStore implements EventStore {
 
   async findIdempotentOutcome(scope: string, key: string): Promise<IdempotentOutcome | undefined> {
     this.assertOpen();
-    const stored = this.prepared.findKey.get(scope, key) as { request_hash: string; status: number; body: string } | undefined;
+    const stored = this.prepared.findKey.get(scope, key) as StoredKey | undefined;
     return stored ? toOutcome(stored) : undefined;
   }
 
   async rememberOutcome(scope: string, key: string, outcome: IdempotentOutcome): Promise<IdempotentOutcome> {
     this.assertOpen();
     return this.db.transaction(() => {
-      const stored = this.prepared.findKey.get(scope, key) as { request_hash: string; status: number; body: string } | undefined;
+      const stored = this.prepared.findKey.get(scope, key) as StoredKey | undefined;
       if (stored) return toOutcome(stored);
-      this.prepared.insertKey.run(scope, key, outcome.requestHash, outcome.status, JSON.stringify(outcome.body), new Date().toISOString());
+      this.prepared.insertKey.run(scope, key, outcome.requestHash, outcome.created ? CREATED : UNCHANGED, JSON.stringify(outcome.body), new Date().toISOString());
       return outcome;
     }).immediate();
   }
@@ -271,6 +279,19 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-function toOutcome(row: { request_hash: string; status: number; body: string }): IdempotentOutcome {
-  return { requestHash: row.request_hash, status: row.status, body: JSON.parse(row.body) };
+interface StoredKey {
+  request_hash: string;
+  status: number;
+  body: string;
+}
+
+/**
+ * The `status` column holds whether the request created something: 1 or 0. Files written before
+ * December 2026 hold the HTTP status the api answered with instead (201 for created, 200 not).
+ */
+const CREATED = 1;
+const UNCHANGED = 0;
+
+function toOutcome(row: StoredKey): IdempotentOutcome {
+  return { requestHash: row.request_hash, created: row.status === CREATED || row.status === 201, body: JSON.parse(row.body) };
 }

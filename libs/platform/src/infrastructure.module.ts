@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, createAnalyticsClient, type AnalyticsConfig } from '../../analytics/src/index.js';
+import { DISCLOSURE_RULES } from '../../application/src/index.js';
 import { EVENT_STORE, EventStoreDbEventStore, SqliteEventStore, type EventStore } from '../../event-store/src/index.js';
 import type { AppConfig } from './app-config.js';
 import { loadJwtSecret } from './tokens.js';
@@ -24,8 +25,9 @@ export class EventStoreModule implements OnApplicationShutdown {
           useFactory: () => (config.eventStoreConnectionString ? new EventStoreDbEventStore(config.eventStoreConnectionString) : new SqliteEventStore(config.eventStoreFile)),
         },
         { provide: JWT_SECRET, useFactory: () => loadJwtSecret(config.dataDir, config.jwtSecret) },
+        { provide: DISCLOSURE_RULES, useValue: config.disclosure },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, JWT_SECRET],
+      exports: [APP_CONFIG, EVENT_STORE, JWT_SECRET, DISCLOSURE_RULES],
     };
   }
 

@@ -2,19 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { ROLES, type Principal, type Role } from '../../application/src/index.js';
 
-export type Role = 'enterprise' | 'bureau' | 'regulator' | 'admin';
-export const ROLES: readonly Role[] = ['enterprise', 'bureau', 'regulator', 'admin'];
-
-/** Who is calling, from a verified token. */
-export interface Principal {
-  readonly subject: string;
-  readonly role: Role;
-  /** For role enterprise: the USCC it acts for. */
-  readonly uscc?: string;
-  /** For role bureau: the region code prefix it is responsible for. */
-  readonly region?: string;
-}
 
 export const TOKEN_ISSUER = 'fuju-ledger';
 export const TOKEN_AUDIENCE = 'fuju-ledger-api';

@@ -2,10 +2,9 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryAuditEvents, queryReportVintages, type AnalyticsConfig, type AuditEvent } from '../../../../libs/analytics/src/index.js';
-import { formatFen, parsePeriod, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { formatFen, parseAsOf, parsePeriod, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { isRegionPrefix } from '../../../../libs/reference/src/index.js';
-import { parseAsOf } from '../common/as-of.js';
-import { Roles } from '../common/auth.js';
+import { Roles } from '../http/auth.js';
 
 const VINTAGE_INDICATORS = ['revenue', 'tax', 'employment', 'enterprises'] as const;
 

@@ -6,8 +6,9 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { NotFoundError, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
-import { APP_CONFIG, demoCommands, JWT_SECRET, signToken, type AppConfig, type Role } from '../../../../libs/platform/src/index.js';
-import { Public } from '../common/auth.js';
+import type { Role } from '../../../../libs/application/src/index.js';
+import { APP_CONFIG, demoCommands, JWT_SECRET, signToken, type AppConfig } from '../../../../libs/platform/src/index.js';
+import { Public } from '../http/auth.js';
 
 /**
  * Written into DATA_DIR once the demo data set is loaded, holding the log position it ends at:

@@ -2,10 +2,10 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryFilingCompliance, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow } from '../../../../libs/analytics/src/index.js';
-import { filingDeadline, isMonth, monthIndex, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { filingDeadline, isMonth, monthIndex, parseAsOf, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { findRegion, isRegionPrefix } from '../../../../libs/reference/src/index.js';
-import { parseAsOf } from '../common/as-of.js';
-import { assertRegionAccess, Context, Roles, type RequestContext } from '../common/auth.js';
+import { access } from '../../../../libs/application/src/index.js';
+import { Context, Roles, type RequestContext } from '../http/auth.js';
 
 /** A bureau that names no region monitors its own (as for statistics). */
 function ownRegion(context: RequestContext): string | undefined {
@@ -57,7 +57,7 @@ export class MonitoringController {
   async compliance(@Context() context: RequestContext, @Query('period') period?: string, @Query('region') region?: string, @Query('asOf') asOf?: string): Promise<ComplianceView> {
     const { period: month, prefix } = monitoringParams(period, region ?? ownRegion(context));
     const at = parseAsOf(asOf);
-    assertRegionAccess(context.principal, prefix, 'monitor filings in');
+    access.assertRegion(context.principal, prefix, 'monitor filings in');
     const rows: ComplianceRow[] = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(month), period: month, region: prefix, asOf: at, ...this.upTo });
     const deadline = filingDeadline(month);
     const late = rows.filter((r) => r.firstFiledAt !== null && r.firstFiledAt > deadline);
@@ -94,7 +94,7 @@ export class MonitoringController {
   @ApiQuery({ name: 'asOf', required: false })
   async flags(@Context() context: RequestContext, @Query('period') period?: string, @Query('region') region?: string, @Query('asOf') asOf?: string): Promise<{ period: string; region: string | null; flags: FlagRow[] }> {
     const { period: month, prefix } = monitoringParams(period, region ?? ownRegion(context));
-    assertRegionAccess(context.principal, prefix, 'review filings in');
+    access.assertRegion(context.principal, prefix, 'review filings in');
     const flags = await querySoftEditFlags(this.client, this.config.database, { month: monthIndex(month), region: prefix, asOf: parseAsOf(asOf), ...this.upTo });
     return { period: month, region: prefix || null, flags };
   }

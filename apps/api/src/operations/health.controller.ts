@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyReply } from 'fastify';
 import { CLICKHOUSE_CLIENT, ProjectionProgress } from '../../../../libs/analytics/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
-import { Public } from '../common/auth.js';
+import { Public } from '../http/auth.js';
 
 @ApiTags('operations')
 @Controller('health')

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { ProjectionProgress } from '../../../../libs/analytics/src/index.js';
 import { ConflictError, NotFoundError } from '../../../../libs/domain/src/index.js';
-import { Roles } from '../common/auth.js';
+import { Roles } from '../http/auth.js';
 
 export interface RebuildJob {
   id: string;

@@ -2,14 +2,12 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { parseAsOf } from '../common/as-of.js';
-import { Context, Roles, type RequestContext } from '../common/auth.js';
-import { assertIdentifierParam } from '../common/path-params.js';
-import type { WriteResult } from '../common/stream-command.executor.js';
-import { CloseOutletCommand, OpenOutletCommand } from './outlet-commands.js';
-import { GetOutletQuery, type OutletView } from './outlet-queries.js';
-import { CloseOutletRequestDto, OpenOutletRequestDto } from './outlet.requests.dto.js';
-import { ETagInterceptor } from '../common/etag.interceptor.js';
+import { parseAsOf } from '../../../../libs/domain/src/index.js';
+import { CloseOutlet, CloseOutletInput, OpenOutlet, OpenOutletInput, type CommandMeta } from '../../../../libs/application/src/index.js';
+import { answer, Context, Meta, Roles, type RequestContext } from '../http/auth.js';
+import { ETagInterceptor } from '../http/etag.interceptor.js';
+import { assertIdentifierParam } from '../http/path-params.js';
+import { GetOutletQuery, type OutletView } from './outlet.queries.js';
 
 @ApiTags('outlets')
 @ApiBearerAuth()
@@ -24,25 +22,21 @@ export class OutletsController {
   @Post()
   @Roles('enterprise', 'bureau')
   @ApiOperation({ summary: 'Open a service outlet in a community (the owning enterprise; the bureau of its region)' })
-  async open(@Context() context: RequestContext, @Body() body: OpenOutletRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<WriteResult['body']> {
-    const result = await this.commandBus.execute(new OpenOutletCommand(context, body));
-    reply.status(result.status);
-    return result.body;
+  async open(@Meta() meta: CommandMeta, @Body() input: OpenOutletInput, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReturnType<typeof answer>> {
+    return answer(reply, await this.commandBus.execute(new OpenOutlet(meta, input)));
   }
 
   @Post(':outletId/closure')
   @Roles('enterprise', 'bureau')
   @ApiOperation({ summary: 'Close an outlet' })
   async close(
-    @Context() context: RequestContext,
+    @Meta() meta: CommandMeta,
     @Param('outletId') outletId: string,
-    @Body() body: CloseOutletRequestDto,
+    @Body() input: CloseOutletInput,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<WriteResult['body']> {
+  ): Promise<ReturnType<typeof answer>> {
     assertIdentifierParam('outletId', outletId);
-    const result = await this.commandBus.execute(new CloseOutletCommand(context, outletId, body));
-    reply.status(result.status);
-    return result.body;
+    return answer(reply, await this.commandBus.execute(new CloseOutlet(meta, outletId, input)));
   }
 
   @Get(':outletId')

@@ -2,14 +2,11 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
-import { parseAsOf } from '../common/as-of.js';
-import { Context, Roles, type RequestContext } from '../common/auth.js';
-import type { WriteResult } from '../common/stream-command.executor.js';
-import { DesignatePilotCommand, ReportPilotInvestmentCommand } from './pilot-commands.js';
-import { GetPilotQuery, ListPilotsQuery, PilotProgressQuery, type PilotDetailView, type PilotView, type ProgressItem } from './pilot-queries.js';
-import { DesignatePilotRequestDto, ReportInvestmentRequestDto } from './pilot.requests.dto.js';
-import { ETagInterceptor } from '../common/etag.interceptor.js';
+import { DesignatePilot, DesignatePilotInput, ReportInvestmentInput, ReportPilotInvestment, type CommandMeta } from '../../../../libs/application/src/index.js';
+import { parseAsOf, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { answer, Context, Meta, Roles, type RequestContext } from '../http/auth.js';
+import { ETagInterceptor } from '../http/etag.interceptor.js';
+import { GetPilotQuery, ListPilotsQuery, PilotProgressQuery, type PilotDetailView, type PilotView, type ProgressItem } from './pilot.queries.js';
 
 function regionParam(code: string): string {
   if (!/^(\d{4}|\d{6})$/.test(code)) throw ValidationFailedError.field('regionCode', 'must be a 4- or 6-digit region code');
@@ -34,24 +31,20 @@ export class PilotsController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Designate a pilot region with its committed targets (restating targets amends them)' })
-  async designate(@Context() context: RequestContext, @Body() body: DesignatePilotRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<WriteResult['body']> {
-    const result = await this.commandBus.execute(new DesignatePilotCommand(context, body));
-    reply.status(result.status);
-    return result.body;
+  async designate(@Meta() meta: CommandMeta, @Body() input: DesignatePilotInput, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReturnType<typeof answer>> {
+    return answer(reply, await this.commandBus.execute(new DesignatePilot(meta, input)));
   }
 
   @Post(':regionCode/investments')
   @Roles('admin')
   @ApiOperation({ summary: 'Report the government money a pilot put in for a year' })
   async invest(
-    @Context() context: RequestContext,
+    @Meta() meta: CommandMeta,
     @Param('regionCode') regionCode: string,
-    @Body() body: ReportInvestmentRequestDto,
+    @Body() input: ReportInvestmentInput,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<WriteResult['body']> {
-    const result = await this.commandBus.execute(new ReportPilotInvestmentCommand(context, regionParam(regionCode), body));
-    reply.status(result.status);
-    return result.body;
+  ): Promise<ReturnType<typeof answer>> {
+    return answer(reply, await this.commandBus.execute(new ReportPilotInvestment(meta, regionParam(regionCode), input)));
   }
 
   @Get()

@@ -3,15 +3,15 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
-import { Context, OptionalAuth, Roles, type RequestContext } from '../common/auth.js';
-import { assertIdentifierParam } from '../common/path-params.js';
-import { DiscardReleaseCommand, DraftReleaseCommand, PublishReleaseCommand } from './release-commands.js';
-import { releaseCsv, releaseXlsx } from './release-formats.js';
-import { DiffReleasesQuery, DisclosureAuditQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type DisclosureAuditView, type ReleaseDiff, type ReleaseVerification, type ReleaseView } from './release-queries.js';
-import { DiscardReleaseRequestDto, DraftReleaseRequestDto } from './release.requests.dto.js';
-import { ETagInterceptor } from '../common/etag.interceptor.js';
+import { DiscardRelease, DiscardReleaseInput, DraftRelease, DraftReleaseInput, PublishRelease, type CommandMeta, type CommandResult } from '../../../../libs/application/src/index.js';
+import { Context, Meta, OptionalAuth, Roles, type RequestContext } from '../http/auth.js';
+import { ETagInterceptor } from '../http/etag.interceptor.js';
+import { assertIdentifierParam } from '../http/path-params.js';
+import { releaseCsv, releaseXlsx } from './release.formats.js';
+import { DiffReleasesQuery, DisclosureAuditQuery, GetReleaseQuery, ListReleasesQuery, VerifyReleaseQuery, type DisclosureAuditView, type ReleaseDiff, type ReleaseVerification, type ReleaseView } from './release.queries.js';
 
 const optional = (ctx: RequestContext) => (ctx.principal.subject === 'anonymous' ? undefined : ctx);
+const status = (reply: FastifyReply, result: CommandResult) => reply.status(result.created ? 201 : 200);
 
 @ApiTags('releases')
 @ApiBearerAuth()
@@ -25,19 +25,18 @@ export class ReleasesController {
   @Post()
   @Roles('bureau', 'admin')
   @ApiOperation({ summary: 'Draft a release: tables (indicator × groupBy × regionLevel) for a period and region, cut off at the current log position' })
-  async draft(@Context() context: RequestContext, @Body() body: DraftReleaseRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
-    const result = await this.commandBus.execute(new DraftReleaseCommand(context, body));
-    reply.status(result.status);
+  async draft(@Meta() meta: CommandMeta, @Context() context: RequestContext, @Body() input: DraftReleaseInput, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
+    const result = await this.commandBus.execute(new DraftRelease(meta, input));
+    status(reply, result);
     return this.queryBus.execute(new GetReleaseQuery(context, result.releaseId));
   }
 
   @Post(':id/publication')
   @Roles('bureau', 'admin')
   @ApiOperation({ summary: 'Publish: freeze the cells with disclosure control applied, and their content hash' })
-  async publish(@Context() context: RequestContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
+  async publish(@Meta({ body: false }) meta: CommandMeta, @Context() context: RequestContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
     assertIdentifierParam('id', id);
-    const result = await this.commandBus.execute(new PublishReleaseCommand(context, id));
-    reply.status(result.status);
+    status(reply, await this.commandBus.execute(new PublishRelease(meta, id)));
     return this.queryBus.execute(new GetReleaseQuery(context, id));
   }
 
@@ -45,31 +44,31 @@ export class ReleasesController {
   @Roles('bureau', 'admin')
   @ApiOperation({ summary: 'Discard a draft that will not be published (a published release cannot be withdrawn: publish a revision)' })
   async discard(
+    @Meta() meta: CommandMeta,
     @Context() context: RequestContext,
     @Param('id') id: string,
-    @Body() body: DiscardReleaseRequestDto,
+    @Body() input: DiscardReleaseInput,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReleaseView> {
     assertIdentifierParam('id', id);
-    const result = await this.commandBus.execute(new DiscardReleaseCommand(context, id, body.reason));
-    reply.status(result.status);
+    status(reply, await this.commandBus.execute(new DiscardRelease(meta, id, input)));
     return this.queryBus.execute(new GetReleaseQuery(context, id));
   }
 
   @Post(':id/revisions')
   @Roles('bureau', 'admin')
   @ApiOperation({ summary: 'Draft a revision: the same tables at a later cut-off' })
-  async revise(@Context() context: RequestContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
+  async revise(@Meta({ body: false }) meta: CommandMeta, @Context() context: RequestContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReleaseView> {
     assertIdentifierParam('id', id);
     const original = await this.queryBus.execute(new GetReleaseQuery(context, id));
-    const body: DraftReleaseRequestDto = {
+    const input: DraftReleaseInput = {
       title: original.title,
       period: original.period,
       ...(original.region ? { region: original.region } : {}),
       tables: original.tables.map((t) => ({ indicator: t.indicator, ...(t.groupBy.length ? { groupBy: t.groupBy } : {}), ...(t.regionLevel ? { regionLevel: t.regionLevel } : {}) })),
     };
-    const result = await this.commandBus.execute(new DraftReleaseCommand(context, body, id));
-    reply.status(result.status);
+    const result = await this.commandBus.execute(new DraftRelease(meta, input, id));
+    status(reply, result);
     return this.queryBus.execute(new GetReleaseQuery(context, result.releaseId));
   }
 

@@ -2,14 +2,12 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { parseAsOf } from '../common/as-of.js';
-import { Context, Roles, type RequestContext } from '../common/auth.js';
-import { assertIdentifierParam } from '../common/path-params.js';
-import type { WriteResult } from '../common/stream-command.executor.js';
-import { ReturnRentalCommand, StartRentalCommand } from './rental-commands.js';
-import { GetDeviceHistoryQuery, GetRentalQuery, type DeviceHistoryView, type RentalView } from './rental-queries.js';
-import { ReturnRentalRequestDto, StartRentalRequestDto } from './rental.requests.dto.js';
-import { ETagInterceptor } from '../common/etag.interceptor.js';
+import { parseAsOf } from '../../../../libs/domain/src/index.js';
+import { ReturnRental, ReturnRentalInput, StartRental, StartRentalInput, type CommandMeta } from '../../../../libs/application/src/index.js';
+import { answer, Context, Meta, Roles, type RequestContext } from '../http/auth.js';
+import { ETagInterceptor } from '../http/etag.interceptor.js';
+import { assertIdentifierParam } from '../http/path-params.js';
+import { GetDeviceHistoryQuery, GetRentalQuery, type DeviceHistoryView, type RentalView } from './rental.queries.js';
 
 @ApiTags('rentals')
 @ApiBearerAuth()
@@ -24,10 +22,8 @@ export class RentalsController {
   @Roles('enterprise', 'bureau')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({ summary: 'Start a device rental at an open outlet of the filing enterprise' })
-  async start(@Context() context: RequestContext, @Body() body: StartRentalRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<WriteResult['body']> {
-    const result = await this.commandBus.execute(new StartRentalCommand(context, body));
-    reply.status(result.status);
-    return result.body;
+  async start(@Meta() meta: CommandMeta, @Body() input: StartRentalInput, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReturnType<typeof answer>> {
+    return answer(reply, await this.commandBus.execute(new StartRental(meta, input)));
   }
 
   @Post('rentals/:rentalId/return')
@@ -35,15 +31,13 @@ export class RentalsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({ summary: 'Record the return and disinfection of a rented device' })
   async giveBack(
-    @Context() context: RequestContext,
+    @Meta() meta: CommandMeta,
     @Param('rentalId') rentalId: string,
-    @Body() body: ReturnRentalRequestDto,
+    @Body() input: ReturnRentalInput,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<WriteResult['body']> {
+  ): Promise<ReturnType<typeof answer>> {
     assertIdentifierParam('rentalId', rentalId);
-    const result = await this.commandBus.execute(new ReturnRentalCommand(context, rentalId, body));
-    reply.status(result.status);
-    return result.body;
+    return answer(reply, await this.commandBus.execute(new ReturnRental(meta, rentalId, input)));
   }
 
   @Get('rentals/:rentalId')

@@ -1,16 +1,17 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { INDICATORS, type Indicator } from '../../../../libs/analytics/src/index.js';
-import { Context, Roles, type RequestContext } from '../common/auth.js';
-import { GetStatisticsQuery, type StatisticsView } from './queries/get-statistics/get-statistics.query.js';
-import { GetStatisticsRequestDto } from './queries/get-statistics/get-statistics.request.dto.js';
+import { access } from '../../../../libs/application/src/index.js';
+import { findIndicator, INDICATORS, parseQuestion, StatisticsService, type Indicator } from '../../../../libs/analytics/src/index.js';
+import { NotFoundError } from '../../../../libs/domain/src/index.js';
+import { Context, Roles, type RequestContext } from '../http/auth.js';
+import { GetStatisticsRequestDto } from './statistics.request.dto.js';
+import { statisticsView, type StatisticsView } from './statistics.view.js';
 
 @ApiTags('statistics')
 @ApiBearerAuth()
 @Controller('v1/statistics')
 export class StatisticsController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(private readonly statistics: StatisticsService) {}
 
   @Get()
   @Roles('bureau', 'regulator', 'admin')
@@ -22,7 +23,13 @@ export class StatisticsController {
   @Get(':indicator')
   @Roles('bureau', 'regulator', 'admin')
   @ApiOperation({ summary: 'Industry figures for a period and region, optionally grouped, as of any instant' })
-  figures(@Context() context: RequestContext, @Param('indicator') indicator: string, @Query() params: GetStatisticsRequestDto): Promise<StatisticsView> {
-    return this.queryBus.execute(new GetStatisticsQuery(context, indicator, params));
+  async figures(@Context() { principal }: RequestContext, @Param('indicator') id: string, @Query() params: GetStatisticsRequestDto): Promise<StatisticsView> {
+    const indicator = findIndicator(id);
+    if (!indicator) throw new NotFoundError(`there is no indicator "${id}"; GET /v1/statistics lists them`);
+    // A bureau that names no region reads its own (API.md); naming a wider one stays forbidden.
+    const scoped = principal.role === 'bureau' && params.region === undefined && principal.region ? { ...params, region: principal.region } : params;
+    const question = parseQuestion(scoped, indicator);
+    access.assertRegion(principal, question.region);
+    return statisticsView(await this.statistics.figures(question));
   }
 }

@@ -6,9 +6,7 @@ import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FujuError } from '../../../../libs/domain/src/index.js';
-import type { RequestContext } from '../../../api/src/common/auth.js';
-import type { WriteResult } from '../../../api/src/common/stream-command.executor.js';
-import { validationPipe } from '../../../api/src/common/validation.js';
+import type { CommandMeta, CommandResult } from '../../../../libs/application/src/index.js';
 import { commandFromLine } from './import-line.js';
 
 /** Lines in flight at once. */
@@ -129,15 +127,12 @@ export async function runImport(app: INestApplicationContext, file: string, opti
     }
     const keys = dependencyKeys(input as Record<string, unknown>);
     const before = keys.map((k) => lastByKey.get(k)).filter((p): p is Promise<void> => p !== undefined);
-    const context: RequestContext = {
-      principal: { subject: options.actor, role: 'admin' },
-      requestId: `import-${fileTag}-${line}`,
-      idempotencyKey: `import:${fileTag}:${line}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`,
-    };
+    const meta: CommandMeta = { actor: { subject: options.actor, role: 'admin' }, requestId: `import-${fileTag}-${line}` };
+    const key = `import:${fileTag}:${line}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
     const task = Promise.all(before).then(async () => {
       try {
-        const { name, command } = await commandFromLine(context, input, validationPipe);
-        const result: WriteResult = await bus.execute(command);
+        const { name, command } = await commandFromLine(meta, input, key);
+        const result: CommandResult = await bus.execute(command);
         count(name, result.appended ? 'accepted' : 'unchanged');
       } catch (error) {
         if (error instanceof FujuError) reject(line, commandName, error.code, error.message, error.errors.length ? error.errors : null, raw);

@@ -17,7 +17,7 @@ import type { EnterpriseEvent, MonthlyReportCorrected, MonthlyReportFiled, RuleR
 import { enterpriseStreamId } from './enterprise.events.js';
 import { normaliseText, nameProblem, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { explanationProblem, SOFT_EDIT_RULES, type ReportValues } from './soft-edit-rules.js';
-import type { Decider } from '../shared/decider.js';
+import { inForceAt, type Decider } from '../shared/decider.js';
 
 export const MAX_EMPLOYEES = 1_000_000;
 
@@ -189,9 +189,7 @@ export function foldEnterprise(state: EnterpriseState, events: readonly Enterpri
 
 /** The region an enterprise counts in for a month, from its registration and relocations. */
 export function regionForMonth(state: EnterpriseState, month: string): string {
-  let region = state.locations[0]?.regionCode ?? state.regionCode;
-  for (const loc of state.locations) if (loc.effectiveFrom <= month) region = loc.regionCode;
-  return region;
+  return inForceAt(state.locations, month, (l) => l.effectiveFrom)?.regionCode ?? state.regionCode;
 }
 
 function parseFen(yuan: string): number {
@@ -387,4 +385,5 @@ export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseState, Ente
   initialState: initialEnterpriseState,
   evolve: evolveEnterprise,
   decide: decideEnterprise,
+  fold: foldEnterprise,
 };
