@@ -8,13 +8,14 @@ import {
   createAnalyticsClient,
   encodeRows,
   migrate,
-  projectedTableDdl,
+  projectedTable,
   projectEvents,
   Projector,
   PROJECTION_TABLES,
   queryReportStatistics,
   queryRows,
   queryServiceStatistics,
+  tableDdl,
   type InsertFormat,
 } from '../../../libs/analytics/src/index.js';
 import { monthIndex, monthLabel } from '../../../libs/domain/src/index.js';
@@ -97,8 +98,7 @@ function generateLog(file: string, shape: Shape, log: (m: string) => void): { ev
 async function rawInsert(client: ClickHouseClient, db: string, events: RecordedEvent[], format: InsertFormat): Promise<number> {
   await client.command({ query: `DROP DATABASE IF EXISTS ${db}` });
   await client.command({ query: `CREATE DATABASE ${db}` });
-  const ddl = projectedTableDdl(db);
-  for (const t of PROJECTION_TABLES) await client.command({ query: ddl[t] });
+  for (const t of PROJECTION_TABLES) await client.command({ query: tableDdl(projectedTable(t), db) });
   const batches: Record<string, unknown[]>[] = [];
   for (let i = 0; i < events.length; i += 20_000) {
     const slice = events.slice(i, i + 20_000);

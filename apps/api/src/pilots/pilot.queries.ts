@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, asOfParam, CLICKHOUSE_CLIENT, findIndicator, parseQuestion, publishedValue, queryRows, StatisticsService, type AnalyticsConfig, type RawQuestion } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, findIndicator, parseQuestion, publishedValue, queryPilotRegions, StatisticsService, type AnalyticsConfig, type RawQuestion } from '../../../../libs/analytics/src/index.js';
 import {
   NotFoundError,
   parseYuan,
@@ -124,14 +124,8 @@ export class ListPilotsHandler implements IQueryHandler<ListPilotsQuery> {
   ) {}
 
   async execute({ batch, asOf }: ListPilotsQuery): Promise<PilotView[]> {
-    const rows = await queryRows<{ region_code: string }>(
-      this.client,
-      `SELECT region_code FROM {db:Identifier}.pilots
-       WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND ({batch:UInt8} = 0 OR batch = {batch:UInt8})
-       GROUP BY region_code ORDER BY min(position)`,
-      { db: this.config.database, asOf: asOfParam(asOf), batch: batch ?? 0 },
-    );
-    const pilots = await loadMany(this.store, pilotDecider, rows.map((r) => r.region_code), asOf);
+    const regions = await queryPilotRegions(this.client, this.config.database, { asOf, batch });
+    const pilots = await loadMany(this.store, pilotDecider, regions, asOf);
     return pilots.flatMap(({ state, events }) => (state.designated ? [view(state, events[events.length - 1].revision)] : []));
   }
 }

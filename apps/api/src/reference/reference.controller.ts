@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRows, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRegion, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
 import { NotFoundError, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { countCommunities, PRODUCT_CLASSES, type ProductClass } from '../../../../libs/reference/src/index.js';
 
@@ -26,13 +26,9 @@ export class ReferenceController {
   @ApiOperation({ summary: 'A GB/T 2260 division at any level, with the number of 村/居委会 under it' })
   async region(@Param('code') code: string): Promise<RegionView> {
     if (!/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.test(code)) throw ValidationFailedError.field('code', 'must be a 2-, 4-, 6-, 9- or 12-digit region code');
-    const [row] = await queryRows<{ code: string; name: string; level: RegionView['level']; parent_code: string }>(
-      this.client,
-      'SELECT code, name, level, parent_code FROM {db:Identifier}.regions WHERE code = {code:String} LIMIT 1',
-      { db: this.config.database, code },
-    );
-    if (!row) throw new NotFoundError(`there is no region ${code}`);
-    return { code: row.code, name: row.name, level: row.level, parentCode: row.parent_code || null, communities: countCommunities(code) };
+    const region = await queryRegion(this.client, this.config.database, code);
+    if (!region) throw new NotFoundError(`there is no region ${code}`);
+    return { ...region, communities: countCommunities(code) };
   }
 
   @Get('product-classes')

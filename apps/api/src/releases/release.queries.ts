@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRows, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryStreamsWithEvent, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
 import {
   auditLinkedCells,
   DEFAULT_PROTECTION,
@@ -104,12 +104,8 @@ export class ListReleasesHandler implements IQueryHandler<ListReleasesQuery> {
   ) {}
 
   async execute({ context }: ListReleasesQuery): Promise<ReleaseView[]> {
-    const rows = await queryRows<{ stream_id: string }>(
-      this.client,
-      `SELECT stream_id FROM {db:Identifier}.event_log WHERE type = 'ReleaseDrafted' GROUP BY stream_id ORDER BY min(position) DESC`,
-      { db: this.config.database },
-    );
-    const releases = await loadMany(this.store, releaseDecider, rows.map((r) => releaseIdOfStream(r.stream_id)));
+    const streams = await queryStreamsWithEvent(this.client, this.config.database, 'ReleaseDrafted', { newestFirst: true });
+    const releases = await loadMany(this.store, releaseDecider, streams.map(releaseIdOfStream));
     return releases.flatMap(({ key, state, events }) => {
       const view = viewOf(key, state, events, context);
       if (!view || view.status === 'discarded') return [];

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRows, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRegionNames, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
 import { access, load, loadMany } from '../../../../libs/application/src/index.js';
 import { deviceStreamId, ForbiddenError, NotFoundError, outletDecider, rentalDecider, type DeviceRentedOut, type OutletState, type RentalState } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
@@ -113,7 +113,7 @@ export class GetDeviceHistoryHandler implements IQueryHandler<GetDeviceHistoryQu
     if (!rentals.length) throw new NotFoundError(`no rental of device ${traceCode} is on record${asOf ? ` as of ${asOf}` : ''}`);
     const visible = rentals.filter((r) => access.canSeeService(context.principal, r.view.uscc, r.view.communityCode));
     if (!visible.length) throw new ForbiddenError(`the ${context.principal.role} token may not read the history of device ${traceCode}`);
-    const names = await this.communityNames([...new Set(visible.map((r) => r.view.communityCode))]);
+    const names = await queryRegionNames(this.client, this.config.database, [...new Set(visible.map((r) => r.view.communityCode))]);
     const history: DeviceHistoryEntry[] = visible.flatMap(({ view, outlet }) => {
       const common = {
         rentalId: view.rentalId,
@@ -129,14 +129,5 @@ export class GetDeviceHistoryHandler implements IQueryHandler<GetDeviceHistoryQu
     });
     const last = visible[visible.length - 1].view;
     return { traceCode, productClass: last.productClass, status: last.status === 'active' ? 'rented' : 'available', rentals: visible.map((r) => r.view), history };
-  }
-
-  private async communityNames(codes: string[]): Promise<Map<string, string>> {
-    const rows = await queryRows<{ code: string; name: string }>(
-      this.client,
-      'SELECT code, name FROM {db:Identifier}.regions WHERE code IN {codes:Array(String)}',
-      { db: this.config.database, codes },
-    );
-    return new Map(rows.map((r) => [r.code, r.name]));
   }
 }

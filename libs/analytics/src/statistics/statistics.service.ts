@@ -5,8 +5,8 @@ import { PREFIX_LENGTH, type RegionLevel } from '../../../reference/src/index.js
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, type AnalyticsConfig } from '../clickhouse.client.js';
 import type { Indicator } from '../indicators.js';
 import { ProjectionProgress } from '../projection-progress.js';
-import { countCommunitiesByRegion, queryServiceStatistics, type PeriodSpan, type ServiceIndicator, type ServiceStatisticsRow } from '../service-statistics.query.js';
-import { queryReportStatistics, type ReportIndicator, type ReportStatisticsRow } from '../statistics.query.js';
+import { countCommunitiesByRegion, queryServiceStatistics, type PeriodSpan, type ServiceIndicator, type ServiceStatisticsRow } from '../services/service-statistics.query.js';
+import { queryReportStatistics, type ReportIndicator, type ReportStatisticsRow } from '../reports/report-statistics.query.js';
 import type { StatisticsQuestion } from './question.js';
 
 /** What a figure is of: the groups it belongs to (each present only when grouped by it). */

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { findIndicator, queryRows } from '../../../analytics/src/index.js';
+import { findIndicator, queryStreamsWithEvent } from '../../../analytics/src/index.js';
 import {
   parseYuan,
   releaseDecider,
@@ -24,13 +24,9 @@ export interface PublishedRelease {
 
 /** Every published release, in the order of publication (from the event log's projection). */
 export async function publishedReleases(store: EventStore, client: ClickHouseClient, database: string): Promise<PublishedRelease[]> {
-  const rows = await queryRows<{ stream_id: string }>(
-    client,
-    `SELECT stream_id FROM {db:Identifier}.event_log WHERE type = 'ReleasePublished' GROUP BY stream_id ORDER BY min(position)`,
-    { db: database },
-  );
+  const streams = await queryStreamsWithEvent(client, database, 'ReleasePublished');
   const out: PublishedRelease[] = [];
-  for (const { state, events } of await loadMany(store, releaseDecider, rows.map((r) => releaseIdOfStream(r.stream_id)))) {
+  for (const { state, events } of await loadMany(store, releaseDecider, streams.map(releaseIdOfStream))) {
     const published = events.find((e) => e.type === 'ReleasePublished');
     if (state.status !== 'published' || !state.draft || !published) continue;
     out.push({ releaseId: state.draft.releaseId, position: published.position, draft: state.draft, cells: state.cells, confidential: state.confidential });

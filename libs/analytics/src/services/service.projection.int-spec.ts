@@ -1,8 +1,8 @@
-import type { RecordedEvent } from '../../event-store/src/index.js';
-import { analyticsEngines, freshAnalyticsDatabase } from '../../../test/support/chdb.js';
-import { projectEvents } from './service.projection.js';
+import type { RecordedEvent } from '../../../event-store/src/index.js';
+import { analyticsEngines, freshAnalyticsDatabase } from '../../../../test/support/chdb.js';
+import { projectEvents } from '../projection.js';
 import { countCommunitiesByRegion, queryServiceStatistics, type ServiceStatisticsQuery } from './service-statistics.query.js';
-import { villagesUnder } from '../../../test/support/villages.js';
+import { villagesUnder } from '../../../../test/support/villages.js';
 
 let position = 0;
 const event = (recordedAt: string, streamId: string, type: string, data: Record<string, unknown>): RecordedEvent => ({

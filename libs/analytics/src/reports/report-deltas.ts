@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { inForceAt, monthIndex, type EnterpriseEvent } from '../../domain/src/index.js';
-import type { RecordedEvent } from '../../event-store/src/index.js';
-import { chInstant, queryRows } from './clickhouse.client.js';
+import { inForceAt, monthIndex, type EnterpriseEvent } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../event-store/src/index.js';
+import { chInstant, queryRows } from '../clickhouse.client.js';
 import { fen } from './report.projection.js';
+import type { ReportDeltaRow } from './report.tables.js';
 
 /**
  * One signed difference to the figures of an enterprise's month, in the region and segment
@@ -12,19 +13,6 @@ import { fen } from './report.projection.js';
  * up to an instant gives the figures as known at that instant: `asOf` is a plain filtered
  * aggregate, with no ranking of revisions at query time.
  */
-export interface ReportDeltaRow {
-  month: number;
-  uscc: string;
-  region_code: string;
-  segment: string;
-  revenue_fen: number;
-  tax_fen: number;
-  employees: number;
-  /** +1 for the month's first filing, ±1 when a move carries the month to another cell. */
-  reports: number;
-  position: number;
-  recorded_at: string;
-}
 
 interface Location {
   readonly from: number;

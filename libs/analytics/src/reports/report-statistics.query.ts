@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { asOfParam, queryRows } from './clickhouse.client.js';
+import { asOfParam, queryRows } from '../clickhouse.client.js';
 
 export type ReportIndicator = 'revenue' | 'tax' | 'employment' | 'enterprises';
 export type Bucket = 'none' | 'month' | 'quarter' | 'year';

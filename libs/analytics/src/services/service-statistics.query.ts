@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { asOfParam, queryRows } from './clickhouse.client.js';
+import { asOfParam, queryRows } from '../clickhouse.client.js';
 
 export type ServiceIndicator = 'outlets-active' | 'outlets-opened' | 'community-coverage' | 'rentals-started' | 'rentals-active' | 'rental-subsidy';
 

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { chInstant, queryRows } from './clickhouse.client.js';
+import { chInstant, queryRows } from '../clickhouse.client.js';
 
 const iso = (chInstant: string) => `${chInstant.replace(' ', 'T')}Z`;
 
@@ -119,4 +119,14 @@ export async function queryReportVintages(
     if (rows[i + 1]?.recorded_at !== r.recorded_at) emit(iso(r.recorded_at), Number(r.position));
   }
   return vintages;
+}
+
+/** The streams with an event of a type, in the order of their first such event (newest first with `newestFirst`). */
+export async function queryStreamsWithEvent(client: ClickHouseClient, db: string, type: string, options: { newestFirst?: boolean } = {}): Promise<string[]> {
+  const rows = await queryRows<{ stream_id: string }>(
+    client,
+    `SELECT stream_id FROM {db:Identifier}.event_log WHERE type = {type:String} GROUP BY stream_id ORDER BY min(position) ${options.newestFirst ? 'DESC' : 'ASC'}`,
+    { db, type },
+  );
+  return rows.map((r) => r.stream_id);
 }

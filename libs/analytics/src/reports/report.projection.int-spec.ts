@@ -1,15 +1,15 @@
-import type { RecordedEvent } from '../../event-store/src/index.js';
-import { analyticsEngines, freshAnalyticsDatabase } from '../../../test/support/chdb.js';
-import { queryRows } from './clickhouse.client.js';
+import type { RecordedEvent } from '../../../event-store/src/index.js';
+import { analyticsEngines, freshAnalyticsDatabase } from '../../../../test/support/chdb.js';
+import { queryRows } from '../clickhouse.client.js';
 import { projectEnterpriseEvents } from './report.projection.js';
 import { ReportDeltaProjection } from './report-deltas.js';
-import { Projector } from './projector.js';
-import { SqliteEventStore } from '../../event-store/src/index.js';
+import { Projector } from '../projector.js';
+import { SqliteEventStore } from '../../../event-store/src/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queryReportStatistics, reportStatisticsSql, type ReportStatisticsQuery } from './statistics.query.js';
-import { monthIndex } from '../../domain/src/index.js';
+import { queryReportStatistics, reportStatisticsSql, type ReportStatisticsQuery } from './report-statistics.query.js';
+import { monthIndex } from '../../../domain/src/index.js';
 
 let position = 0;
 const at = (recordedAt: string, streamId: string, type: string, data: Record<string, unknown>): RecordedEvent => ({

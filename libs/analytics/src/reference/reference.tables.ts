@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createReadStream } from 'node:fs';
-import { allRegions, STREETS_CSV, VILLAGES_CSV } from '../../reference/src/index.js';
+import { allRegions, STREETS_CSV, VILLAGES_CSV } from '../../../reference/src/index.js';
 
 /**
  * Loads every administrative division — province, city, county from the reference library,
