@@ -3,8 +3,8 @@ import { FujuError } from './errors.js';
 import type { CommandContext, DomainEvent } from './shared/event.js';
 import { parseYuan } from './shared/money.js';
 import { decideOutlet, evolveOutlet, initialOutletState, isOutletOpenOn, type OutletCommand, type OutletEvent, type OutletState } from './outlet/outlet.decider.js';
-import { decideRental, evolveRental, initialRentalState, type RentalCommand, type RentalEvent, type RentalState } from './rental/rental.decider.js';
-import { decidePilot, evolvePilot, initialPilotState, type PilotCommand, type PilotEvent, type PilotState } from './pilot/pilot.decider.js';
+import { decideRental, evolveRental, initialRentalState, parseRentalCommand, type RawRentalCommand, type RentalCommand, type RentalEvent, type RentalState } from './rental/rental.decider.js';
+import { decidePilot, evolvePilot, initialPilotState, parsePilotCommand, type PilotCommand, type PilotEvent, type PilotState, type RawPilotCommand } from './pilot/pilot.decider.js';
 import { decideRelease, evolveRelease, initialReleaseState, type ReleaseCommand, type ReleaseEvent, type ReleaseState } from './release/release.decider.js';
 import { REASON_MIN_WEIGHT, substantiveTextProblem } from './shared/text.js';
 
@@ -127,7 +127,10 @@ describe('rental decider properties', () => {
   it('starts within the outlet’s open days on a free device, ends after it started, disinfects after the return', () => {
     fc.assert(
       fc.property(fc.array(command, { minLength: 5, maxLength: 30 }), (commands) =>
-        exercise<RentalState, RentalCommand, RentalEvent>(commands, { initial: initialRentalState, decide: decideRental, evolve: evolveRental }, (before, event, after) => {
+        exercise<RentalState, RentalCommand, RentalEvent>(
+          commands,
+          // Raw fields go through the edge's parse, then the decider, as the application runs them.
+          { initial: initialRentalState, decide: (c, state) => decideRental({ ...parseRentalCommand(c as unknown as RawRentalCommand, c.context.now), context: c.context } as RentalCommand, state), evolve: evolveRental }, (before, event, after) => {
           if (event.type === 'RentalStarted') {
             const d = event.data;
             expect(before.status).toBe('none');
@@ -165,7 +168,7 @@ describe('pilot decider properties', () => {
     fc.record({ indicator: fc.constant('revenue'), year: fc.integer({ min: 2020, max: 2030 }), value: fc.integer({ min: 0, max: 10 ** 9 }).map((y) => `${y}.00`), source: fc.constant('承诺函') }),
     fc.record({ indicator: fc.constant('community-coverage'), year: fc.integer({ min: 2020, max: 2030 }), value: fc.double({ min: 0.01, max: 1, noNaN: true }), source: fc.constant('承诺函') }),
   );
-  const command: fc.Arbitrary<PilotCommand> = fc.oneof(
+  const command: fc.Arbitrary<RawPilotCommand & { context: CommandContext }> = fc.oneof(
     fc
       .record({
         regionCode: fc.oneof({ weight: 4, arbitrary: fc.constant('3304') }, fc.constantFrom('330106', '33', '999999')),
@@ -184,7 +187,10 @@ describe('pilot decider properties', () => {
   it('designates once with a valid region, batch and years; money and ratios are well formed; investments need a designation', () => {
     fc.assert(
       fc.property(fc.array(command, { minLength: 5, maxLength: 20 }), (commands) =>
-        exercise<PilotState, PilotCommand, PilotEvent>(commands, { initial: initialPilotState, decide: decidePilot, evolve: evolvePilot }, (before, event, after) => {
+        exercise<PilotState, RawPilotCommand & { context: CommandContext }, PilotEvent>(
+          commands,
+          // Raw fields go through the edge's parse, then the decider, as the application runs them.
+          { initial: initialPilotState, decide: (c, state) => decidePilot({ ...parsePilotCommand(c), context: c.context } as PilotCommand, state), evolve: evolvePilot }, (before, event, after) => {
           switch (event.type) {
             case 'PilotDesignated':
               expect(before.designated).toBe(false);

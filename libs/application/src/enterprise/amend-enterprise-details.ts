@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { enterpriseDecider, ForbiddenError } from '../../../domain/src/index.js';
+import { enterpriseDecider, ForbiddenError, parseAmendEnterpriseDetails } from '../../../domain/src/index.js';
 import { access } from '../access-policy.js';
 import { decision, StreamHandler, type CommandMeta, type CommandResult } from '../command-handler.js';
 
@@ -48,7 +48,7 @@ export class AmendEnterpriseDetailsHandler implements ICommandHandler<AmendEnter
 
   execute({ meta, uscc, input }: AmendEnterpriseDetails): Promise<CommandResult> {
     return this.streams.handle(meta, {
-      ...decision(enterpriseDecider, uscc, { type: 'AmendEnterpriseDetails', data: { uscc, ...input } }),
+      ...decision(enterpriseDecider, uscc, parseAmendEnterpriseDetails({ uscc, ...input })),
       authorize: (state) => {
         if (meta.actor.role === 'enterprise') throw new ForbiddenError('an enterprise asks its bureau to amend its register details');
         access.assertEnterprise(meta.actor, uscc, state.regionCode, 'amend the details of');

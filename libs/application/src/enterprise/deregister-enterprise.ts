@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { enterpriseDecider } from '../../../domain/src/index.js';
+import { enterpriseDecider, parseDeregisterEnterprise } from '../../../domain/src/index.js';
 import { access } from '../access-policy.js';
 import { decision, StreamHandler, type CommandMeta, type CommandResult } from '../command-handler.js';
 
@@ -32,7 +32,7 @@ export class DeregisterEnterpriseHandler implements ICommandHandler<DeregisterEn
 
   execute({ meta, uscc, input }: DeregisterEnterprise): Promise<CommandResult> {
     return this.streams.handle(meta, {
-      ...decision(enterpriseDecider, uscc, { type: 'DeregisterEnterprise', data: { uscc, ...input } }),
+      ...decision(enterpriseDecider, uscc, parseDeregisterEnterprise({ uscc, ...input })),
       authorize: (state) => access.assertEnterprise(meta.actor, uscc, state.regionCode, 'deregister'),
     });
   }

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { enterpriseDecider, ValidationFailedError } from '../../../domain/src/index.js';
+import { enterpriseDecider, parseFileMonthlyReport } from '../../../domain/src/index.js';
 import { access } from '../access-policy.js';
 import { decision, StreamHandler, type CommandMeta, type CommandResult } from '../command-handler.js';
 
@@ -47,10 +47,8 @@ export class FileMonthlyReportHandler implements ICommandHandler<FileMonthlyRepo
   constructor(private readonly streams: StreamHandler) {}
 
   execute({ meta, uscc, period, input }: FileMonthlyReport): Promise<CommandResult> {
-    for (const [rule, text] of Object.entries(input.explanations ?? {}))
-      if (typeof text !== 'string') throw ValidationFailedError.field(`explanations.${rule}`, 'must be a written explanation');
     return this.streams.handle(meta, {
-      ...decision(enterpriseDecider, uscc, { type: 'FileMonthlyReport', data: { uscc, period, ...input } }),
+      ...decision(enterpriseDecider, uscc, parseFileMonthlyReport({ uscc, period, ...input }, new Date().toISOString())),
       authorize: (state) => access.assertEnterprise(meta.actor, uscc, state.regionCode, 'file reports for'),
       created: (events) => events[0]?.type === 'MonthlyReportFiled',
       // The report's own revision, as its read shows it: an expected version is about this report.

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
-import { enterpriseDecider } from '../../../domain/src/index.js';
+import { enterpriseDecider, parseRegisterEnterprise } from '../../../domain/src/index.js';
 import { access } from '../access-policy.js';
 import { decision, StreamHandler, type CommandMeta, type CommandResult } from '../command-handler.js';
 
@@ -55,6 +55,6 @@ export class RegisterEnterpriseHandler implements ICommandHandler<RegisterEnterp
 
   execute({ meta, input }: RegisterEnterprise): Promise<CommandResult> {
     access.assertRegion(meta.actor, String(input.regionCode), 'register enterprises in');
-    return this.streams.handle(meta, decision(enterpriseDecider, input.uscc, { type: 'RegisterEnterprise', data: { ...input, industryCode: input.industryCode ?? null } }));
+    return this.streams.handle(meta, decision(enterpriseDecider, input.uscc, parseRegisterEnterprise(input, new Date().toISOString())));
   }
 }

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
-import { enterpriseDecider } from '../../../domain/src/index.js';
+import { enterpriseDecider, parseRelocateEnterprise } from '../../../domain/src/index.js';
 import { access } from '../access-policy.js';
 import { decision, StreamHandler, type CommandMeta, type CommandResult } from '../command-handler.js';
 
@@ -31,7 +31,7 @@ export class RelocateEnterpriseHandler implements ICommandHandler<RelocateEnterp
 
   execute({ meta, uscc, input }: RelocateEnterprise): Promise<CommandResult> {
     return this.streams.handle(meta, {
-      ...decision(enterpriseDecider, uscc, { type: 'RelocateEnterprise', data: { uscc, ...input } }),
+      ...decision(enterpriseDecider, uscc, parseRelocateEnterprise({ uscc, ...input })),
       authorize: (state) => {
         access.assertEnterprise(meta.actor, uscc, state.regionCode, 'relocate');
         // A bureau moves an enterprise only within its own region.

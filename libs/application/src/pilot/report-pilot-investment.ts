@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
-import { pilotDecider } from '../../../domain/src/index.js';
+import { parseReportPilotInvestment, pilotDecider } from '../../../domain/src/index.js';
 import { decision, StreamHandler, type CommandMeta, type CommandResult } from '../command-handler.js';
 
 export class ReportInvestmentInput {
@@ -41,6 +41,6 @@ export class ReportPilotInvestmentHandler implements ICommandHandler<ReportPilot
   constructor(private readonly streams: StreamHandler) {}
 
   execute({ meta, regionCode, input }: ReportPilotInvestment): Promise<CommandResult> {
-    return this.streams.handle(meta, decision(pilotDecider, regionCode, { type: 'ReportPilotInvestment', data: { regionCode, ...input } }));
+    return this.streams.handle(meta, decision(pilotDecider, regionCode, parseReportPilotInvestment({ regionCode, ...input })));
   }
 }

@@ -6,6 +6,7 @@ import {
   deviceStreamId,
   initialOutletState,
   outletDecider,
+  parseStartRental,
   rentalDecider,
   type DeviceRentedOut,
   type OutletState,
@@ -89,6 +90,7 @@ export class StartRentalHandler implements ICommandHandler<StartRental> {
   ) {}
 
   execute({ meta, input }: StartRental): Promise<CommandResult> {
+    const fields = parseStartRental(input, new Date().toISOString());
     return this.streams.handle<RentalState, RentalEvent, DeviceFacts>(meta, {
       decider: rentalDecider,
       streamId: rentalDecider.streamId(input.rentalId),
@@ -98,7 +100,7 @@ export class StartRentalHandler implements ICommandHandler<StartRental> {
       },
       decide: (state, context, facts) =>
         rentalDecider.decide(
-          { type: 'StartRental', data: { ...input, outlet: facts.outlet, deviceHeldBy: facts.heldBy, deviceReturnedOn: facts.returnedOn, deviceDisinfectedOn: facts.disinfectedOn }, context },
+          { type: 'StartRental', data: { ...fields, outlet: facts.outlet, deviceHeldBy: facts.heldBy, deviceReturnedOn: facts.returnedOn, deviceDisinfectedOn: facts.disinfectedOn }, context },
           state,
         ),
       beforeAppend: async (events, facts) => {

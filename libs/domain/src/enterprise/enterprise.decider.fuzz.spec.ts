@@ -3,10 +3,11 @@ import { FujuError } from '../errors.js';
 import type { CommandContext } from '../shared/event.js';
 import { parseYuan } from '../shared/money.js';
 import { withUsccCheckCharacter } from '../shared/uscc.js';
-import { decideEnterprise, evolveEnterprise, foldEnterprise, initialEnterpriseState, type EnterpriseCommand, type EnterpriseState } from './enterprise.decider.js';
+import { parseEnterpriseCommand, type EnterpriseCommand, type RawEnterpriseCommand } from './enterprise.commands.js';
+import { decideEnterprise, evolveEnterprise, foldEnterprise, initialEnterpriseState, type EnterpriseState } from './enterprise.decider.js';
 import type { EnterpriseEvent } from './enterprise.events.js';
 
-/** Property tests: for any sequence of commands the enterprise decider keeps its invariants. */
+/** Property tests: for any sequence of raw commands, parsed then decided, the enterprise keeps its invariants. */
 const USCC = withUsccCheckCharacter('91330106MA2F00001');
 const context: CommandContext = { actor: 'fuzz', role: 'admin', requestId: 'fuzz', now: '2025-06-30T04:00:00.000Z' };
 
@@ -17,7 +18,7 @@ const money = fc.oneof(
 );
 const period = fc.oneof(fc.integer({ min: 2019, max: 2026 }).chain((y) => fc.integer({ min: 1, max: 12 }).map((m) => `${y}-${String(m).padStart(2, '0')}`)), fc.string());
 const explanation = fc.constantFrom(undefined, { 'revenue-yoy': '新产线投产，订单大幅增加，已核对。', 'revenue-mom': '季节性订单集中交付，已核对财务报表。', 'employees-mom': '新招聘一批装配工人，人数明显增加。', 'tax-exceeds-revenue': '本月补缴以前年度税款，税金高于收入。' });
-const command: fc.Arbitrary<Omit<EnterpriseCommand, 'context'>> = fc.oneof(
+const command: fc.Arbitrary<RawEnterpriseCommand> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ period, revenue: money, taxPaid: money, employees: fc.oneof(fc.integer({ min: -5, max: 2_000_000 }), fc.double()), reason: fc.constantFrom(undefined, '', '更正数据口径'), explanations: explanation }).map((d) => ({ type: 'FileMonthlyReport' as const, data: { uscc: USCC, ...d } })) },
   { weight: 1, arbitrary: fc.record({ regionCode: fc.constantFrom('330106', '330108', '999999'), effectiveFrom: period }).map((d) => ({ type: 'RelocateEnterprise' as const, data: { uscc: USCC, ...d } })) },
   { weight: 1, arbitrary: fc.record({ effectiveFrom: period, reason: fc.constantFrom('注销', '') }).map((d) => ({ type: 'DeregisterEnterprise' as const, data: { uscc: USCC, ...d } })) },
@@ -38,7 +39,8 @@ describe('enterprise decider properties', () => {
         for (const c of commands) {
           let produced: EnterpriseEvent[] = [];
           try {
-            produced = decideEnterprise({ ...c, context } as EnterpriseCommand, state);
+            // Raw input goes through the edge's parse, then the decider: as the application runs them.
+            produced = decideEnterprise({ ...parseEnterpriseCommand(c, context.now), context } as EnterpriseCommand, state);
           } catch (error) {
             // Every refusal is one of ours, with a stable code: never a TypeError or a crash.
             expect(error).toBeInstanceOf(FujuError);

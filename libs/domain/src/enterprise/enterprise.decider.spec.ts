@@ -8,14 +8,17 @@ import {
 import type { CommandContext } from '../shared/event.js';
 import { withUsccCheckCharacter } from '../shared/uscc.js';
 import { deciderSpec } from '../../../../test/support/given-when-then.js';
-import { decideEnterprise, enterpriseDecider, evolveEnterprise, initialEnterpriseState, type EnterpriseCommand } from './enterprise.decider.js';
+import { parseEnterpriseCommand, type EnterpriseCommand, type RawEnterpriseCommand } from './enterprise.commands.js';
+import { decideEnterprise, enterpriseDecider, evolveEnterprise, initialEnterpriseState } from './enterprise.decider.js';
 import type { EnterpriseEvent } from './enterprise.events.js';
 
 const USCC = withUsccCheckCharacter('91330106MA2B00001');
 const context: CommandContext = { actor: 'bureau:33', role: 'bureau', requestId: 'r-1', now: '2024-06-20T02:00:00.000Z' };
 const metadata = { actor: 'bureau:33', role: 'bureau' as const, requestId: 'r-1', schemaVersion: 1 };
 
-const given = deciderSpec(enterpriseDecider, context);
+const given = deciderSpec(enterpriseDecider, context, parseEnterpriseCommand);
+/** A raw command parsed as the application's edge parses it, with the spec's context. */
+const parsed = (raw: RawEnterpriseCommand): EnterpriseCommand => ({ ...parseEnterpriseCommand(raw, context.now), context }) as EnterpriseCommand;
 
 const registered: EnterpriseEvent = {
   type: 'EnterpriseRegistered',
@@ -132,7 +135,7 @@ describe('enterprise decider', () => {
     it('accepts a real explanation and keeps it with the rule versions in the event', () => {
       const text = '本月新增一条生产线投产，订单大幅增加。';
       const events = decideEnterprise(
-        { ...file('2024-05', '1600.00', '10.00', 10, { explanations: { 'revenue-yoy': text, 'unrelated-rule': 'ignored text here' } }), context },
+        parsed(file('2024-05', '1600.00', '10.00', 10, { explanations: { 'revenue-yoy': text, 'unrelated-rule': 'ignored text here' } })),
         [registered, lastYear].reduce(evolveEnterprise, initialEnterpriseState()),
       );
       expect(events).toHaveLength(1);
@@ -149,7 +152,7 @@ describe('enterprise decider', () => {
   });
 
   it('relocates from a month on and replays to the same state', () => {
-    const events = decideEnterprise({ type: 'RelocateEnterprise', data: { uscc: USCC, regionCode: '330108', effectiveFrom: '2024-03' }, context }, evolveEnterprise(initialEnterpriseState(), registered));
+    const events = decideEnterprise(parsed({ type: 'RelocateEnterprise', data: { uscc: USCC, regionCode: '330108', effectiveFrom: '2024-03' } }), evolveEnterprise(initialEnterpriseState(), registered));
     expect(events.map((e) => e.data)).toEqual([{ uscc: USCC, regionCode: '330108', effectiveFrom: '2024-03' }]);
     const state = [registered, ...events].reduce(evolveEnterprise, initialEnterpriseState());
     expect(state.regionCode).toBe('330108');

@@ -1,4 +1,4 @@
-import { isCountyCode, isSegment, normaliseProductClass, SEGMENTS, type Segment } from '../../../reference/src/index.js';
+import type { Segment } from '../../../reference/src/index.js';
 import {
   ConflictError,
   ExplanationRequiredError,
@@ -7,19 +7,15 @@ import {
   ValidationFailedError,
   type FieldProblem,
 } from '../errors.js';
-import { metadataOf, type CommandContext } from '../shared/event.js';
+import { metadataOf } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
-import { dateProblem } from '../shared/dates.js';
-import { currentMonthInChina } from '../shared/filing-calendar.js';
-import { isMonth, monthIndex, monthLabel, PERIOD_RANGE_TEXT } from '../shared/period.js';
-import { usccProblem } from '../shared/uscc.js';
+import { monthIndex, monthLabel } from '../shared/period.js';
 import type { EnterpriseEvent, MonthlyReportCorrected, MonthlyReportFiled, RuleRun } from './enterprise.events.js';
 import { enterpriseStreamId } from './enterprise.events.js';
-import { normaliseText, nameProblem, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
+import { normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { explanationProblem, SOFT_EDIT_RULES, type ReportValues } from './soft-edit-rules.js';
 import { inForceAt, type Decider } from '../shared/decider.js';
-
-export const MAX_EMPLOYEES = 1_000_000;
+import type { AmendEnterpriseDetails, DeregisterEnterprise, EnterpriseCommand, FileMonthlyReport, RegisterEnterprise, RelocateEnterprise } from './enterprise.commands.js';
 
 export interface ReportState extends ReportValues {
   readonly revision: number;
@@ -39,54 +35,6 @@ export interface EnterpriseState {
   readonly reports: Readonly<Record<string, ReportState>>;
 }
 
-export type RegisterEnterprise = {
-  type: 'RegisterEnterprise';
-  data: {
-    uscc: string;
-    name: string;
-    regionCode: string;
-    segment: string;
-    industryCode?: string | null;
-    productClasses: string[];
-    registeredOn: string;
-  };
-  context: CommandContext;
-};
-
-export type RelocateEnterprise = {
-  type: 'RelocateEnterprise';
-  data: { uscc: string; regionCode: string; effectiveFrom: string };
-  context: CommandContext;
-};
-
-export type DeregisterEnterprise = {
-  type: 'DeregisterEnterprise';
-  data: { uscc: string; effectiveFrom: string; reason: string };
-  context: CommandContext;
-};
-
-export type FileMonthlyReport = {
-  type: 'FileMonthlyReport';
-  data: {
-    uscc: string;
-    period: string;
-    revenue: string;
-    taxPaid: string;
-    employees: number;
-    explanations?: Record<string, string>;
-    reason?: string;
-  };
-  context: CommandContext;
-};
-
-/** Corrects the register's details; absent fields stay as they are. A segment change re-files the enterprise's history under the new segment. */
-export type AmendEnterpriseDetails = {
-  type: 'AmendEnterpriseDetails';
-  data: { uscc: string; name?: string; segment?: string; industryCode?: string | null; productClasses?: string[] };
-  context: CommandContext;
-};
-
-export type EnterpriseCommand = RegisterEnterprise | AmendEnterpriseDetails | RelocateEnterprise | DeregisterEnterprise | FileMonthlyReport;
 
 export const initialEnterpriseState = (): EnterpriseState => ({
   status: 'unregistered',
@@ -201,74 +149,18 @@ function parseFen(yuan: string): number {
 function register(command: RegisterEnterprise, state: EnterpriseState): EnterpriseEvent[] {
   const d = command.data;
   if (state.status !== 'unregistered') throw new ConflictError(`enterprise ${d.uscc} is already registered`);
-  const problems: FieldProblem[] = [];
-  const usccIssue = usccProblem(d.uscc);
-  if (usccIssue) problems.push({ path: 'uscc', message: usccIssue });
-  const nameIssue = nameProblem(d.name);
-  if (nameIssue) problems.push({ path: 'name', message: nameIssue });
-  if (!isCountyCode(d.regionCode)) problems.push({ path: 'regionCode', message: 'must be an existing county-level (6-digit) GB/T 2260 code' });
-  if (!isSegment(d.segment)) problems.push({ path: 'segment', message: `must be one of ${SEGMENTS.join(', ')}` });
-  if (d.industryCode != null && !/^\d{4}$/.test(d.industryCode))
-    problems.push({ path: 'industryCode', message: 'must be a 4-digit GB/T 4754-2017 class such as 3586' });
-  const productClasses: string[] = [];
-  (d.productClasses ?? []).forEach((code, i) => {
-    const normalised = typeof code === 'string' ? normaliseProductClass(code) : undefined;
-    if (!normalised) problems.push({ path: `productClasses.${i}`, message: 'must be an ISO 9999 class or subclass such as "12" or "12 22"' });
-    else if (!productClasses.includes(normalised)) productClasses.push(normalised);
-  });
-  const dateIssue = dateProblem(d.registeredOn, command.context.now);
-  if (dateIssue) problems.push({ path: 'registeredOn', message: dateIssue });
-  if (problems.length) throw new ValidationFailedError(problems);
-  return [
-    {
-      type: 'EnterpriseRegistered',
-      data: {
-        uscc: d.uscc,
-        name: normaliseText(d.name),
-        regionCode: d.regionCode,
-        segment: d.segment as Segment,
-        industryCode: d.industryCode ?? null,
-        productClasses,
-        registeredOn: d.registeredOn,
-      },
-      metadata: metadataOf(command.context),
-    },
-  ];
+  return [{ type: 'EnterpriseRegistered', data: { ...d }, metadata: metadataOf(command.context) }];
 }
 
 function amend(command: AmendEnterpriseDetails, state: EnterpriseState): EnterpriseEvent[] {
   const d = command.data;
   requireRegistered(state, d.uscc);
-  const problems: FieldProblem[] = [];
-  const changes: { name?: string; segment?: Segment; industryCode?: string | null; productClasses?: string[] } = {};
-  if (d.name !== undefined) {
-    const nameIssue = nameProblem(d.name);
-    if (nameIssue) problems.push({ path: 'name', message: nameIssue });
-    else if (normaliseText(d.name) !== state.name) changes.name = normaliseText(d.name);
-  }
-  if (d.segment !== undefined) {
-    if (!isSegment(d.segment)) problems.push({ path: 'segment', message: `must be one of ${SEGMENTS.join(', ')}` });
-    else if (d.segment !== state.segment) changes.segment = d.segment as Segment;
-  }
-  if (d.industryCode !== undefined) {
-    if (d.industryCode !== null && !/^\d{4}$/.test(d.industryCode)) problems.push({ path: 'industryCode', message: 'must be a 4-digit GB/T 4754-2017 class such as 3586, or null' });
-    else if (d.industryCode !== state.industryCode) changes.industryCode = d.industryCode;
-  }
-  if (d.productClasses !== undefined) {
-    const classes: string[] = [];
-    if (!Array.isArray(d.productClasses)) problems.push({ path: 'productClasses', message: 'must be a list of ISO 9999 classes' });
-    else
-      d.productClasses.forEach((code, i) => {
-        const normalised = typeof code === 'string' ? normaliseProductClass(code) : undefined;
-        if (!normalised) problems.push({ path: `productClasses.${i}`, message: 'must be an ISO 9999 class or subclass such as "12" or "12 22"' });
-        else if (!classes.includes(normalised)) classes.push(normalised);
-      });
-    if (JSON.stringify(classes) !== JSON.stringify(state.productClasses)) changes.productClasses = classes;
-  }
-  if (problems.length) throw new ValidationFailedError(problems);
-  if (d.name === undefined && d.segment === undefined && d.industryCode === undefined && d.productClasses === undefined)
-    throw ValidationFailedError.field('name', 'name, segment, industryCode or productClasses: give at least one detail to amend');
   if (state.status === 'deregistered') throw new RuleViolationError(`enterprise ${d.uscc} is deregistered`);
+  const changes: { name?: string; segment?: Segment; industryCode?: string | null; productClasses?: string[] } = {};
+  if (d.name !== undefined && d.name !== state.name) changes.name = d.name;
+  if (d.segment !== undefined && d.segment !== state.segment) changes.segment = d.segment;
+  if (d.industryCode !== undefined && d.industryCode !== state.industryCode) changes.industryCode = d.industryCode;
+  if (d.productClasses !== undefined && JSON.stringify(d.productClasses) !== JSON.stringify(state.productClasses)) changes.productClasses = d.productClasses;
   if (!Object.keys(changes).length) return [];
   return [{ type: 'EnterpriseDetailsAmended', data: { uscc: d.uscc, ...changes }, metadata: metadataOf(command.context) }];
 }
@@ -276,60 +168,41 @@ function amend(command: AmendEnterpriseDetails, state: EnterpriseState): Enterpr
 function relocate(command: RelocateEnterprise, state: EnterpriseState): EnterpriseEvent[] {
   const d = command.data;
   requireRegistered(state, d.uscc);
-  const problems: FieldProblem[] = [];
-  if (!isCountyCode(d.regionCode)) problems.push({ path: 'regionCode', message: 'must be an existing county-level (6-digit) GB/T 2260 code' });
-  if (!isMonth(d.effectiveFrom)) problems.push({ path: 'effectiveFrom', message: `must be a month YYYY-MM ${PERIOD_RANGE_TEXT}` });
-  else if (d.effectiveFrom < state.registeredOn.slice(0, 7))
-    problems.push({ path: 'effectiveFrom', message: `must not be before the registration month ${state.registeredOn.slice(0, 7)}` });
-  if (problems.length) throw new ValidationFailedError(problems);
+  notBeforeRegistration(state, 'effectiveFrom', d.effectiveFrom);
   if (state.status === 'deregistered') throw new RuleViolationError(`enterprise ${d.uscc} is deregistered`);
   if (regionForMonth(state, d.effectiveFrom) === d.regionCode && state.regionCode === d.regionCode) return [];
   return [{ type: 'EnterpriseRelocated', data: { uscc: d.uscc, regionCode: d.regionCode, effectiveFrom: d.effectiveFrom }, metadata: metadataOf(command.context) }];
 }
 
+/** A month an enterprise acts in must not come before the month it was registered in. */
+function notBeforeRegistration(state: EnterpriseState, path: string, month: string): void {
+  const registered = state.registeredOn.slice(0, 7);
+  if (month < registered) throw ValidationFailedError.field(path, `must not be before the registration month ${registered}`);
+}
+
 function deregister(command: DeregisterEnterprise, state: EnterpriseState): EnterpriseEvent[] {
   const d = command.data;
   requireRegistered(state, d.uscc);
-  const problems: FieldProblem[] = [];
-  if (!isMonth(d.effectiveFrom)) problems.push({ path: 'effectiveFrom', message: `must be a month YYYY-MM ${PERIOD_RANGE_TEXT}` });
-  else if (d.effectiveFrom < state.registeredOn.slice(0, 7))
-    problems.push({ path: 'effectiveFrom', message: `must not be before the registration month ${state.registeredOn.slice(0, 7)}` });
-  const reasonIssue = substantiveTextProblem(d.reason, REASON_MIN_WEIGHT);
-  if (reasonIssue) problems.push({ path: 'reason', message: reasonIssue });
-  if (problems.length) throw new ValidationFailedError(problems);
+  notBeforeRegistration(state, 'effectiveFrom', d.effectiveFrom);
   if (state.status === 'deregistered') return [];
-  return [{ type: 'EnterpriseDeregistered', data: { uscc: d.uscc, effectiveFrom: d.effectiveFrom, reason: normaliseText(d.reason) }, metadata: metadataOf(command.context) }];
+  return [{ type: 'EnterpriseDeregistered', data: { uscc: d.uscc, effectiveFrom: d.effectiveFrom, reason: d.reason }, metadata: metadataOf(command.context) }];
 }
 
 
 function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): EnterpriseEvent[] {
   const d = command.data;
   requireRegistered(state, d.uscc);
-  const problems: FieldProblem[] = [];
-  if (!isMonth(d.period)) problems.push({ path: 'period', message: `must be a month YYYY-MM ${PERIOD_RANGE_TEXT}` });
-  else if (d.period > currentMonthInChina(command.context.now))
-    problems.push({ path: 'period', message: `must not be after the current month ${currentMonthInChina(command.context.now)}` });
-  else if (d.period < state.registeredOn.slice(0, 7))
-    problems.push({ path: 'period', message: `must not be before the registration month ${state.registeredOn.slice(0, 7)}` });
-  const revenue = parseYuan(d.revenue);
-  if ('problem' in revenue) problems.push({ path: 'revenue', message: revenue.problem });
-  const tax = parseYuan(d.taxPaid);
-  if ('problem' in tax) problems.push({ path: 'taxPaid', message: tax.problem });
-  if (typeof d.employees !== 'number' || !Number.isInteger(d.employees)) problems.push({ path: 'employees', message: 'must be a whole number' });
-  else if (d.employees < 0) problems.push({ path: 'employees', message: 'must not be negative' });
-  else if (d.employees > MAX_EMPLOYEES) problems.push({ path: 'employees', message: `must not exceed ${MAX_EMPLOYEES}` });
-  if (problems.length || 'problem' in revenue || 'problem' in tax) throw new ValidationFailedError(problems);
-
+  notBeforeRegistration(state, 'period', d.period);
   if (state.status === 'deregistered' && state.deregisteredFrom !== null && d.period >= state.deregisteredFrom)
     throw new RuleViolationError(`enterprise ${d.uscc} is deregistered from ${state.deregisteredFrom}`, [
       { path: 'period', message: `the enterprise is deregistered from ${state.deregisteredFrom}` },
     ]);
 
-  const current: ReportValues = { revenueFen: revenue.fen, taxFen: tax.fen, employees: d.employees };
+  const current: ReportValues = { revenueFen: d.revenue, taxFen: d.taxPaid, employees: d.employees };
   const existing = state.reports[d.period];
   if (existing && existing.revenueFen === current.revenueFen && existing.taxFen === current.taxFen && existing.employees === current.employees)
     return [];
-  const reason = typeof d.reason === 'string' ? normaliseText(d.reason) : '';
+  const { reason } = d;
   if (existing && reason.length === 0)
     throw ValidationFailedError.field('reason', `a correction of ${d.period} (revision ${existing.revision}) needs a reason`);
   const reasonIssue = existing ? substantiveTextProblem(reason, REASON_MIN_WEIGHT) : undefined;

@@ -1,11 +1,11 @@
 import { deciderSpec } from '../../../../test/support/given-when-then.js';
 import { NotFoundError, ValidationFailedError } from '../errors.js';
 import { metadataOf, type CommandContext } from '../shared/event.js';
-import { pilotDecider, type PilotCommand, type PilotEvent, type PilotState } from './pilot.decider.js';
+import { parsePilotCommand, pilotDecider, type PilotCommand, type PilotEvent, type PilotState, type RawPilotCommand } from './pilot.decider.js';
 
 const context: CommandContext = { actor: 'admin:ministry', role: 'admin', requestId: 'p-1', now: '2025-06-30T04:00:00.000Z' };
 const metadata = metadataOf(context);
-const given = deciderSpec<PilotCommand, PilotState, PilotEvent>(pilotDecider, context);
+const given = deciderSpec<PilotCommand, PilotState, PilotEvent, RawPilotCommand>(pilotDecider, context, parsePilotCommand);
 
 const target = { indicator: 'outlets-active' as const, year: 2025, value: 20, source: '全市建成20个租赁服务点', kind: 'rental_point' };
 const designated: PilotEvent = { type: 'PilotDesignated', data: { regionCode: '3304', name: '嘉兴市', batch: 2, startYear: 2020, endYear: 2025 }, metadata };

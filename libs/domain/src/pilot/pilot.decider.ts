@@ -4,6 +4,7 @@ import { metadataOf, type CommandContext, type DomainEvent } from '../shared/eve
 import { formatFen, parseYuan } from '../shared/money.js';
 import { controlCharacterProblem, nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import type { Decider } from '../shared/decider.js';
+import { FieldParser, type Fen } from '../shared/values.js';
 
 export const PILOT_INDICATORS = ['revenue', 'tax', 'employment', 'employment-added', 'enterprises', 'community-coverage', 'outlets-active', 'investment', 'beneficiaries'] as const;
 export type PilotIndicatorId = (typeof PILOT_INDICATORS)[number];
@@ -44,8 +45,29 @@ export type DesignatePilot = {
   data: { regionCode: string; name: string; batch: number; startYear: number; endYear: number; targets: PilotTarget[]; reason?: string };
   context: CommandContext;
 };
-export type ReportPilotInvestment = { type: 'ReportPilotInvestment'; data: { regionCode: string; year: number; amount: string; source: string; reason?: string }; context: CommandContext };
+export type ReportPilotInvestment = { type: 'ReportPilotInvestment'; data: { regionCode: string; year: number; amount: Fen; source: string; reason?: string }; context: CommandContext };
 export type PilotCommand = DesignatePilot | ReportPilotInvestment;
+
+/** The pilot commands as they arrive (an investment's amount as a yuan string). */
+export type RawPilotCommand =
+  | Omit<DesignatePilot, 'context'>
+  | { type: 'ReportPilotInvestment'; data: { regionCode: string; year: number; amount: string; source: string; reason?: string } };
+
+/** Parses an investment report's own fields at the edge (issue 17: parse once), naming every bad one. */
+export function parseReportPilotInvestment(d: Extract<RawPilotCommand, { type: 'ReportPilotInvestment' }>['data']): Omit<ReportPilotInvestment, 'context'> {
+  const f = new FieldParser();
+  if (!isYear(d.year)) f.check('year', 'must be a year between 2000 and 2100');
+  const amount = f.fen('amount', d.amount);
+  if (typeof d.source !== 'string' || !d.source.trim()) f.check('source', 'must name where the figure comes from');
+  else f.check('source', controlCharacterProblem(d.source, true));
+  f.done();
+  return { type: 'ReportPilotInvestment', data: { regionCode: d.regionCode, year: d.year, amount, source: normaliseText(d.source), ...(d.reason !== undefined ? { reason: d.reason } : {}) } };
+}
+
+/** Parses any pilot command (a designation's targets are checked by the decider, against what was committed before). */
+export function parsePilotCommand(raw: RawPilotCommand): Omit<PilotCommand, 'context'> {
+  return raw.type === 'ReportPilotInvestment' ? parseReportPilotInvestment(raw.data) : raw;
+}
 
 export const initialPilotState = (): PilotState => ({ designated: false, regionCode: '', name: '', batch: null, startYear: 0, endYear: 0, targets: [], investments: {} });
 
@@ -137,18 +159,8 @@ function designate(command: DesignatePilot, state: PilotState): PilotEvent[] {
 function reportInvestment(command: ReportPilotInvestment, state: PilotState): PilotEvent[] {
   const d = command.data;
   if (!state.designated) throw new NotFoundError(`region ${d.regionCode} is not a designated pilot`);
-  const problems: FieldProblem[] = [];
-  if (!isYear(d.year)) problems.push({ path: 'year', message: 'must be a year between 2000 and 2100' });
-  const amount = parseYuan(d.amount);
-  if ('problem' in amount) problems.push({ path: 'amount', message: amount.problem });
-  if (typeof d.source !== 'string' || !d.source.trim()) problems.push({ path: 'source', message: 'must name where the figure comes from' });
-  else {
-    const sourceIssue = controlCharacterProblem(d.source, true);
-    if (sourceIssue) problems.push({ path: 'source', message: sourceIssue });
-  }
-  if (problems.length || 'problem' in amount) throw new ValidationFailedError(problems);
-  const formatted = formatFen(amount.fen);
-  const source = normaliseText(d.source);
+  const formatted = formatFen(d.amount);
+  const { source } = d;
   const current = state.investments[d.year];
   if (current && current.amount === formatted && current.source === source) return [];
   const data = { regionCode: d.regionCode, year: d.year, amount: formatted, source };

@@ -2,7 +2,7 @@ import { NotFoundError, RuleViolationError, ValidationFailedError } from '../err
 import type { CommandContext } from '../shared/event.js';
 import { decideOutlet, evolveOutlet, initialOutletState, isOutletOpenOn, type OutletEvent } from '../outlet/outlet.decider.js';
 import { deciderSpec } from '../../../../test/support/given-when-then.js';
-import { decideRental, evolveRental, initialRentalState, rentalDecider, type RentalCommand, type RentalEvent, type RentalState, type StartRental } from './rental.decider.js';
+import { decideRental, evolveRental, initialRentalState, parseRentalCommand, rentalDecider, type RawRentalCommand, type RentalCommand, type RentalEvent, type RentalState, type StartRental } from './rental.decider.js';
 
 const context: CommandContext = { actor: 'enterprise:X', role: 'enterprise', requestId: 'r', now: '2025-06-30T04:00:00.000Z' };
 const metadata = { actor: 'enterprise:X', role: 'enterprise' as const, requestId: 'r', schemaVersion: 1 };
@@ -53,15 +53,17 @@ describe('outlet decider', () => {
   });
 });
 
-/** A rental of wheelchair WC-1 at outlet O1 (the command, given the outlet's facts), and the event it records. */
-const start = (over: Partial<StartRental['data']> = {}): StartRental => ({
+type RawStart = Extract<RawRentalCommand, { type: 'StartRental' }>;
+/** A rental of wheelchair WC-1 at outlet O1, as it arrives (given the outlet's facts). */
+const rawStart = (over: Partial<RawStart['data']> = {}): RawStart => ({
   type: 'StartRental',
   data: {
     rentalId: 'R1', outletId: 'O1', productClass: '1222', traceCode: 'WC-1', beneficiary: 'elderly', startedOn: '2024-02-01',
     monthlyFee: '100', monthlySubsidy: '50.5', outlet: outletAfter([opened]), deviceHeldBy: null, deviceReturnedOn: null, deviceDisinfectedOn: null, ...over,
   },
-  context,
 });
+/** The same command parsed as the application's edge parses it (throws what the parse refuses). */
+const start = (over: Partial<RawStart['data']> = {}): StartRental => ({ ...parseRentalCommand(rawStart(over), context.now), context }) as StartRental;
 const started: RentalEvent = {
   type: 'RentalStarted',
   data: {
@@ -121,9 +123,9 @@ describe('rental decider', () => {
 });
 
 describe('rental decider (given / when / then, the shared helper)', () => {
-  const given = deciderSpec<RentalCommand, RentalState, RentalEvent>(rentalDecider, context);
+  const given = deciderSpec<RentalCommand, RentalState, RentalEvent, RawRentalCommand>(rentalDecider, context, parseRentalCommand);
   it('starts once, ends once after its start with the disinfection on or after the return', () => {
-    const { context: _context, ...starting } = start();
+    const starting = rawStart();
     given([]).when(starting).then([started]);
     given([]).when({ ...starting, data: { ...starting.data, monthlySubsidy: '120' } }).thenThrows(ValidationFailedError, [{ path: 'monthlySubsidy' }]);
     given([started])

@@ -2,7 +2,8 @@ import { BENEFICIARIES, normaliseProductClass, type Beneficiary, type OutletKind
 import { ConflictError, NotFoundError, RuleViolationError, ValidationFailedError, type FieldProblem } from '../errors.js';
 import { dateProblem, identifierProblem } from '../shared/dates.js';
 import { metadataOf, type CommandContext, type DomainEvent } from '../shared/event.js';
-import { formatFen, parseYuan } from '../shared/money.js';
+import { formatFen } from '../shared/money.js';
+import { FieldParser, type Fen } from '../shared/values.js';
 import type { OutletState } from '../outlet/outlet.decider.js';
 import type { Decider } from '../shared/decider.js';
 
@@ -39,17 +40,50 @@ export interface RentalState {
   readonly disinfectedOn: string | null;
 }
 
+/** A rental's own fields as the wire carries them. */
+export interface RawStartRental {
+  rentalId: string;
+  outletId: string;
+  productClass: string;
+  traceCode: string;
+  beneficiary: string;
+  startedOn: string;
+  monthlyFee: string;
+  monthlySubsidy: string;
+}
+
+/** A rental's own fields, parsed at the edge (issue 17: parse once): fees in fen, the class normalised. */
+export interface StartRentalFields {
+  rentalId: string;
+  outletId: string;
+  productClass: string;
+  traceCode: string;
+  beneficiary: Beneficiary;
+  startedOn: string;
+  monthlyFee: Fen;
+  monthlySubsidy: Fen;
+}
+
+/** Parses a rental's own fields, naming every bad one (`now` bounds the start date). */
+export function parseStartRental(d: RawStartRental, now: string): StartRentalFields {
+  const f = new FieldParser();
+  f.check('rentalId', identifierProblem(d.rentalId));
+  f.check('traceCode', identifierProblem(d.traceCode, 128));
+  const productClass = typeof d.productClass === 'string' ? normaliseProductClass(d.productClass) : undefined;
+  if (!productClass) f.check('productClass', 'must be an ISO 9999 class or subclass such as "12 22"');
+  if (!(BENEFICIARIES as readonly string[]).includes(d.beneficiary)) f.check('beneficiary', `must be one of ${BENEFICIARIES.join(', ')}`);
+  const startedOn = f.date('startedOn', d.startedOn, now);
+  const monthlyFee = f.fen('monthlyFee', d.monthlyFee);
+  const monthlySubsidy = f.fen('monthlySubsidy', d.monthlySubsidy);
+  if (!f.failed('monthlyFee') && !f.failed('monthlySubsidy') && monthlySubsidy > monthlyFee)
+    f.check('monthlySubsidy', `must not exceed the monthly fee ${formatFen(monthlyFee)}`);
+  f.done();
+  return { rentalId: d.rentalId, outletId: d.outletId, productClass: productClass!, traceCode: d.traceCode, beneficiary: d.beneficiary as Beneficiary, startedOn, monthlyFee, monthlySubsidy };
+}
+
 export type StartRental = {
   type: 'StartRental';
-  data: {
-    rentalId: string;
-    outletId: string;
-    productClass: string;
-    traceCode: string;
-    beneficiary: string;
-    startedOn: string;
-    monthlyFee: string;
-    monthlySubsidy: string;
+  data: StartRentalFields & {
     /** The outlet as it is now (another aggregate), loaded by the handler. */
     outlet: OutletState;
     /** The other rental that holds this device now, if any (from the device's trace). */
@@ -63,6 +97,18 @@ export type StartRental = {
 };
 export type ReturnRental = { type: 'ReturnRental'; data: { rentalId: string; endedOn: string; disinfectedOn: string }; context: CommandContext };
 export type RentalCommand = StartRental | ReturnRental;
+
+/** The rental commands as they arrive: a start's own fields raw (its facts come from the handler). */
+export type RawRentalCommand =
+  | { type: 'StartRental'; data: RawStartRental & Omit<StartRental['data'], keyof StartRentalFields> }
+  | Omit<ReturnRental, 'context'>;
+
+/** Parses a rental command's own fields (a return's dates are checked against the rental by the decider). */
+export function parseRentalCommand(raw: RawRentalCommand, now: string): Omit<RentalCommand, 'context'> {
+  if (raw.type === 'ReturnRental') return raw;
+  const { outlet, deviceHeldBy, deviceReturnedOn, deviceDisinfectedOn, ...fields } = raw.data;
+  return { type: 'StartRental', data: { ...parseStartRental(fields, now), outlet, deviceHeldBy, deviceReturnedOn, deviceDisinfectedOn } };
+}
 
 export const initialRentalState = (): RentalState => ({ status: 'none', data: null, endedOn: null, disinfectedOn: null });
 
@@ -95,33 +141,8 @@ export function evolveRental(state: RentalState, event: RentalEvent): RentalStat
   }
 }
 
-function money(value: unknown, path: string, problems: FieldProblem[]): string {
-  const parsed = parseYuan(value);
-  if ('problem' in parsed) {
-    problems.push({ path, message: parsed.problem });
-    return '';
-  }
-  return formatFen(parsed.fen);
-}
-
 function start(command: StartRental, state: RentalState): RentalEvent[] {
   const d = command.data;
-  const problems: FieldProblem[] = [];
-  const idIssue = identifierProblem(d.rentalId);
-  if (idIssue) problems.push({ path: 'rentalId', message: idIssue });
-  const traceIssue = identifierProblem(d.traceCode, 128);
-  if (traceIssue) problems.push({ path: 'traceCode', message: traceIssue });
-  const productClass = typeof d.productClass === 'string' ? normaliseProductClass(d.productClass) : undefined;
-  if (!productClass) problems.push({ path: 'productClass', message: 'must be an ISO 9999 class or subclass such as "12 22"' });
-  if (!(BENEFICIARIES as readonly string[]).includes(d.beneficiary)) problems.push({ path: 'beneficiary', message: `must be one of ${BENEFICIARIES.join(', ')}` });
-  const dateIssue = dateProblem(d.startedOn, command.context.now);
-  if (dateIssue) problems.push({ path: 'startedOn', message: dateIssue });
-  const monthlyFee = money(d.monthlyFee, 'monthlyFee', problems);
-  const monthlySubsidy = money(d.monthlySubsidy, 'monthlySubsidy', problems);
-  if (monthlyFee && monthlySubsidy && (parseYuan(monthlySubsidy) as { fen: number }).fen > (parseYuan(monthlyFee) as { fen: number }).fen)
-    problems.push({ path: 'monthlySubsidy', message: `must not exceed the monthly fee ${monthlyFee}` });
-  if (problems.length) throw new ValidationFailedError(problems);
-
   const outlet = d.outlet;
   if (outlet.status === 'none') throw new RuleViolationError(`there is no outlet ${d.outletId}`, [{ path: 'outletId', message: 'must be an existing outlet' }]);
   if (outlet.kind !== null && !RENTING_OUTLET_KINDS.includes(outlet.kind))
@@ -141,12 +162,12 @@ function start(command: StartRental, state: RentalState): RentalEvent[] {
       uscc: outlet.uscc,
       communityCode: outlet.communityCode,
       outletKind: outlet.kind!,
-      productClass: productClass!,
+      productClass: d.productClass,
       traceCode: d.traceCode,
-      beneficiary: d.beneficiary as Beneficiary,
+      beneficiary: d.beneficiary,
       startedOn: d.startedOn,
-      monthlyFee,
-      monthlySubsidy,
+      monthlyFee: formatFen(d.monthlyFee),
+      monthlySubsidy: formatFen(d.monthlySubsidy),
     },
     metadata: metadataOf(command.context),
   };

@@ -19,6 +19,8 @@ import {
   type CommandContext,
   type DomainEvent,
   type EnterpriseCommand,
+  type RawEnterpriseCommand,
+  parseEnterpriseCommand,
   type EnterpriseEvent,
   type EnterpriseState,
   type OpenOutlet,
@@ -26,7 +28,8 @@ import {
   type RentalState,
   type ReturnRental,
   type Role,
-  type StartRental,
+  type RawStartRental,
+  parseStartRental,
 } from '../../../domain/src/index.js';
 import type { EventStore, NewEvent } from '../../../event-store/src/index.js';
 import { communitiesUnder, counties, findRegion, type Segment } from '../../../reference/src/index.js';
@@ -81,14 +84,14 @@ type WithoutContext<C> = C extends unknown ? Omit<C, 'context'> : never;
 type DemoServiceCommand =
   | { type: 'OpenOutlet'; data: Omit<OpenOutlet['data'], 'owner'> }
   | { type: 'CloseOutlet'; data: CloseOutlet['data'] }
-  | { type: 'StartRental'; data: Omit<StartRental['data'], 'outlet' | 'deviceHeldBy' | 'deviceReturnedOn' | 'deviceDisinfectedOn'> }
+  | { type: 'StartRental'; data: RawStartRental }
   | { type: 'ReturnRental'; data: ReturnRental['data'] };
 
 export interface DemoCommand {
   readonly at: string;
   readonly actor: string;
   readonly role: Role;
-  readonly command: WithoutContext<EnterpriseCommand> | DemoServiceCommand;
+  readonly command: RawEnterpriseCommand | DemoServiceCommand;
 }
 
 /** Every command of the demo data set, in the order (and at the instants) they were filed. */
@@ -322,7 +325,7 @@ export async function loadDemoDataSet(store: EventStore, onProgress: (done: numb
         const outlet = outlets.get(d.outletId)?.state ?? initialOutletState();
         const device = devices.get(d.traceCode) ?? { revision: 0, heldBy: null, returnedOn: null, disinfectedOn: null };
         const state = rentals.get(d.rentalId)?.state ?? initialRentalState();
-        const events = decideRental({ type: 'StartRental', data: { ...d, outlet, deviceHeldBy: device.heldBy, deviceReturnedOn: device.returnedOn, deviceDisinfectedOn: device.disinfectedOn }, context }, state);
+        const events = decideRental({ type: 'StartRental', data: { ...parseStartRental(d, at), outlet, deviceHeldBy: device.heldBy, deviceReturnedOn: device.returnedOn, deviceDisinfectedOn: device.disinfectedOn }, context }, state);
         if (!events.length) break;
         const revision = write(
           deviceStreamId(d.traceCode),
@@ -348,11 +351,11 @@ export async function loadDemoDataSet(store: EventStore, onProgress: (done: numb
         const current = enterprises.get(command.data.uscc)?.state ?? initialEnterpriseState();
         let events: EnterpriseEvent[];
         try {
-          events = decideEnterprise({ ...command, context } as EnterpriseCommand, current);
+          events = decideEnterprise({ ...parseEnterpriseCommand(command, context.now), context } as EnterpriseCommand, current);
         } catch (error) {
           if (!(error instanceof ExplanationRequiredError) || command.type !== 'FileMonthlyReport') throw error;
           const explanations = Object.fromEntries(error.errors.map((e) => [e.path, EXPLANATION]));
-          events = decideEnterprise({ ...command, data: { ...command.data, explanations }, context } as EnterpriseCommand, current);
+          events = decideEnterprise({ ...parseEnterpriseCommand({ ...command, data: { ...command.data, explanations } }, context.now), context } as EnterpriseCommand, current);
         }
         append(enterprises, command.data.uscc, enterpriseStreamId(command.data.uscc), initialEnterpriseState, evolveEnterprise, events, at);
         for (const e of events) {
