@@ -53,16 +53,7 @@ export interface RawStartRental {
 }
 
 /** A rental's own fields, parsed at the edge (issue 17: parse once): fees in fen, the class normalised. */
-export interface StartRentalFields {
-  rentalId: string;
-  outletId: string;
-  productClass: string;
-  traceCode: string;
-  beneficiary: Beneficiary;
-  startedOn: string;
-  monthlyFee: Fen;
-  monthlySubsidy: Fen;
-}
+export type StartRentalFields = Omit<RawStartRental, 'beneficiary' | 'monthlyFee' | 'monthlySubsidy'> & { beneficiary: Beneficiary; monthlyFee: Fen; monthlySubsidy: Fen };
 
 /** Parses a rental's own fields, naming every bad one (`now` bounds the start date). */
 export function parseStartRental(d: RawStartRental, now: string): StartRentalFields {
