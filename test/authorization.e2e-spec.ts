@@ -61,11 +61,23 @@ describe('authorisation matrix', () => {
   const ENTERPRISE_READERS: Caller[] = ['enterpriseOwn', 'bureauInside', 'regulator', 'admin'];
   const ENTERPRISE_WRITERS: Caller[] = ['enterpriseOwn', 'bureauInside'];
   const FIGURE_READERS: Caller[] = ['bureauInside', 'regulator', 'admin'];
+  const REVIEWERS: Caller[] = ['bureauInside', 'admin'];
 
   const MATRIX: Record<string, Row> = {
     'POST /v1/enterprises': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: '/v1/enterprises', body: { uscc: withUsccCheckCharacter(`91330106MA2Y${String(++serial).padStart(5, '0')}`), name: '新企业', regionCode: '330106', segment: 'other', productClasses: [], registeredOn: '2022-01-01' } }) },
     'PUT /v1/enterprises/{uscc}/reports/{period}': { allow: ENTERPRISE_WRITERS, request: () => ({ method: 'PUT', path: `/v1/enterprises/${OWN}/reports/2024-01`, body: { revenue: '100.00', taxPaid: '1.00', employees: 3 } }) },
     'GET /v1/enterprises/{uscc}/reports/{period}': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/reports/2024-01` }) },
+    'GET /v1/enterprises/{uscc}/obligations': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/obligations` }) },
+    // Review (issue 18): the bureau of the region (and admins) query, return and accept; only the enterprise answers.
+    'POST /v1/enterprises/{uscc}/reports/{period}/queries': { allow: REVIEWERS, request: () => ({ method: 'POST', path: `/v1/enterprises/${OWN}/reports/2024-01/queries`, body: { question: '收入口径请说明，是否含税？' } }) },
+    'POST /v1/enterprises/{uscc}/reports/{period}/queries/{queryId}/answer': {
+      allow: ['enterpriseOwn', 'admin'],
+      request: () => ({ method: 'POST', path: `/v1/enterprises/${OWN}/reports/2024-01/queries/2024-01-q1/answer`, body: { answer: '收入为不含税销售额，已核对。' } }),
+    },
+    'POST /v1/enterprises/{uscc}/reports/{period}/returns': { allow: REVIEWERS, request: () => ({ method: 'POST', path: `/v1/enterprises/${OWN}/reports/2024-01/returns`, body: { reason: '税金口径有误，请更正。' } }) },
+    'POST /v1/enterprises/{uscc}/reports/{period}/acceptance': { allow: REVIEWERS, request: () => ({ method: 'POST', path: `/v1/enterprises/${OWN}/reports/2024-01/acceptance` }) },
+    'GET /v1/review': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/review?period=2024-01&region=33' }) },
+    'POST /v1/monitoring/reminders': { allow: REVIEWERS, request: () => ({ method: 'POST', path: '/v1/monitoring/reminders', body: { period: '2024-01', region: '33' } }) },
     'POST /v1/enterprises/{uscc}/relocations': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: `/v1/enterprises/${OWN}/relocations`, body: { regionCode: '330106', effectiveFrom: '2024-01' } }) },
     'POST /v1/enterprises/{uscc}/deregistrations': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: `/v1/enterprises/${LEAVING}/deregistrations`, body: { effectiveFrom: '2025-01', reason: '注销' } }) },
     'PATCH /v1/enterprises/{uscc}': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'PATCH', path: `/v1/enterprises/${OWN}`, body: { industryCode: '3586' } }) },

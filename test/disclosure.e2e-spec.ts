@@ -87,7 +87,8 @@ describe('disclosure control across every release (issue 15)', () => {
     expect(a.cells.find((c: { total: boolean }) => c.total).value).toBe('7270000.00');
     const b = await publish(admin, { title: '西湖区2025年9月', period: '2025-09', region: '330106', tables: [{ indicator: 'revenue' }] });
     // Published, it would have been 1,400,000 and 7,270,000 − 2,100,000 − 1,400,000 = 3,770,000, the hidden cell.
-    expect(b.cells).toEqual([{ table: 0, key: {}, total: true, value: null, flags: ['confidential'] }]);
+    // No filing here is accepted in review, so the cell is also provisional (issue 18).
+    expect(b.cells).toEqual([{ table: 0, key: {}, total: true, value: null, flags: ['confidential', 'provisional'] }]);
   });
 
   it('reproduction 2: monthly releases and the quarter of the same table keep 330102 hidden', async () => {

@@ -171,6 +171,21 @@ ORDER BY position;
 CREATE TABLE IF NOT EXISTS fuju.event_log_all ON CLUSTER '{cluster}' AS fuju.event_log
   ENGINE = Distributed('{cluster}', fuju, event_log, cityHash64(position));
 
+CREATE TABLE IF NOT EXISTS fuju.report_reviews ON CLUSTER '{cluster}' (
+  uscc            String,
+  month           UInt32,
+  action          LowCardinality(String),
+  report_revision UInt32,
+  query_id        String,
+  actor           String,
+  position        UInt64,
+  recorded_at     DateTime64(3, 'UTC')
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/fuju/report_reviews', '{replica}')
+ORDER BY (month, uscc, position);
+
+CREATE TABLE IF NOT EXISTS fuju.report_reviews_all ON CLUSTER '{cluster}' AS fuju.report_reviews
+  ENGINE = Distributed('{cluster}', fuju, report_reviews, cityHash64(uscc));
+
 CREATE TABLE IF NOT EXISTS fuju.projector_checkpoints ON CLUSTER '{cluster}' (
   projector  LowCardinality(String),
   position   UInt64,

@@ -138,6 +138,18 @@ CREATE TABLE IF NOT EXISTS fuju.event_log (
 ) ENGINE = ReplacingMergeTree
 ORDER BY position;
 
+CREATE TABLE IF NOT EXISTS fuju.report_reviews (
+  uscc            String,
+  month           UInt32,
+  action          LowCardinality(String),
+  report_revision UInt32,
+  query_id        String,
+  actor           String,
+  position        UInt64,
+  recorded_at     DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree
+ORDER BY (month, uscc, position);
+
 CREATE TABLE IF NOT EXISTS fuju.projector_checkpoints (
   projector  LowCardinality(String),
   position   UInt64,

@@ -17,6 +17,7 @@ import { PilotsModule } from './pilots/pilots.module.js';
 import { ReferenceModule } from './reference/reference.module.js';
 import { ReleasesModule } from './releases/releases.module.js';
 import { RentalsModule } from './rentals/rentals.module.js';
+import { ReviewQueueModule } from './review/review.module.js';
 import { StatisticsModule } from './statistics/statistics.module.js';
 
 /**
@@ -41,6 +42,7 @@ export class AppModule {
         PilotsModule,
         StatisticsModule,
         MonitoringModule,
+        ReviewQueueModule,
         ReleasesModule,
         AuditModule,
         ReferenceModule,

@@ -208,6 +208,25 @@ export const MIGRATIONS: readonly Migration[] = [
       (db) => `ALTER TABLE ${db}.report_deltas MATERIALIZE PROJECTION by_enterprise_year SETTINGS mutations_sync = 2`,
     ),
   },
+  {
+    // Review events are new with this table: there are none in any log before it to rebuild from.
+    version: 8,
+    name: 'review of filings and reminders',
+    up: statements(
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.report_reviews (
+        uscc            String,
+        month           UInt32,
+        action          LowCardinality(String),
+        report_revision UInt32,
+        query_id        String,
+        actor           String,
+        position        UInt64,
+        recorded_at     DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (month, uscc, position)`,
+    ),
+  },
 ];
 
 /** Whether one of the migrations just applied needs the projected tables rebuilt from the log. */

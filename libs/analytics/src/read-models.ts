@@ -12,6 +12,7 @@ import {
   type ReportFlagRow,
   type ReportRevisionRow,
 } from './reports/report.tables.js';
+import { reportReviews, type ReportReviewRow } from './reviews/review.table.js';
 import { outletClosures, outlets, rentalReturns, rentals, type OutletClosureRow, type OutletRow, type RentalReturnRow, type RentalRow } from './services/service.tables.js';
 import type { TableDefinition } from './table.js';
 
@@ -31,6 +32,7 @@ export const PROJECTED_TABLES = [
   reportFlags,
   pilots,
   eventLog,
+  reportReviews,
   projectorCheckpoints,
 ] as const satisfies readonly TableDefinition[];
 export type ProjectedTable = (typeof PROJECTED_TABLES)[number]['name'];
@@ -55,6 +57,7 @@ export type ProjectedRows = {
   outlet_closures: OutletClosureRow[];
   rentals: RentalRow[];
   rental_returns: RentalReturnRow[];
+  report_reviews: ReportReviewRow[];
 };
 
 export const emptyRows = (): ProjectedRows => ({
@@ -68,4 +71,5 @@ export const emptyRows = (): ProjectedRows => ({
   outlet_closures: [],
   rentals: [],
   rental_returns: [],
+  report_reviews: [],
 });

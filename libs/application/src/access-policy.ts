@@ -24,6 +24,18 @@ export const access = {
     throw new ForbiddenError(`the ${principal.role} token may not ${action} enterprise ${uscc}`);
   },
 
+  /** Review of filings (审核, 催报): the bureau of the enterprise's region (and admins); enterprises and regulators do not review. */
+  assertReviewer(principal: Principal, uscc: string, enterpriseRegion: string | undefined, action: string): void {
+    if (principal.role !== 'bureau' && principal.role !== 'admin') throw new ForbiddenError(`the ${principal.role} role may not ${action} enterprise ${uscc}`);
+    access.assertEnterprise(principal, uscc, enterpriseRegion, action);
+  },
+
+  /** What only the enterprise itself does (answering a query about its own report); admins too. */
+  assertEnterpriseItself(principal: Principal, uscc: string, action: string): void {
+    if (principal.role === 'admin' || (principal.role === 'enterprise' && principal.uscc === uscc)) return;
+    throw new ForbiddenError(`the ${principal.role} token may not ${action} enterprise ${uscc}`);
+  },
+
   /** Reading an enterprise: as acting for it, and regulators too. */
   assertEnterpriseRead(principal: Principal, uscc: string, enterpriseRegion: string | undefined): void {
     if (principal.role !== 'regulator') access.assertEnterprise(principal, uscc, enterpriseRegion, 'read');

@@ -6,6 +6,7 @@ import { DeregisterEnterpriseHandler } from './enterprise/deregister-enterprise.
 import { FileMonthlyReportHandler } from './enterprise/file-monthly-report.js';
 import { RegisterEnterpriseHandler } from './enterprise/register-enterprise.js';
 import { RelocateEnterpriseHandler } from './enterprise/relocate-enterprise.js';
+import { ReviewFilingHandler } from './enterprise/review-filing.js';
 import { CloseOutletHandler } from './outlet/close-outlet.js';
 import { OpenOutletHandler } from './outlet/open-outlet.js';
 import { DesignatePilotHandler } from './pilot/designate-pilot.js';
@@ -28,6 +29,7 @@ import { StartRentalHandler } from './rental/start-rental.js';
     AmendEnterpriseDetailsHandler,
     DeregisterEnterpriseHandler,
     FileMonthlyReportHandler,
+    ReviewFilingHandler,
     OpenOutletHandler,
     CloseOutletHandler,
     StartRentalHandler,

@@ -1,7 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { access, load } from '../../../../libs/application/src/index.js';
-import { enterpriseDecider, filingDeadline, NotFoundError, type EnterpriseState, type MonthlyReportCorrected, type MonthlyReportFiled } from '../../../../libs/domain/src/index.js';
+import {
+  currentMonthInChina,
+  enterpriseDecider,
+  filingDeadline,
+  monthIndex,
+  monthLabel,
+  NotFoundError,
+  reviewStatusOf,
+  type EnterpriseEvent,
+  type EnterpriseState,
+  type MonthlyReportCorrected,
+  type MonthlyReportFiled,
+  type ReviewStatus,
+} from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import { findRegion } from '../../../../libs/reference/src/index.js';
 import type { RequestContext } from '../http/auth.js';
@@ -78,6 +91,57 @@ export interface ReportRevisionView {
   explanations?: Record<string, string>;
 }
 
+export interface QueryView {
+  queryId: string;
+  question: string;
+  /** The report revision the question was about. */
+  reportRevision: number;
+  askedAt: string;
+  askedBy: string;
+  /** The log position of the question (its receipt). */
+  position: number;
+  answer: string | null;
+  answeredAt: string | null;
+  /** Open (null) until the enterprise answers or corrects the report. */
+  closedBy: 'answer' | 'correction' | null;
+}
+
+/** A filed month's review (审核): its status, the queries, whether it was sent back or accepted. */
+export interface ReviewView {
+  status: ReviewStatus;
+  queries: QueryView[];
+  returned: { reason: string; reportRevision: number; at: string; by: string } | null;
+  accepted: { reportRevision: number; at: string; by: string } | null;
+}
+
+type PeriodEvent = RecordedEvent & EnterpriseEvent;
+
+/** The events of one month's report and its review, in order. */
+function eventsOf(events: readonly RecordedEvent[], period: string): PeriodEvent[] {
+  return (events as PeriodEvent[]).filter((e) => (e.data as { period?: string }).period === period);
+}
+
+/** The review of a filed month, from its events (who did what, and when). */
+function reviewOf(state: EnterpriseState, events: readonly PeriodEvent[], period: string): ReviewView {
+  const queries = new Map<string, QueryView>();
+  let returned: ReviewView['returned'] = null;
+  let accepted: ReviewView['accepted'] = null;
+  for (const e of events) {
+    const by = String(e.metadata.actor);
+    if (e.type === 'FilingQueried')
+      queries.set(e.data.queryId, { queryId: e.data.queryId, question: e.data.question, reportRevision: e.data.reportRevision, askedAt: e.recordedAt, askedBy: by, position: e.position, answer: null, answeredAt: null, closedBy: null });
+    else if (e.type === 'QueryAnswered') {
+      const q = queries.get(e.data.queryId);
+      if (q) queries.set(q.queryId, { ...q, answer: e.data.answer, answeredAt: e.recordedAt, closedBy: 'answer' });
+    } else if (e.type === 'MonthlyReportCorrected') {
+      for (const q of queries.values()) if (q.closedBy === null) queries.set(q.queryId, { ...q, closedBy: 'correction' });
+      returned = null;
+    } else if (e.type === 'FilingReturned') returned = { reason: e.data.reason, reportRevision: e.data.reportRevision, at: e.recordedAt, by };
+    else if (e.type === 'FilingAccepted') accepted = { reportRevision: e.data.reportRevision, at: e.recordedAt, by };
+  }
+  return { status: reviewStatusOf(state, period)!, queries: [...queries.values()], returned, accepted };
+}
+
 export interface MonthlyReportView {
   uscc: string;
   period: string;
@@ -88,6 +152,7 @@ export interface MonthlyReportView {
   recordedAt: string;
   flags: string[];
   history: ReportRevisionView[];
+  review: ReviewView;
 }
 
 export class GetMonthlyReportQuery extends Query<MonthlyReportView> {
@@ -106,7 +171,7 @@ export class GetMonthlyReportHandler implements IQueryHandler<GetMonthlyReportQu
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ context, uscc, period, asOf }: GetMonthlyReportQuery): Promise<MonthlyReportView> {
-    const { events } = await loadEnterprise(this.store, context, uscc, asOf);
+    const { state, events } = await loadEnterprise(this.store, context, uscc, asOf);
     const revisions = events.filter(
       (e): e is RecordedEvent & (MonthlyReportFiled | MonthlyReportCorrected) =>
         (e.type === 'MonthlyReportFiled' || e.type === 'MonthlyReportCorrected') && (e.data as { period: string }).period === period,
@@ -137,6 +202,93 @@ export class GetMonthlyReportHandler implements IQueryHandler<GetMonthlyReportQu
       recordedAt: latest.recordedAt,
       flags,
       history,
+      review: reviewOf(state, eventsOf(events, period), period),
+    };
+  }
+}
+
+export type ObligationStatus = 'filed' | 'late' | 'missing' | 'due';
+
+export interface ObligationView {
+  period: string;
+  /** The 15th of the following month, end of day in China. */
+  deadline: string;
+  /** filed (on time), late, missing (deadline passed, not filed), due (not filed yet, deadline to come). */
+  status: ObligationStatus;
+  filedAt: string | null;
+  revision: number;
+  review: ReviewStatus | null;
+  openQueries: { queryId: string; question: string; askedAt: string }[];
+  returned: { reason: string; at: string } | null;
+  remindedAt: string | null;
+}
+
+export interface ObligationsView {
+  uscc: string;
+  name: string;
+  asOf: string | null;
+  summary: Record<ObligationStatus, number> & { openQueries: number; returned: number; reminders: number };
+  obligations: ObligationView[];
+}
+
+export class GetObligationsQuery extends Query<ObligationsView> {
+  constructor(
+    readonly context: RequestContext,
+    readonly uscc: string,
+    readonly asOf?: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The months an enterprise must file, from its registration month to the current month in China
+ * (or the last before its deregistration), each with its deadline, filing status and review.
+ */
+@QueryHandler(GetObligationsQuery)
+export class GetObligationsHandler implements IQueryHandler<GetObligationsQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ context, uscc, asOf }: GetObligationsQuery): Promise<ObligationsView> {
+    const { state, events } = await loadEnterprise(this.store, context, uscc, asOf);
+    const now = asOf ?? new Date().toISOString();
+    const first = monthIndex(state.registeredOn.slice(0, 7));
+    const current = monthIndex(currentMonthInChina(now));
+    const last = state.deregisteredFrom ? Math.min(current, monthIndex(state.deregisteredFrom) - 1) : current;
+    const obligations: ObligationView[] = [];
+    for (let m = first; m <= last; m++) {
+      const period = monthLabel(m);
+      const own = eventsOf(events, period);
+      const deadline = filingDeadline(period);
+      const filedAt = own.find((e) => e.type === 'MonthlyReportFiled')?.recordedAt ?? null;
+      const review = state.reports[period] ? reviewOf(state, own, period) : null;
+      obligations.push({
+        period,
+        deadline,
+        status: filedAt ? (filedAt > deadline ? 'late' : 'filed') : now > deadline ? 'missing' : 'due',
+        filedAt,
+        revision: state.reports[period]?.revision ?? 0,
+        review: review?.status ?? null,
+        openQueries: (review?.queries ?? []).filter((q) => q.closedBy === null).map(({ queryId, question, askedAt }) => ({ queryId, question, askedAt })),
+        returned: review?.returned ? { reason: review.returned.reason, at: review.returned.at } : null,
+        remindedAt: own.find((e) => e.type === 'FilingReminderSent')?.recordedAt ?? null,
+      });
+    }
+    const count = (status: ObligationStatus) => obligations.filter((o) => o.status === status).length;
+    return {
+      uscc,
+      name: state.name,
+      asOf: asOf ?? null,
+      summary: {
+        filed: count('filed'),
+        late: count('late'),
+        missing: count('missing'),
+        due: count('due'),
+        openQueries: obligations.reduce((n, o) => n + o.openQueries.length, 0),
+        returned: obligations.filter((o) => o.returned).length,
+        reminders: obligations.filter((o) => o.remindedAt).length,
+      },
+      obligations,
     };
   }
 }

@@ -13,12 +13,16 @@ import {
   RegisterEnterpriseInput,
   RelocateEnterprise,
   RelocateEnterpriseInput,
+  ReviewFiling,
+  QueryFilingInput,
+  AnswerQueryInput,
+  ReturnFilingInput,
   type CommandMeta,
 } from '../../../../libs/application/src/index.js';
 import { isMonth, parseAsOf, PERIOD_RANGE_TEXT, usccProblem, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { answer, Context, Meta, Roles, type RequestContext } from '../http/auth.js';
 import { ETagInterceptor } from '../http/etag.interceptor.js';
-import { GetEnterpriseQuery, GetMonthlyReportQuery, type EnterpriseView, type MonthlyReportView } from './enterprise.queries.js';
+import { GetEnterpriseQuery, GetMonthlyReportQuery, GetObligationsQuery, type EnterpriseView, type MonthlyReportView, type ObligationsView } from './enterprise.queries.js';
 
 type Written = ReturnType<typeof answer>;
 
@@ -82,6 +86,64 @@ export class EnterprisesController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'the stream revision the write expects, e.g. "3"' })
   async deregister(@Meta() meta: CommandMeta, @Param('uscc') uscc: string, @Body() input: DeregisterEnterpriseInput, @Res({ passthrough: true }) reply: FastifyReply): Promise<Written> {
     return answer(reply, await this.commands.execute(new DeregisterEnterprise(meta, usccParam(uscc), input)));
+  }
+
+  @Post(':uscc/reports/:period/queries')
+  @Roles('bureau', 'admin')
+  @ApiOperation({ summary: 'Query a filed report (查询): the bureau of the enterprise\'s region asks; open until answered or corrected' })
+  async query(
+    @Meta() meta: CommandMeta,
+    @Param('uscc') uscc: string,
+    @Param('period') period: string,
+    @Body() input: QueryFilingInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Written & { queryId: string }> {
+    const written = answer(reply, await this.commands.execute(new ReviewFiling(meta, usccParam(uscc), period, { type: 'QueryFiling', question: input.question })));
+    // The query asked by this write (or by the first write of a replayed key) is the one at its log position.
+    const report: MonthlyReportView = await this.queries.execute(new GetMonthlyReportQuery({ principal: meta.actor, requestId: meta.requestId }, uscc, period));
+    const asked = report.review.queries.find((q) => q.position === written.position)!;
+    return { ...written, queryId: asked.queryId };
+  }
+
+  @Post(':uscc/reports/:period/queries/:queryId/answer')
+  @Roles('enterprise', 'admin')
+  @ApiOperation({ summary: 'Answer a query about a report (the enterprise itself); correcting the report also closes it' })
+  async answerQuery(
+    @Meta() meta: CommandMeta,
+    @Param('uscc') uscc: string,
+    @Param('period') period: string,
+    @Param('queryId') queryId: string,
+    @Body() input: AnswerQueryInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Written> {
+    return answer(reply, await this.commands.execute(new ReviewFiling(meta, usccParam(uscc), period, { type: 'AnswerQuery', queryId, answer: input.answer })));
+  }
+
+  @Post(':uscc/reports/:period/returns')
+  @Roles('bureau', 'admin')
+  @ApiOperation({ summary: 'Send a report back for correction (退回): not accepted until corrected' })
+  async returnFiling(
+    @Meta() meta: CommandMeta,
+    @Param('uscc') uscc: string,
+    @Param('period') period: string,
+    @Body() input: ReturnFilingInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Written> {
+    return answer(reply, await this.commands.execute(new ReviewFiling(meta, usccParam(uscc), period, { type: 'ReturnFiling', reason: input.reason })));
+  }
+
+  @Post(':uscc/reports/:period/acceptance')
+  @Roles('bureau', 'admin')
+  @ApiOperation({ summary: 'Accept a report (审核通过) at its current revision: only with no open query; a later correction re-opens review' })
+  async accept(@Meta({ body: false }) meta: CommandMeta, @Param('uscc') uscc: string, @Param('period') period: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Written> {
+    return answer(reply, await this.commands.execute(new ReviewFiling(meta, usccParam(uscc), period, { type: 'AcceptFiling' })));
+  }
+
+  @Get(':uscc/obligations')
+  @ApiOperation({ summary: 'The months the enterprise must file, each with its deadline (China time), status (filed, late, missing, due), review, open queries, returns and reminders' })
+  @ApiQuery({ name: 'asOf', required: false })
+  obligations(@Context() context: RequestContext, @Param('uscc') uscc: string, @Query('asOf') asOf?: string): Promise<ObligationsView> {
+    return this.queries.execute(new GetObligationsQuery(context, usccParam(uscc), parseAsOf(asOf)));
   }
 
   @Get(':uscc')

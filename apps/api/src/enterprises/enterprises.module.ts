@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EnterprisesController } from './enterprises.controller.js';
-import { GetEnterpriseHandler, GetMonthlyReportHandler } from './enterprise.queries.js';
+import { GetEnterpriseHandler, GetMonthlyReportHandler, GetObligationsHandler } from './enterprise.queries.js';
 
-/** The enterprise register and its monthly reports. */
-@Module({ controllers: [EnterprisesController], providers: [GetEnterpriseHandler, GetMonthlyReportHandler] })
+/** The enterprise register, its monthly reports and their review, and what each enterprise owes. */
+@Module({ controllers: [EnterprisesController], providers: [GetEnterpriseHandler, GetMonthlyReportHandler, GetObligationsHandler] })
 export class EnterprisesModule {}

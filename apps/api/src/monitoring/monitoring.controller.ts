@@ -1,11 +1,12 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryFilingCompliance, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow } from '../../../../libs/analytics/src/index.js';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryFilingCompliance, queryReviews, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow, type ReviewStatus } from '../../../../libs/analytics/src/index.js';
 import { filingDeadline, isMonth, monthIndex, parseAsOf, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { findRegion, isRegionPrefix } from '../../../../libs/reference/src/index.js';
-import { access } from '../../../../libs/application/src/index.js';
-import { Context, Roles, type RequestContext } from '../http/auth.js';
+import { access, SendReminders, SendRemindersInput, type CommandMeta, type RemindersSent } from '../../../../libs/application/src/index.js';
+import { Context, Meta, Roles, type RequestContext } from '../http/auth.js';
 
 /** A bureau that names no region monitors its own (as for statistics). */
 function ownRegion(context: RequestContext): string | undefined {
@@ -26,11 +27,16 @@ export interface ComplianceView {
   deadline: string;
   deadlinePassed: boolean;
   asOf: string | null;
-  summary: { due: number; filed: number; onTime: number; late: number; missing: number };
-  byRegion: { region: { code: string; name: string | null }; due: number; filed: number; late: number; missing: number }[];
+  summary: { due: number; filed: number; onTime: number; late: number; missing: number; reviewStatus?: ReviewCounts };
+  byRegion: { region: { code: string; name: string | null }; due: number; filed: number; late: number; missing: number; reviewStatus?: ReviewCounts }[];
   missing: { uscc: string; name: string; regionCode: string }[];
   late: { uscc: string; name: string; regionCode: string; firstFiledAt: string }[];
 }
+
+/** How the filed reports of a cell stand in review. */
+type ReviewCounts = Record<ReviewStatus, number>;
+
+const noReviews = (): ReviewCounts => ({ submitted: 0, queried: 0, returned: 0, accepted: 0 });
 
 /** Monthly monitoring a statistics bureau needs: who has not filed, who filed late, what was explained. */
 @ApiTags('monitoring')
@@ -41,6 +47,7 @@ export class MonitoringController {
     @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
     private readonly progress: ProjectionProgress,
+    private readonly commands: CommandBus,
   ) {}
 
   /** Fed by Kafka, reads stop at the low watermark (one prefix of the log); embedded, nothing to cut. */
@@ -54,11 +61,30 @@ export class MonitoringController {
   @ApiQuery({ name: 'period', example: '2024-05' })
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'asOf', required: false })
-  async compliance(@Context() context: RequestContext, @Query('period') period?: string, @Query('region') region?: string, @Query('asOf') asOf?: string): Promise<ComplianceView> {
+  @ApiQuery({ name: 'reviewStatus', required: false, description: 'true: how the filed reports stand in review (submitted, queried, returned, accepted), in total and per region' })
+  async compliance(
+    @Context() context: RequestContext,
+    @Query('period') period?: string,
+    @Query('region') region?: string,
+    @Query('asOf') asOf?: string,
+    @Query('reviewStatus') reviewStatus?: string,
+  ): Promise<ComplianceView> {
+    if (reviewStatus !== undefined && reviewStatus !== 'true' && reviewStatus !== 'false') throw ValidationFailedError.field('reviewStatus', 'must be true or false');
     const { period: month, prefix } = monitoringParams(period, region ?? ownRegion(context));
     const at = parseAsOf(asOf);
     access.assertRegion(context.principal, prefix, 'monitor filings in');
     const rows: ComplianceRow[] = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(month), period: month, region: prefix, asOf: at, ...this.upTo });
+    const reviews = reviewStatus === 'true' ? await queryReviews(this.client, this.config.database, { month: monthIndex(month), usccs: rows.map((r) => r.uscc), asOf: at, ...this.upTo }) : undefined;
+    const reviewCounts = new Map<string, ReviewCounts>();
+    const total = noReviews();
+    for (const r of rows) {
+      const status = reviews?.get(r.uscc)?.status;
+      if (!status) continue;
+      const counts = reviewCounts.get(r.regionCode) ?? noReviews();
+      counts[status] += 1;
+      total[status] += 1;
+      reviewCounts.set(r.regionCode, counts);
+    }
     const deadline = filingDeadline(month);
     const late = rows.filter((r) => r.firstFiledAt !== null && r.firstFiledAt > deadline);
     const missing = rows.filter((r) => r.firstFiledAt === null);
@@ -79,8 +105,15 @@ export class MonitoringController {
       deadline,
       deadlinePassed: (at ?? new Date().toISOString()) > deadline,
       asOf: at ?? null,
-      summary: { due: rows.length, filed: rows.length - missing.length, onTime: rows.length - missing.length - late.length, late: late.length, missing: missing.length },
-      byRegion: [...counties.entries()].map(([code, c]) => ({ region: { code, name: findRegion(code)?.name ?? null }, ...c })),
+      summary: {
+        due: rows.length,
+        filed: rows.length - missing.length,
+        onTime: rows.length - missing.length - late.length,
+        late: late.length,
+        missing: missing.length,
+        ...(reviews ? { reviewStatus: total } : {}),
+      },
+      byRegion: [...counties.entries()].map(([code, c]) => ({ region: { code, name: findRegion(code)?.name ?? null }, ...c, ...(reviews ? { reviewStatus: reviewCounts.get(code) ?? noReviews() } : {}) })),
       missing: missing.map(({ uscc, name, regionCode }) => ({ uscc, name, regionCode })),
       late: late.map(({ uscc, name, regionCode, firstFiledAt }) => ({ uscc, name, regionCode, firstFiledAt: firstFiledAt! })),
     };
@@ -97,5 +130,13 @@ export class MonitoringController {
     access.assertRegion(context.principal, prefix, 'review filings in');
     const flags = await querySoftEditFlags(this.client, this.config.database, { month: monthIndex(month), region: prefix, asOf: parseAsOf(asOf), ...this.upTo });
     return { period: month, region: prefix || null, flags };
+  }
+
+  @Post('reminders')
+  @HttpCode(200)
+  @Roles('bureau', 'admin')
+  @ApiOperation({ summary: 'Remind every enterprise that has not filed a month (催报): one FilingReminderSent per enterprise and month, never twice' })
+  reminders(@Meta() meta: CommandMeta, @Body() input: SendRemindersInput): Promise<RemindersSent> {
+    return this.commands.execute(new SendReminders(meta, input));
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ReviewModule } from '../../../../libs/application/src/index.js';
 import { MonitoringController } from './monitoring.controller.js';
 
-/** Monthly monitoring of filings (催报, late filers, soft-edit flags). */
-@Module({ controllers: [MonitoringController] })
+/** Monthly monitoring of filings: compliance (with review status), soft-edit flags, reminders (催报). */
+@Module({ imports: [ReviewModule], controllers: [MonitoringController] })
 export class MonitoringModule {}

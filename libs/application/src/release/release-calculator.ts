@@ -7,10 +7,12 @@ import {
   parseQuestion,
   ProjectionProgress,
   publishedValue,
+  queryUnacceptedFilings,
   ReadModelBehindError,
   StatisticsService,
   type AnalyticsConfig,
   type Figure,
+  type UnacceptedFiling,
 } from '../../../analytics/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/index.js';
 import {
@@ -44,7 +46,11 @@ function keyOf(figure: Figure): Record<string, string> {
 const numeric = (value: bigint | number) => Number(value);
 const cellId = (table: number, key: Record<string, string>, total: boolean) => `${table}|${total ? 'total' : 'cell'}|${canonicalJson(key)}`;
 
-/** Months of a period whose filing deadline (15th of the next month) had not passed at the cut-off. */
+/**
+ * A cell is provisional while its figures may still change: a month of its period whose filing
+ * deadline (15th of the next month) had not passed at the cut-off, or (report indicators) a filing
+ * in it that review had not accepted by then (issue 18).
+ */
 function provisional(period: string, cutoff: string): boolean {
   const p = parsePeriod(period);
   if (!p) return false;
@@ -170,6 +176,7 @@ export class ReleaseCalculator {
       `publication of ${draft.releaseId}: ${rows.length} cells; statistics ${seconds(started, queried)} s; linked audit against ${ledger.length} published cells ${seconds(queried, performance.now())} s, ${across.hidden.length} more hidden`,
     );
     const confidential: ConfidentialValue[] = rows.flatMap(({ id, row }, i) => (hidden.has(id) ? [{ cell: i, value: row.numeric, primary: hidden.get(id) === 'primary' }] : []));
+    const unaccepted = draft.unreviewedProvisional ? await this.unaccepted(draft) : [];
     const cells = rows.map(({ id, table, key, total, row }) => {
       const confidential = hidden.has(id);
       const value = confidential ? null : row.value;
@@ -177,9 +184,23 @@ export class ReleaseCalculator {
       const flags: ReleaseCell['flags'][number][] = [];
       if (confidential) flags.push('confidential');
       if (before && before.value !== null && value !== null && before.value !== value) flags.push('revised');
-      if (provisional(key.period ?? draft.period, draft.cutoff.asOf)) flags.push('provisional');
+      const reviewed = findIndicator(draft.tables[table].indicator)!.family !== 'report' || !unaccepted.some(containedIn(key, draft));
+      if (provisional(key.period ?? draft.period, draft.cutoff.asOf) || !reviewed) flags.push('provisional');
       return { table, key, total, value, flags };
     });
     return { cells, confidential };
   }
+
+  /** The filings of the release's region and period not accepted in review at its cut-off. */
+  private unaccepted(draft: ReleaseDrafted['data']): Promise<UnacceptedFiling[]> {
+    const p = parsePeriod(draft.period)!;
+    return queryUnacceptedFilings(this.client, this.config.database, { fromMonth: p.fromMonth, toMonth: p.toMonth, region: draft.region, asOf: draft.cutoff.asOf, upTo: draft.cutoff.position });
+  }
+}
+
+/** Whether a filing counts in a cell: its month in the cell's period, its region under the cell's, the cell's segment if it has one. */
+function containedIn(key: Record<string, string>, draft: ReleaseDrafted['data']): (filing: UnacceptedFiling) => boolean {
+  const p = parsePeriod(key.period ?? draft.period)!;
+  const region = key.region ?? draft.region;
+  return (f) => f.month >= p.fromMonth && f.month <= p.toMonth && f.regionCode.startsWith(region) && (key.segment === undefined || f.segment === key.segment);
 }

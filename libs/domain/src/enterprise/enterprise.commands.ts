@@ -45,7 +45,16 @@ export type AmendEnterpriseDetails = {
   context: CommandContext;
 };
 
-export type EnterpriseCommand = RegisterEnterprise | AmendEnterpriseDetails | RelocateEnterprise | DeregisterEnterprise | FileMonthlyReport;
+/** Review (审核) of a filed report by the bureau of the enterprise's region, and the enterprise's answer. */
+export type QueryFiling = { type: 'QueryFiling'; data: { uscc: string; period: Month; question: string }; context: CommandContext };
+export type AnswerQuery = { type: 'AnswerQuery'; data: { uscc: string; period: Month; queryId: string; answer: string }; context: CommandContext };
+export type ReturnFiling = { type: 'ReturnFiling'; data: { uscc: string; period: Month; reason: string }; context: CommandContext };
+export type AcceptFiling = { type: 'AcceptFiling'; data: { uscc: string; period: Month }; context: CommandContext };
+/** Reminds an enterprise of a month it has not filed (a no-op once reminded, or once filed). */
+export type SendFilingReminder = { type: 'SendFilingReminder'; data: { uscc: string; period: Month }; context: CommandContext };
+export type ReviewCommand = QueryFiling | AnswerQuery | ReturnFiling | AcceptFiling | SendFilingReminder;
+
+export type EnterpriseCommand = RegisterEnterprise | AmendEnterpriseDetails | RelocateEnterprise | DeregisterEnterprise | FileMonthlyReport | ReviewCommand;
 
 /** The commands as they arrive: every field as the wire carries it. */
 export type RawEnterpriseCommand =
@@ -56,7 +65,12 @@ export type RawEnterpriseCommand =
       type: 'FileMonthlyReport';
       data: { uscc: string; period: string; revenue: string; taxPaid: string; employees: number; explanations?: Record<string, string>; reason?: string };
     }
-  | { type: 'AmendEnterpriseDetails'; data: { uscc: string; name?: string; segment?: string; industryCode?: string | null; productClasses?: string[] } };
+  | { type: 'AmendEnterpriseDetails'; data: { uscc: string; name?: string; segment?: string; industryCode?: string | null; productClasses?: string[] } }
+  | { type: 'QueryFiling'; data: { uscc: string; period: string; question: string } }
+  | { type: 'AnswerQuery'; data: { uscc: string; period: string; queryId: string; answer: string } }
+  | { type: 'ReturnFiling'; data: { uscc: string; period: string; reason: string } }
+  | { type: 'AcceptFiling'; data: { uscc: string; period: string } }
+  | { type: 'SendFilingReminder'; data: { uscc: string; period: string } };
 
 type RawData<T extends RawEnterpriseCommand['type']> = Extract<RawEnterpriseCommand, { type: T }>['data'];
 type Parsed<T extends EnterpriseCommand['type']> = Omit<Extract<EnterpriseCommand, { type: T }>, 'context'>;
@@ -74,6 +88,12 @@ export function parseEnterpriseCommand(raw: RawEnterpriseCommand, now: string): 
       return parseFileMonthlyReport(raw.data, now);
     case 'AmendEnterpriseDetails':
       return parseAmendEnterpriseDetails(raw.data);
+    case 'QueryFiling':
+    case 'AnswerQuery':
+    case 'ReturnFiling':
+    case 'AcceptFiling':
+    case 'SendFilingReminder':
+      return parseReviewCommand(raw);
     default: {
       const _exhaustive: never = raw;
       throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
@@ -172,4 +192,20 @@ export function parseFileMonthlyReport(d: RawData<'FileMonthlyReport'>, now: str
       reason: typeof d.reason === 'string' ? normaliseText(d.reason) : '',
     },
   };
+}
+
+/** Parses a review command: a month, and a written question, answer or reason where it takes one. */
+export function parseReviewCommand(raw: Extract<RawEnterpriseCommand, { type: ReviewCommand['type'] }>): Omit<ReviewCommand, 'context'> {
+  const f = new FieldParser();
+  const period = f.month('period', raw.data.period);
+  const texts: Record<string, string> = {};
+  for (const field of ['question', 'answer', 'reason'] as const) {
+    const text = (raw.data as Record<string, unknown>)[field];
+    if (text === undefined) continue;
+    f.check(field, substantiveTextProblem(text as string, REASON_MIN_WEIGHT));
+    texts[field] = normaliseText(String(text));
+  }
+  if (raw.type === 'AnswerQuery' && !/^\d{4}-\d{2}-q\d{1,4}$/.test(raw.data.queryId)) f.check('queryId', 'must be the id of a query on this report, such as 2024-05-q1');
+  f.done();
+  return { type: raw.type, data: { ...raw.data, ...texts, period } } as Omit<ReviewCommand, 'context'>;
 }

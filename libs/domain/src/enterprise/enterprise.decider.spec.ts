@@ -161,4 +161,32 @@ describe('enterprise decider', () => {
       { regionCode: '330108', effectiveFrom: '2024-03' },
     ]);
   });
+
+  describe('review (issue 18)', () => {
+    const may = filed('2024-05', '100.00', '1.00', 5);
+    const queried: EnterpriseEvent = { type: 'FilingQueried', data: { uscc: USCC, period: '2024-05', queryId: '2024-05-q1', question: '收入变化较大，请说明。', reportRevision: 1 }, metadata };
+
+    it('asks a numbered question about a filed month only', () => {
+      given([registered, may]).when({ type: 'QueryFiling', data: { uscc: USCC, period: '2024-05', question: '收入变化较大，请说明。' } }).then([queried]);
+      given([registered]).when({ type: 'QueryFiling', data: { uscc: USCC, period: '2024-05', question: '收入变化较大，请说明。' } }).thenThrows(NotFoundError);
+      given([registered, may]).when({ type: 'QueryFiling', data: { uscc: USCC, period: '2024-05', question: 'ok' } }).thenThrows(ValidationFailedError, [{ path: 'question' }]);
+    });
+
+    it('refuses acceptance while a query is open; a correction closes it and says so', () => {
+      given([registered, may, queried]).when({ type: 'AcceptFiling', data: { uscc: USCC, period: '2024-05' } }).thenThrows(RuleViolationError, [{ path: '2024-05-q1' }]);
+      const [corrected] = decideEnterprise(parsed(file('2024-05', '120.00', '1.00', 5, { reason: '补录一笔收入' })), [registered, may, queried].reduce(evolveEnterprise, initialEnterpriseState()));
+      expect((corrected.data as { closesQueries?: string[] }).closesQueries).toEqual(['2024-05-q1']);
+      given([registered, may, queried, corrected])
+        .when({ type: 'AcceptFiling', data: { uscc: USCC, period: '2024-05' } })
+        .then([{ type: 'FilingAccepted', data: { uscc: USCC, period: '2024-05', reportRevision: 2 }, metadata }]);
+    });
+
+    it('reminds of an unfiled month once, and never of a filed one or one before registration', () => {
+      const reminded: EnterpriseEvent = { type: 'FilingReminderSent', data: { uscc: USCC, period: '2024-04' }, metadata };
+      given([registered]).when({ type: 'SendFilingReminder', data: { uscc: USCC, period: '2024-04' } }).then([reminded]);
+      given([registered, reminded]).when({ type: 'SendFilingReminder', data: { uscc: USCC, period: '2024-04' } }).then([]);
+      given([registered, may]).when({ type: 'SendFilingReminder', data: { uscc: USCC, period: '2024-05' } }).then([]);
+      given([registered]).when({ type: 'SendFilingReminder', data: { uscc: USCC, period: '2020-04' } }).then([]);
+    });
+  });
 });

@@ -10,12 +10,24 @@ import {
 import { metadataOf } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
 import { monthIndex, monthLabel } from '../shared/period.js';
-import type { EnterpriseEvent, MonthlyReportCorrected, MonthlyReportFiled, RuleRun } from './enterprise.events.js';
+import type { EnterpriseEvent, FilingAccepted, FilingQueried, FilingReturned, MonthlyReportCorrected, MonthlyReportFiled, QueryAnswered, RuleRun } from './enterprise.events.js';
 import { enterpriseStreamId } from './enterprise.events.js';
 import { normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { explanationProblem, SOFT_EDIT_RULES, type ReportValues } from './soft-edit-rules.js';
 import { inForceAt, type Decider } from '../shared/decider.js';
-import type { AmendEnterpriseDetails, DeregisterEnterprise, EnterpriseCommand, FileMonthlyReport, RegisterEnterprise, RelocateEnterprise } from './enterprise.commands.js';
+import type {
+  AcceptFiling,
+  AmendEnterpriseDetails,
+  AnswerQuery,
+  DeregisterEnterprise,
+  EnterpriseCommand,
+  FileMonthlyReport,
+  QueryFiling,
+  RegisterEnterprise,
+  RelocateEnterprise,
+  ReturnFiling,
+  SendFilingReminder,
+} from './enterprise.commands.js';
 
 export interface ReportState extends ReportValues {
   readonly revision: number;
@@ -33,6 +45,47 @@ export interface EnterpriseState {
   readonly deregisteredFrom: string | null;
   readonly locations: readonly { regionCode: string; effectiveFrom: string }[];
   readonly reports: Readonly<Record<string, ReportState>>;
+  /** The review (审核) of each filed month. */
+  readonly reviews: Readonly<Record<string, ReviewState>>;
+  /** Months the enterprise was reminded of (催报). */
+  readonly reminded: Readonly<Record<string, true>>;
+}
+
+export interface QueryState {
+  readonly question: string;
+  /** The report revision the question was about. */
+  readonly reportRevision: number;
+  readonly answer: string | null;
+  /** Open until answered or the report corrected. */
+  readonly closedBy: 'answer' | 'correction' | null;
+}
+
+export interface ReviewState {
+  readonly queries: Readonly<Record<string, QueryState>>;
+  /** Why the report was sent back, until a correction. */
+  readonly returned: string | null;
+  /** The revision accepted last (a correction after it re-opens review). */
+  readonly acceptedRevision: number | null;
+}
+
+/** Where a filed report stands in review: accepted at its current revision, sent back, asked about, or waiting. */
+export type ReviewStatus = 'submitted' | 'queried' | 'returned' | 'accepted';
+
+const NO_REVIEW: ReviewState = { queries: {}, returned: null, acceptedRevision: null };
+
+/** A filed month's review status (undefined when the month is not filed). */
+export function reviewStatusOf(state: EnterpriseState, period: string): ReviewStatus | undefined {
+  const report = state.reports[period];
+  if (!report) return undefined;
+  const review = state.reviews[period] ?? NO_REVIEW;
+  if (review.returned !== null) return 'returned';
+  if (Object.values(review.queries).some((q) => q.closedBy === null)) return 'queried';
+  return review.acceptedRevision === report.revision ? 'accepted' : 'submitted';
+}
+
+/** The queries of a month still waiting for an answer or a correction, by id. */
+export function openQueriesOf(state: EnterpriseState, period: string): [string, QueryState][] {
+  return Object.entries(state.reviews[period]?.queries ?? {}).filter(([, q]) => q.closedBy === null);
 }
 
 
@@ -48,6 +101,8 @@ export const initialEnterpriseState = (): EnterpriseState => ({
   deregisteredFrom: null,
   locations: [],
   reports: {},
+  reviews: {},
+  reminded: {},
 });
 
 export function decideEnterprise(command: EnterpriseCommand, state: EnterpriseState): EnterpriseEvent[] {
@@ -62,6 +117,16 @@ export function decideEnterprise(command: EnterpriseCommand, state: EnterpriseSt
       return deregister(command, state);
     case 'FileMonthlyReport':
       return fileMonthlyReport(command, state);
+    case 'QueryFiling':
+      return queryFiling(command, state);
+    case 'AnswerQuery':
+      return answerQuery(command, state);
+    case 'ReturnFiling':
+      return returnFiling(command, state);
+    case 'AcceptFiling':
+      return acceptFiling(command, state);
+    case 'SendFilingReminder':
+      return remind(command, state);
     default: {
       const _exhaustive: never = command;
       throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
@@ -99,12 +164,43 @@ export function evolveEnterprise(state: EnterpriseState, event: EnterpriseEvent)
     case 'EnterpriseDeregistered':
       return { ...state, status: 'deregistered', deregisteredFrom: event.data.effectiveFrom };
     case 'MonthlyReportFiled':
-    case 'MonthlyReportCorrected':
       return { ...state, reports: { ...state.reports, [event.data.period]: reportOf(event) } };
+    case 'MonthlyReportCorrected': {
+      const reports = { ...state.reports, [event.data.period]: reportOf(event) };
+      const review = state.reviews[event.data.period];
+      if (!review) return { ...state, reports };
+      // A correction answers what was asked and what was sent back; acceptance waits for the new revision.
+      const queries = Object.fromEntries(Object.entries(review.queries).map(([id, q]) => [id, q.closedBy === null ? { ...q, closedBy: 'correction' as const } : q]));
+      return { ...state, reports, reviews: { ...state.reviews, [event.data.period]: { ...review, queries, returned: null } } };
+    }
+    case 'FilingQueried':
+    case 'QueryAnswered':
+    case 'FilingReturned':
+    case 'FilingAccepted': {
+      const review = state.reviews[event.data.period] ?? NO_REVIEW;
+      return { ...state, reviews: { ...state.reviews, [event.data.period]: reviewAfter(review, event) } };
+    }
+    case 'FilingReminderSent':
+      return { ...state, reminded: { ...state.reminded, [event.data.period]: true } };
     default: {
       const _exhaustive: never = event;
       return state;
     }
+  }
+}
+
+function reviewAfter(review: ReviewState, event: FilingQueried | QueryAnswered | FilingReturned | FilingAccepted): ReviewState {
+  switch (event.type) {
+    case 'FilingQueried':
+      return { ...review, queries: { ...review.queries, [event.data.queryId]: { question: event.data.question, reportRevision: event.data.reportRevision, answer: null, closedBy: null } } };
+    case 'QueryAnswered': {
+      const query = review.queries[event.data.queryId];
+      return query ? { ...review, queries: { ...review.queries, [event.data.queryId]: { ...query, answer: event.data.answer, closedBy: 'answer' } } } : review;
+    }
+    case 'FilingReturned':
+      return { ...review, returned: event.data.reason };
+    case 'FilingAccepted':
+      return { ...review, acceptedRevision: event.data.reportRevision };
   }
 }
 
@@ -123,7 +219,8 @@ export function foldEnterprise(state: EnterpriseState, events: readonly Enterpri
   // Month reports filed since the last other event, in a copy only this fold holds.
   let reports: Record<string, ReportState> | undefined;
   for (const event of events) {
-    if (event.type === 'MonthlyReportFiled' || event.type === 'MonthlyReportCorrected') {
+    // A correction of a month under review also changes its review: that goes the general way.
+    if (event.type === 'MonthlyReportFiled' || (event.type === 'MonthlyReportCorrected' && !current.reviews[event.data.period])) {
       reports ??= { ...current.reports };
       reports[event.data.period] = reportOf(event);
       continue;
@@ -240,12 +337,69 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
     };
     return [filed];
   }
+  const closes = openQueriesOf(state, d.period).map(([id]) => id);
   const corrected: MonthlyReportCorrected = {
     type: 'MonthlyReportCorrected',
-    data: { uscc: d.uscc, period: d.period, ...figures, reportRevision: existing.revision + 1, reason, rules, ...withExplanations },
+    data: { uscc: d.uscc, period: d.period, ...figures, reportRevision: existing.revision + 1, reason, rules, ...withExplanations, ...(closes.length ? { closesQueries: closes } : {}) },
     metadata,
   };
   return [corrected];
+}
+
+/** The filed report a review command is about (NotFound when the month was not filed). */
+function filedReport(state: EnterpriseState, uscc: string, period: string): ReportState {
+  requireRegistered(state, uscc);
+  const report = state.reports[period];
+  if (!report) throw new NotFoundError(`${uscc} has not filed a report for ${period}`);
+  return report;
+}
+
+function queryFiling(command: QueryFiling, state: EnterpriseState): EnterpriseEvent[] {
+  const d = command.data;
+  const report = filedReport(state, d.uscc, d.period);
+  const queryId = `${d.period}-q${Object.keys(state.reviews[d.period]?.queries ?? {}).length + 1}`;
+  return [{ type: 'FilingQueried', data: { uscc: d.uscc, period: d.period, queryId, question: d.question, reportRevision: report.revision }, metadata: metadataOf(command.context) }];
+}
+
+function answerQuery(command: AnswerQuery, state: EnterpriseState): EnterpriseEvent[] {
+  const d = command.data;
+  filedReport(state, d.uscc, d.period);
+  const query = state.reviews[d.period]?.queries[d.queryId];
+  if (!query) throw new NotFoundError(`there is no query ${d.queryId} on the report of ${d.period}`);
+  if (query.closedBy === 'answer' && query.answer === d.answer) return [];
+  if (query.closedBy !== null)
+    throw new ConflictError(`query ${d.queryId} was already ${query.closedBy === 'answer' ? 'answered' : 'closed by a correction of the report'}`);
+  return [{ type: 'QueryAnswered', data: { uscc: d.uscc, period: d.period, queryId: d.queryId, answer: d.answer }, metadata: metadataOf(command.context) }];
+}
+
+function returnFiling(command: ReturnFiling, state: EnterpriseState): EnterpriseEvent[] {
+  const d = command.data;
+  const report = filedReport(state, d.uscc, d.period);
+  // Sent back already, and not corrected since: nothing more to record.
+  if ((state.reviews[d.period] ?? NO_REVIEW).returned !== null) return [];
+  return [{ type: 'FilingReturned', data: { uscc: d.uscc, period: d.period, reason: d.reason, reportRevision: report.revision }, metadata: metadataOf(command.context) }];
+}
+
+function acceptFiling(command: AcceptFiling, state: EnterpriseState): EnterpriseEvent[] {
+  const d = command.data;
+  const report = filedReport(state, d.uscc, d.period);
+  const status = reviewStatusOf(state, d.period);
+  if (status === 'accepted') return [];
+  if (status === 'returned')
+    throw new RuleViolationError(`the report of ${d.period} was sent back for correction: it can be accepted once corrected`, [{ path: 'period', message: 'the report is returned for correction' }]);
+  const open = openQueriesOf(state, d.period);
+  if (open.length)
+    throw new RuleViolationError(`the report of ${d.period} has ${open.length} open quer${open.length === 1 ? 'y' : 'ies'}: ${open.map(([id]) => id).join(', ')}`, open.map(([id]) => ({ path: id, message: 'is not answered yet' })));
+  return [{ type: 'FilingAccepted', data: { uscc: d.uscc, period: d.period, reportRevision: report.revision }, metadata: metadataOf(command.context) }];
+}
+
+/** A reminder is for a month the enterprise owes and has not filed; once per month. */
+function remind(command: SendFilingReminder, state: EnterpriseState): EnterpriseEvent[] {
+  const d = command.data;
+  requireRegistered(state, d.uscc);
+  const owed = d.period >= state.registeredOn.slice(0, 7) && (state.deregisteredFrom === null || d.period < state.deregisteredFrom);
+  if (!owed || state.reports[d.period] || state.reminded[d.period]) return [];
+  return [{ type: 'FilingReminderSent', data: { uscc: d.uscc, period: d.period }, metadata: metadataOf(command.context) }];
 }
 
 function requireRegistered(state: EnterpriseState, uscc: string): void {

@@ -56,8 +56,27 @@ export type MonthlyReportCorrected = DomainEvent<
     reason: string;
     rules: RuleRun[];
     explanations?: Record<string, string>;
+    /** The open queries on the report this correction answers (a correction closes them, and says so). */
+    closesQueries?: string[];
   }
 >;
+
+/** A bureau asks about a filed report (查询): the question stays open until answered or the report corrected. */
+export type FilingQueried = DomainEvent<'FilingQueried', { uscc: string; period: string; queryId: string; question: string; reportRevision: number }>;
+
+/** The enterprise answers a query without changing its figures. */
+export type QueryAnswered = DomainEvent<'QueryAnswered', { uscc: string; period: string; queryId: string; answer: string }>;
+
+/** A bureau sends a report back for correction (退回): it counts as not accepted until corrected. */
+export type FilingReturned = DomainEvent<'FilingReturned', { uscc: string; period: string; reason: string; reportRevision: number }>;
+
+/** A bureau accepts a report (审核通过) at its current revision; a later correction re-opens review. */
+export type FilingAccepted = DomainEvent<'FilingAccepted', { uscc: string; period: string; reportRevision: number }>;
+
+/** A bureau reminds an enterprise of a month it has not filed (催报); once per month and enterprise. */
+export type FilingReminderSent = DomainEvent<'FilingReminderSent', { uscc: string; period: string }>;
+
+export type ReviewEvent = FilingQueried | QueryAnswered | FilingReturned | FilingAccepted | FilingReminderSent;
 
 export type EnterpriseEvent =
   | EnterpriseRegistered
@@ -65,7 +84,8 @@ export type EnterpriseEvent =
   | EnterpriseRelocated
   | EnterpriseDeregistered
   | MonthlyReportFiled
-  | MonthlyReportCorrected;
+  | MonthlyReportCorrected
+  | ReviewEvent;
 
 export const ENTERPRISE_EVENT_TYPES: readonly EnterpriseEvent['type'][] = [
   'EnterpriseRegistered',
@@ -74,6 +94,11 @@ export const ENTERPRISE_EVENT_TYPES: readonly EnterpriseEvent['type'][] = [
   'EnterpriseDeregistered',
   'MonthlyReportFiled',
   'MonthlyReportCorrected',
+  'FilingQueried',
+  'QueryAnswered',
+  'FilingReturned',
+  'FilingAccepted',
+  'FilingReminderSent',
 ];
 
 export const enterpriseStreamId = (uscc: string): string => `enterprise-${uscc}`;

@@ -28,7 +28,22 @@ export interface Cutoff {
 
 export type ReleaseDrafted = DomainEvent<
   'ReleaseDrafted',
-  { releaseId: string; title: string; period: string; region: string; tables: ReleaseTable[]; cutoff: Cutoff; revisionOf: string | null; disclosure: DisclosureParams }
+  {
+    releaseId: string;
+    title: string;
+    period: string;
+    region: string;
+    tables: ReleaseTable[];
+    cutoff: Cutoff;
+    revisionOf: string | null;
+    disclosure: DisclosureParams;
+    /**
+     * Cells holding a filing that review had not accepted at the cut-off are provisional (issue 18).
+     * Pinned with the draft, as the disclosure rules are, so a release drafted before review existed
+     * verifies as it was published.
+     */
+    unreviewedProvisional?: true;
+  }
 >;
 /**
  * The true value of each confidential cell (index into `cells`) and whether it was hidden for its own
