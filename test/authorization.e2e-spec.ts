@@ -68,6 +68,7 @@ describe('authorisation matrix', () => {
     'PUT /v1/enterprises/{uscc}/reports/{period}': { allow: ENTERPRISE_WRITERS, request: () => ({ method: 'PUT', path: `/v1/enterprises/${OWN}/reports/2024-01`, body: { revenue: '100.00', taxPaid: '1.00', employees: 3 } }) },
     'GET /v1/enterprises/{uscc}/reports/{period}': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/reports/2024-01` }) },
     'GET /v1/enterprises/{uscc}/obligations': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/obligations` }) },
+    'GET /v1/enterprises/{uscc}/reports/{period}/review': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/reports/2024-01/review` }) },
     // Review (issue 18): the bureau of the region (and admins) query, return and accept; only the enterprise answers.
     'POST /v1/enterprises/{uscc}/reports/{period}/queries': { allow: REVIEWERS, request: () => ({ method: 'POST', path: `/v1/enterprises/${OWN}/reports/2024-01/queries`, body: { question: '收入口径请说明，是否含税？' } }) },
     'POST /v1/enterprises/{uscc}/reports/{period}/queries/{queryId}/answer': {

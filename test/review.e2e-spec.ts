@@ -109,13 +109,16 @@ describe('filing review, obligations, the review queue and reminders (issue 18)'
     // Accepted by the city bureau (its region contains 330106); accepting again appends nothing.
     expect((await review(A, period, 'acceptance', tokens.city)).status).toBe(201);
     expect((await review(A, period, 'acceptance', tokens.bureau)).status).toBe(200);
-    let report = (await server.request('GET', `/v1/enterprises/${A}/reports/${period}`, { token: tokens[A] })).body;
-    expect(report.review).toMatchObject({ status: 'accepted', returned: null, accepted: { reportRevision: 1 } });
-    expect(report.review.queries.map((q: any) => [q.queryId, q.question, q.answer, q.closedBy])).toEqual([[`${period}-q1`, question.question, answer.answer, 'answer']]);
+    const reviewOf = async (token: string) => (await server.request('GET', `/v1/enterprises/${A}/reports/${period}/review`, { token })).body;
+    let reviewed = await reviewOf(tokens[A]);
+    expect(reviewed).toMatchObject({ status: 'accepted', reportRevision: 1, returned: null, accepted: { reportRevision: 1 } });
+    expect(reviewed.queries.map((q: any) => [q.queryId, q.question, q.answer, q.closedBy])).toEqual([[`${period}-q1`, question.question, answer.answer, 'answer']]);
+    // The review is readable by whoever may read the report, and no one else.
+    expect((await server.request('GET', `/v1/enterprises/${A}/reports/${period}/review`, { token: tokens.otherBureau })).status).toBe(403);
     // A correction re-opens review.
     expect((await file(A, period, { revenue: '1111.00', reason: '补录一笔二月销售收入' })).status).toBe(200);
-    report = (await server.request('GET', `/v1/enterprises/${A}/reports/${period}`, { token: tokens[A] })).body;
-    expect([report.revision, report.review.status]).toEqual([2, 'submitted']);
+    reviewed = await reviewOf(tokens[A]);
+    expect([reviewed.reportRevision, reviewed.status]).toEqual([2, 'submitted']);
     // Returned for correction: not acceptable until corrected; a correction closes the open query and says so.
     expect((await review(A, period, 'queries', tokens.bureau, { question: '更正后的收入依据是什么？请附合同。' })).body.queryId).toBe(`${period}-q2`);
     expect((await review(A, period, 'returns', tokens[A], { reason: '口径不一致，请更正。' })).status).toBe(403);
@@ -126,8 +129,8 @@ describe('filing review, obligations, the review queue and reminders (issue 18)'
     await server.waitForProjection();
     const audit = await server.request('GET', `/v1/audit/events?streamId=enterprise-${A}&type=MonthlyReportCorrected`, { token: tokens.regulator });
     expect(audit.body.events.at(-1).data.closesQueries).toEqual([`${period}-q2`]);
-    report = (await server.request('GET', `/v1/enterprises/${A}/reports/${period}`, { token: tokens.bureau })).body;
-    expect([report.revision, report.review.status, report.review.returned, report.review.queries.map((q: any) => q.closedBy)]).toEqual([3, 'submitted', null, ['answer', 'correction']]);
+    reviewed = await reviewOf(tokens.bureau);
+    expect([reviewed.reportRevision, reviewed.status, reviewed.returned, reviewed.queries.map((q: any) => q.closedBy)]).toEqual([3, 'submitted', null, ['answer', 'correction']]);
     expect((await review(A, period, 'acceptance', tokens.bureau)).status).toBe(201);
   });
 
@@ -138,8 +141,8 @@ describe('filing review, obligations, the review queue and reminders (issue 18)'
     const twice = await server.request('POST', `/v1/enterprises/${B}/reports/2024-01/queries`, { token: tokens.bureau, body, headers });
     expect([once.status, twice.status, twice.body]).toEqual([201, 201, once.body]);
     expect(once.body.queryId).toBe('2024-01-q1');
-    const report = (await server.request('GET', `/v1/enterprises/${B}/reports/2024-01`, { token: tokens.bureau })).body;
-    expect(report.review.queries).toHaveLength(1);
+    const reviewed = (await server.request('GET', `/v1/enterprises/${B}/reports/2024-01/review`, { token: tokens.bureau })).body;
+    expect(reviewed.queries).toHaveLength(1);
   });
 
   it('serves the bureau’s queue with filters and paging, and review counts on compliance', async () => {

@@ -1,4 +1,6 @@
 import { LABELS } from './i18n.js';
+import { renderFiling } from './portal.js';
+import { renderReview } from './review.js';
 
 /* The dashboard reads only what the API computes; the browser formats, it never calculates figures. */
 const state = {
@@ -10,7 +12,7 @@ const state = {
 };
 const t = (key) => LABELS[state.lang][key] ?? key;
 const view = document.getElementById('view');
-const PAGES = ['overview', 'regions', 'rental', 'pilots', 'audit', 'releases'];
+const PAGES = ['overview', 'regions', 'rental', 'pilots', 'audit', 'releases', 'review', 'filing'];
 const YEARS = ['2025', '2024', '2023'];
 const INDICATORS = ['revenue', 'tax', 'employment', 'enterprises', 'outlets-active', 'community-coverage', 'rentals-started', 'rentals-active', 'rental-subsidy'];
 
@@ -22,11 +24,31 @@ function principal() {
     return null;
   }
 }
-/** Pages a role may open: the audit trail is the regulators' (the API answers it to them alone). */
-const pagesFor = (role) => PAGES.filter((p) => p !== 'audit' || role === 'regulator');
+/**
+ * Pages a role may open: an enterprise files (its portal, 企业填报); the audit trail is the
+ * regulators'; review (审核) is for bureaus and admins, and regulators read the queue.
+ */
+const pagesFor = (role) =>
+  role === 'enterprise' ? ['filing'] : PAGES.filter((p) => p !== 'filing' && (p !== 'audit' || role === 'regulator'));
+const homeOf = (role) => pagesFor(role)[0];
 
 /** A bureau sees its own region; everyone else starts from the whole country. */
 const scope = () => (principal()?.role === 'bureau' ? principal().region : '');
+
+/** Any request with the session's token: the status, the body (problem+json included) and the ETag. */
+async function send(method, path, body, headers = {}) {
+  const response = await fetch(path, {
+    method,
+    headers: { ...(state.token ? { authorization: `Bearer ${state.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.status === 401 && state.token) {
+    signOut(t('sessionExpired'));
+    throw new SignedOut();
+  }
+  const type = response.headers.get('content-type') || '';
+  return { status: response.status, body: type.includes('json') ? await response.json() : await response.text(), etag: response.headers.get('etag') };
+}
 
 async function api(path) {
   const response = await fetch(path, { headers: state.token ? { authorization: `Bearer ${state.token}` } : {} });
@@ -77,8 +99,9 @@ function clearCharts() {
 }
 
 function route() {
-  const [path, query] = (location.hash.slice(2) || 'overview').split('?');
-  return { page: PAGES.includes(path) ? path : 'overview', params: Object.fromEntries(new URLSearchParams(query || '')) };
+  const home = homeOf(principal()?.role);
+  const [path, query] = (location.hash.slice(2) || home).split('?');
+  return { page: PAGES.includes(path) ? path : home, params: Object.fromEntries(new URLSearchParams(query || '')) };
 }
 
 function renderChrome() {
@@ -141,7 +164,7 @@ function signIn(token) {
   state.notice = '';
   localStorage.setItem('fuju.token', token);
   // A deep link (#/regions?indicator=tax&region=33) opened before signing in is where the user goes.
-  if (!PAGES.includes(location.hash.slice(2).split('?')[0])) location.hash = '#/overview';
+  if (!pagesFor(principal()?.role).includes(location.hash.slice(2).split('?')[0])) location.hash = `#/${homeOf(principal()?.role)}`;
   render();
 }
 
@@ -150,6 +173,9 @@ function select(id, options, current, label) {
 }
 
 const PAGE_RENDERERS = {
+  filing: (params) => renderFiling({ api, send, t, view, escapeHtml, qs, principal, render }, params),
+  review: (params) => renderReview({ api, send, t, view, escapeHtml, qs, principal, render }, params),
+
   async overview(params) {
     const year = params.year || YEARS[0];
     const region = scope();

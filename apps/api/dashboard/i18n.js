@@ -1,7 +1,7 @@
 /** Every label of the dashboard, in Chinese (default) and English. */
 export const LABELS = {
   zh: {
-    title: '康复辅具产业统计监测系统', signOut: '退出', lang: 'English', signIn: '登录', sessionExpired: '登录已失效或令牌无效，请重新登录。', notForRole: '此页面仅向监管部门开放。', pasteToken: '粘贴访问令牌（JWT）', useToken: '使用令牌登录',
+    title: '康复辅具产业统计监测系统', signOut: '退出', lang: 'English', signIn: '登录', sessionExpired: '登录已失效或令牌无效，请重新登录。', notForRole: '此页面不对当前角色开放。', pasteToken: '粘贴访问令牌（JWT）', useToken: '使用令牌登录',
     demoRoles: '演示角色', role_bureau: '统计局（浙江省）', role_regulator: '监管部门', role_admin: '管理员', role_enterprise: '企业',
     overview: '总览', regions: '地区', rental: '社区租赁', pilots: '试点', audit: '审计', releases: '发布',
     revenue: '主营业务收入', tax: '税金', employment: '从业人员', enterprises: '填报企业数', 'outlets-active': '在营服务网点', 'outlets-opened': '新设服务网点',
@@ -15,9 +15,20 @@ export const LABELS = {
     position: '位置', type: '类型', actor: '操作者', recordedAt: '记录时间', next: '下一页', first: '第一页',
     published: '已发布', cells: '数据单元', confidential: '保密', download: '下载', noReleases: '暂无已发布的数据', flags: '标记',
     regulatorOnly: '仅监管部门可查看审计信息', investment: '资金投入', beneficiaries: '受益人数', 'employment-added': '新增就业', noTargets: '承诺书中没有量化目标', elderly: '老年人', disabled: '残疾人', injured: '伤病人员', other: '其他',
+    filing: '企业填报', review: '审核', ob_missing: '未报', ob_due: '待报', ob_late: '迟报', ob_filed: '已报', openQueries: '待答复查询', returned: '已退回', reminders: '催报', reminded: '已催报',
+    deadline: '报送截止', csvUpload: '批量上传（CSV）', csvHelp: '表头：period,revenue,taxPaid,employees；每行一个月份，逐行报送并显示结果。', monthlyReport: '月报', revision: '版本',
+    returnedBecause: '本月报表已被退回，请更正后重新报送', answerHint: '请答复统计局的查询', answer: '答复', correctionReason: '更正原因', submitCorrection: '提交更正', submitReport: '报送',
+    history: '历次报送', mustFix: '需修改：', explanationHint: '请说明原因（至少6个汉字的实质说明）', receipt: '报送回执', print: '打印回执', csvHeader: 'CSV 表头必须为 period,revenue,taxPaid,employees',
+    filedOk: '已报送', unchangedOrCorrected: '未变化或已更正', result: '结果',
+    'rule_revenue-yoy': '主营业务收入与上年同期相比变动超过±50%', 'rule_revenue-mom': '主营业务收入超过上月3倍或不足上月三分之一', 'rule_employees-mom': '从业人员环比变动超过±30%', 'rule_tax-exceeds-revenue': '税金高于主营业务收入',
+    rv_submitted: '待审核', rv_queried: '查询中', rv_returned: '已退回', rv_accepted: '审核通过',
+    'q_soft-edit': '触发核实性审核', q_submitted: '待审核', q_queried: '查询中', q_returned: '已退回', q_accepted: '审核通过', q_late: '迟报', q_missing: '未报', q_due: '待报', q_filed: '按时报送',
+    bulkAccept: '批量通过无疑点报表', remind: '向未报企业催报', enterprise: '企业', filingStatus: '报送情况', softEdits: '核实性审核', total: '共', acceptedCount: '已审核通过：',
+    remindersSent: '已催报：', alreadyReminded: '此前已催报：', notFiled: '本月尚未报送。', queries: '查询', closedByCorrection: '已由更正关闭', open: '待答复', reviewTextHint: '查询内容或退回原因',
+    query: '查询', return: '退回', accept: '审核通过', done: '已完成。',
   },
   en: {
-    title: 'Assistive Device Industry Statistics', signOut: 'Sign out', lang: '中文', signIn: 'Sign in', sessionExpired: 'Your session has expired or the token is not valid: please sign in again.', notForRole: 'This page is for regulators only.', pasteToken: 'Paste an access token (JWT)', useToken: 'Sign in with token',
+    title: 'Assistive Device Industry Statistics', signOut: 'Sign out', lang: '中文', signIn: 'Sign in', sessionExpired: 'Your session has expired or the token is not valid: please sign in again.', notForRole: 'This page is not open to your role.', pasteToken: 'Paste an access token (JWT)', useToken: 'Sign in with token',
     demoRoles: 'Demo roles', role_bureau: 'Statistics bureau (Zhejiang)', role_regulator: 'Regulator', role_admin: 'Administrator', role_enterprise: 'Enterprise',
     overview: 'Overview', regions: 'Regions', rental: 'Community rental', pilots: 'Pilots', audit: 'Audit', releases: 'Releases',
     revenue: 'Main business revenue', tax: 'Tax paid', employment: 'Employment', enterprises: 'Reporting enterprises', 'outlets-active': 'Active outlets', 'outlets-opened': 'Outlets opened',
@@ -31,5 +42,16 @@ export const LABELS = {
     position: 'Position', type: 'Type', actor: 'Actor', recordedAt: 'Recorded at', next: 'Next page', first: 'First page',
     published: 'Published', cells: 'Cells', confidential: 'confidential', download: 'Download', noReleases: 'No published releases yet', flags: 'Flags',
     regulatorOnly: 'Only regulators can see the audit trail', investment: 'Investment', beneficiaries: 'Beneficiaries', 'employment-added': 'Jobs added', noTargets: 'No quantified targets in the commitment', elderly: 'Older people', disabled: 'People with disabilities', injured: 'Injured or ill', other: 'Other',
+    filing: 'Filing', review: 'Review', ob_missing: 'Missing', ob_due: 'Due', ob_late: 'Late', ob_filed: 'Filed', openQueries: 'Open queries', returned: 'Returned', reminders: 'Reminders', reminded: 'Reminded',
+    deadline: 'Deadline', csvUpload: 'Upload months (CSV)', csvHelp: 'Header: period,revenue,taxPaid,employees; one month per line, each filed on its own with its result.', monthlyReport: 'Monthly report', revision: 'Revision',
+    returnedBecause: 'This report was sent back for correction', answerHint: 'Answer the bureau’s query', answer: 'Answer', correctionReason: 'Reason for the correction', submitCorrection: 'Submit correction', submitReport: 'Submit',
+    history: 'Filings', mustFix: 'To fix: ', explanationHint: 'Explain why (a real sentence)', receipt: 'Receipt', print: 'Print receipt', csvHeader: 'The CSV header must be period,revenue,taxPaid,employees',
+    filedOk: 'Filed', unchangedOrCorrected: 'Unchanged or corrected', result: 'Result',
+    'rule_revenue-yoy': 'Revenue changes by more than ±50% on the same month last year', 'rule_revenue-mom': 'Revenue is more than 3 times, or under a third of, last month', 'rule_employees-mom': 'Employees change by more than ±30% on last month', 'rule_tax-exceeds-revenue': 'Tax paid exceeds revenue',
+    rv_submitted: 'Awaiting review', rv_queried: 'Queried', rv_returned: 'Returned', rv_accepted: 'Accepted',
+    'q_soft-edit': 'Soft edits triggered', q_submitted: 'Awaiting review', q_queried: 'Queried', q_returned: 'Returned', q_accepted: 'Accepted', q_late: 'Late', q_missing: 'Missing', q_due: 'Due', q_filed: 'On time',
+    bulkAccept: 'Accept all clean filings', remind: 'Remind missing filers', enterprise: 'Enterprise', filingStatus: 'Filing', softEdits: 'Soft edits', total: 'Total', acceptedCount: 'Accepted: ',
+    remindersSent: 'Reminded: ', alreadyReminded: 'reminded before: ', notFiled: 'Not filed yet.', queries: 'Queries', closedByCorrection: 'closed by a correction', open: 'open', reviewTextHint: 'Question, or reason for returning',
+    query: 'Query', return: 'Return', accept: 'Accept', done: 'Done.'
   },
 };

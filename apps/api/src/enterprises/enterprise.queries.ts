@@ -152,7 +152,6 @@ export interface MonthlyReportView {
   recordedAt: string;
   flags: string[];
   history: ReportRevisionView[];
-  review: ReviewView;
 }
 
 export class GetMonthlyReportQuery extends Query<MonthlyReportView> {
@@ -202,8 +201,34 @@ export class GetMonthlyReportHandler implements IQueryHandler<GetMonthlyReportQu
       recordedAt: latest.recordedAt,
       flags,
       history,
-      review: reviewOf(state, eventsOf(events, period), period),
     };
+  }
+}
+
+export class GetFilingReviewQuery extends Query<ReviewView & { uscc: string; period: string; reportRevision: number }> {
+  constructor(
+    readonly context: RequestContext,
+    readonly uscc: string,
+    readonly period: string,
+    readonly asOf?: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The review of a filed month, a resource of its own: it changes without the report changing, so
+ * it is not part of the report's representation (whose ETag is the report's revision).
+ */
+@QueryHandler(GetFilingReviewQuery)
+export class GetFilingReviewHandler implements IQueryHandler<GetFilingReviewQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ context, uscc, period, asOf }: GetFilingReviewQuery): Promise<ReviewView & { uscc: string; period: string; reportRevision: number }> {
+    const { state, events } = await loadEnterprise(this.store, context, uscc, asOf);
+    const report = state.reports[period];
+    if (!report) throw new NotFoundError(asOf ? `no report of ${uscc} for ${period} was known as of ${asOf}` : `${uscc} has not filed a report for ${period}`);
+    return { uscc, period, reportRevision: report.revision, ...reviewOf(state, eventsOf(events, period), period) };
   }
 }
 

@@ -22,7 +22,16 @@ import {
 import { isMonth, parseAsOf, PERIOD_RANGE_TEXT, usccProblem, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { answer, Context, Meta, Roles, type RequestContext } from '../http/auth.js';
 import { ETagInterceptor } from '../http/etag.interceptor.js';
-import { GetEnterpriseQuery, GetMonthlyReportQuery, GetObligationsQuery, type EnterpriseView, type MonthlyReportView, type ObligationsView } from './enterprise.queries.js';
+import {
+  GetEnterpriseQuery,
+  GetFilingReviewQuery,
+  GetMonthlyReportQuery,
+  GetObligationsQuery,
+  type EnterpriseView,
+  type MonthlyReportView,
+  type ObligationsView,
+  type ReviewView,
+} from './enterprise.queries.js';
 
 type Written = ReturnType<typeof answer>;
 
@@ -100,8 +109,8 @@ export class EnterprisesController {
   ): Promise<Written & { queryId: string }> {
     const written = answer(reply, await this.commands.execute(new ReviewFiling(meta, usccParam(uscc), period, { type: 'QueryFiling', question: input.question })));
     // The query asked by this write (or by the first write of a replayed key) is the one at its log position.
-    const report: MonthlyReportView = await this.queries.execute(new GetMonthlyReportQuery({ principal: meta.actor, requestId: meta.requestId }, uscc, period));
-    const asked = report.review.queries.find((q) => q.position === written.position)!;
+    const review: ReviewView = await this.queries.execute(new GetFilingReviewQuery({ principal: meta.actor, requestId: meta.requestId }, uscc, period));
+    const asked = review.queries.find((q) => q.position === written.position)!;
     return { ...written, queryId: asked.queryId };
   }
 
@@ -152,6 +161,15 @@ export class EnterprisesController {
   @ApiQuery({ name: 'asOf', required: false })
   get(@Context() context: RequestContext, @Param('uscc') uscc: string, @Query('asOf') asOf?: string): Promise<EnterpriseView> {
     return this.queries.execute(new GetEnterpriseQuery(context, usccParam(uscc), parseAsOf(asOf)));
+  }
+
+  @Get(':uscc/reports/:period/review')
+  @ApiOperation({ summary: 'The review of a filed month (审核): status, queries and answers, return, acceptance, each with who and when' })
+  @ApiQuery({ name: 'asOf', required: false })
+  review(@Context() context: RequestContext, @Param('uscc') uscc: string, @Param('period') period: string, @Query('asOf') asOf?: string): Promise<ReviewView> {
+    usccParam(uscc);
+    if (!isMonth(period)) throw ValidationFailedError.field('period', `must be a month YYYY-MM ${PERIOD_RANGE_TEXT}`);
+    return this.queries.execute(new GetFilingReviewQuery(context, uscc, period, parseAsOf(asOf)));
   }
 
   @Get(':uscc/reports/:period')

@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { withUsccCheckCharacter } from '../libs/domain/src/index.js';
+import { ServerProcess } from './support/server.js';
+
+/**
+ * Issue 18 acceptance 2, in real Chromium: an enterprise files a month whose revenue trips a soft
+ * edit, sees the rule while typing, explains, submits twice in quick succession (one event), gets a
+ * receipt; the bureau queries the filing; the enterprise corrects it; the bureau accepts; the queue
+ * and the compliance figures follow. No console error; screenshots under test-output/portal/.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = 'test-output/portal';
+const UNDER_REVIEW = withUsccCheckCharacter('91330106MA0P00001');
+const PERIOD = '2024-05';
+
+describe('filing portal and bureau review in a real browser (issue 18)', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await ServerProcess.start();
+    const admin = await server.token('admin');
+    expect(
+      (await server.request('POST', '/v1/enterprises', { token: admin, body: { uscc: UNDER_REVIEW, name: '杭州康复辅具测试有限公司', regionCode: '330106', segment: 'manufacturing', productClasses: ['12'], registeredOn: '2024-01-01' } }))
+        .status,
+    ).toBe(201);
+    const own = await server.token('enterprise', { uscc: UNDER_REVIEW });
+    // April: 1,000 yuan. May's 5,000 is more than 3 times that: the revenue-mom soft edit.
+    expect((await server.request('PUT', `/v1/enterprises/${UNDER_REVIEW}/reports/2024-04`, { token: own, body: { revenue: '1000.00', taxPaid: '10.00', employees: 10 } })).status).toBe(201);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function as(role: 'enterprise' | 'bureau', hash: string): Promise<Page> {
+    const token = role === 'enterprise' ? await server.token('enterprise', { uscc: UNDER_REVIEW }) : await server.token('bureau', { region: '330106' });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${role}: ${m.text()}`));
+    page.on('pageerror', (e) => consoleErrors.push(`${role}: ${e.message}`));
+    await page.goto(server.url);
+    await page.evaluate((t) => localStorage.setItem('fuju.token', t), token);
+    // Only the hash changes: a reload makes the page read the token it now has.
+    await page.goto(`${server.url}/${hash}`);
+    await page.reload();
+    return page;
+  }
+  const report = async () => (await server.request('GET', `/v1/enterprises/${UNDER_REVIEW}/reports/${PERIOD}`, { token: await server.token('bureau', { region: '330106' }) })).body;
+  const review = async () => (await server.request('GET', `/v1/enterprises/${UNDER_REVIEW}/reports/${PERIOD}/review`, { token: await server.token('bureau', { region: '330106' }) })).body;
+
+  it('files, queries, corrects and accepts, through the pages', async () => {
+    // The enterprise: the form shows the soft edit before anything is sent.
+    const enterprise = await as('enterprise', `#/filing?period=${PERIOD}`);
+    await enterprise.waitForSelector('#report-form');
+    expect(await enterprise.textContent('[data-testid="obligation-summary"]')).toContain('未报');
+    await enterprise.fill('input[name="revenue"]', '5000.00');
+    await enterprise.fill('input[name="taxPaid"]', '50.00');
+    await enterprise.fill('input[name="employees"]', '10');
+    await enterprise.waitForSelector('.soft-edit[data-rule="revenue-mom"]');
+    expect(await enterprise.$$eval('.soft-edit', (els) => els.map((e) => (e as HTMLElement).dataset.rule))).toEqual(['revenue-mom']);
+    await enterprise.fill('input[name="revenue"]', '5000.005');
+    await enterprise.waitForFunction(() => document.querySelector('[data-problem="revenue"]')!.textContent!.includes('2 decimals'));
+    await enterprise.fill('input[name="revenue"]', '5000.00');
+    await enterprise.fill('textarea[data-rule="revenue-mom"]', '五月新签政府采购大单，集中交付轮椅五百台。');
+    await enterprise.screenshot({ path: `${SHOTS}/1-enterprise-soft-edit.png`, fullPage: true });
+    // Two submissions in quick succession (a double click that gets through): one event.
+    await enterprise.evaluate(() => {
+      const form = document.getElementById('report-form') as HTMLFormElement;
+      form.requestSubmit();
+      form.requestSubmit();
+    });
+    await enterprise.waitForSelector('[data-testid="receipt"]');
+    expect(await enterprise.textContent('[data-receipt="revision"]')).toBe('1');
+    await enterprise.screenshot({ path: `${SHOTS}/2-enterprise-receipt.png`, fullPage: true });
+    let filed = await report();
+    expect([filed.revision, filed.history.length, filed.history[0].explanations]).toEqual([1, 1, { 'revenue-mom': '五月新签政府采购大单，集中交付轮椅五百台。' }]);
+    await server.waitForProjection();
+
+    // The bureau: the filing waits in its queue, with its soft edit; it asks a question.
+    const bureau = await as('bureau', `#/review?period=${PERIOD}`);
+    await bureau.waitForSelector(`#queue tr[data-uscc="${UNDER_REVIEW}"]`);
+    expect(await bureau.getAttribute(`#queue tr[data-uscc="${UNDER_REVIEW}"]`, 'data-review')).toBe('submitted');
+    expect(await bureau.textContent(`#queue tr[data-uscc="${UNDER_REVIEW}"]`)).toContain('主营业务收入超过上月3倍');
+    await bureau.click(`#queue tr[data-uscc="${UNDER_REVIEW}"]`);
+    await bureau.waitForSelector('.soft-edit[data-rule="revenue-mom"]');
+    await bureau.fill('#review-text', '五月收入为四月五倍，请提供采购合同编号。');
+    await bureau.click('#do-query');
+    await bureau.waitForFunction(() => document.getElementById('review-notice')!.textContent === '已完成。');
+    await bureau.screenshot({ path: `${SHOTS}/3-bureau-query.png`, fullPage: true });
+    expect((await review()).status).toBe('queried');
+
+    // The enterprise sees the query and corrects the report (the correction closes it).
+    await enterprise.goto(`${server.url}/#/filing?period=${PERIOD}`);
+    await enterprise.reload();
+    await enterprise.waitForSelector('.query[data-query="2024-05-q1"]');
+    await enterprise.fill('input[name="revenue"]', '2900.00');
+    await enterprise.fill('textarea[name="reason"]', '核对合同后更正：部分货款属六月');
+    await enterprise.click('#submit-report');
+    await enterprise.waitForSelector('[data-testid="receipt"]');
+    expect(await enterprise.textContent('[data-receipt="revision"]')).toBe('2');
+    await enterprise.screenshot({ path: `${SHOTS}/4-enterprise-correction.png`, fullPage: true });
+    const reviewed = await review();
+    expect([reviewed.reportRevision, reviewed.status, reviewed.queries.map((q: any) => q.closedBy)]).toEqual([2, 'submitted', ['correction']]);
+    await server.waitForProjection();
+
+    // The bureau accepts; the queue and the compliance figures follow.
+    await bureau.reload();
+    await bureau.waitForSelector(`#queue tr[data-uscc="${UNDER_REVIEW}"]`);
+    await bureau.click(`#queue tr[data-uscc="${UNDER_REVIEW}"]`);
+    await bureau.waitForSelector('#do-accept');
+    await bureau.click('#do-accept');
+    await bureau.waitForFunction(() => document.getElementById('review-notice')!.textContent === '已完成。');
+    await server.waitForProjection();
+    await bureau.reload();
+    await bureau.waitForSelector(`#queue tr[data-uscc="${UNDER_REVIEW}"][data-review="accepted"]`);
+    expect(await bureau.textContent('[data-count="accepted"]')).toBe('审核通过 1');
+    await bureau.screenshot({ path: `${SHOTS}/5-bureau-accepted.png`, fullPage: true });
+    const compliance = await server.request('GET', `/v1/monitoring/filing-compliance?period=${PERIOD}&reviewStatus=true`, { token: await server.token('bureau', { region: '330106' }) });
+    expect(compliance.body.summary.reviewStatus).toEqual({ submitted: 0, queried: 0, returned: 0, accepted: 1 });
+    // Exactly the events the story made: filed once (two submissions), queried, corrected, accepted.
+    const events = await server.request('GET', `/v1/audit/events?streamId=enterprise-${UNDER_REVIEW}`, { token: await server.token('regulator') });
+    expect(events.body.events.map((e: any) => e.type)).toEqual(['EnterpriseRegistered', 'MonthlyReportFiled', 'MonthlyReportFiled', 'FilingQueried', 'MonthlyReportCorrected', 'FilingAccepted']);
+    expect(consoleErrors).toEqual([]);
+  });
+});
