@@ -90,7 +90,7 @@ describe('filing portal and bureau review in a real browser (issue 18)', () => {
     await bureau.waitForSelector('.soft-edit[data-rule="revenue-mom"]');
     await bureau.fill('#review-text', '五月收入为四月五倍，请提供采购合同编号。');
     await bureau.click('#do-query');
-    await bureau.waitForFunction(() => document.getElementById('review-notice')!.textContent === '已完成。');
+    await bureau.waitForFunction(() => document.getElementById('review-notice')?.textContent === '已完成。');
     await bureau.screenshot({ path: `${SHOTS}/3-bureau-query.png`, fullPage: true });
     expect((await review()).status).toBe('queried');
 
@@ -114,7 +114,7 @@ describe('filing portal and bureau review in a real browser (issue 18)', () => {
     await bureau.click(`#queue tr[data-uscc="${UNDER_REVIEW}"]`);
     await bureau.waitForSelector('#do-accept');
     await bureau.click('#do-accept');
-    await bureau.waitForFunction(() => document.getElementById('review-notice')!.textContent === '已完成。');
+    await bureau.waitForFunction(() => document.getElementById('review-notice')?.textContent === '已完成。');
     await server.waitForProjection();
     await bureau.reload();
     await bureau.waitForSelector(`#queue tr[data-uscc="${UNDER_REVIEW}"][data-review="accepted"]`);
@@ -126,5 +126,40 @@ describe('filing portal and bureau review in a real browser (issue 18)', () => {
     const events = await server.request('GET', `/v1/audit/events?streamId=enterprise-${UNDER_REVIEW}`, { token: await server.token('regulator') });
     expect(events.body.events.map((e: any) => e.type)).toEqual(['EnterpriseRegistered', 'MonthlyReportFiled', 'MonthlyReportFiled', 'FilingQueried', 'MonthlyReportCorrected', 'FilingAccepted']);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('uploads months from a CSV with a result per line; the bureau accepts clean filings in bulk and reminds missing filers', async () => {
+    const enterprise = await as('enterprise', '#/filing');
+    await enterprise.waitForSelector('#csv-file');
+    const csv = '\uFEFFperiod,revenue,taxPaid,employees\n2024-06,2800.00,10.00,10\n2024-07,2700.00,10.00,10\n2024-08,abc,1.00,10\n';
+    await enterprise.setInputFiles('#csv-file', { name: '我的月报.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await enterprise.waitForSelector('#csv-lines');
+    expect(await enterprise.$$eval('#csv-lines tr[data-line]', (rows) => rows.map((r) => [(r as HTMLElement).dataset.line, (r as HTMLElement).dataset.status]))).toEqual([
+      ['2', '201'],
+      ['3', '201'],
+      ['4', '400'],
+    ]);
+    // The same file again files nothing twice.
+    await enterprise.setInputFiles('#csv-file', { name: '我的月报.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await enterprise.waitForFunction(() => document.querySelectorAll('#csv-lines tr[data-status="201"]').length === 2);
+    await enterprise.screenshot({ path: `${SHOTS}/6-enterprise-csv.png`, fullPage: true });
+    await server.waitForProjection();
+    const bureau = await as('bureau', '#/review?period=2024-06');
+    await bureau.waitForSelector(`#queue tr[data-uscc="${UNDER_REVIEW}"][data-review="submitted"]`);
+    await bureau.click('#bulk-accept');
+    await bureau.waitForFunction(() => document.getElementById('review-notice')?.textContent === '已审核通过：1');
+    await server.waitForProjection();
+    await bureau.waitForSelector(`#queue tr[data-uscc="${UNDER_REVIEW}"][data-review="accepted"]`);
+    const june = (await server.request('GET', `/v1/enterprises/${UNDER_REVIEW}/reports/2024-06/review`, { token: await server.token('regulator') })).body;
+    expect([june.status, june.accepted.reportRevision]).toEqual(['accepted', 1]);
+    await bureau.goto(`${server.url}/#/review?period=2024-08`);
+    await bureau.waitForSelector(`#queue tr[data-uscc="${UNDER_REVIEW}"][data-filing="missing"]`);
+    await bureau.click('#remind');
+    await bureau.waitForFunction(() => document.getElementById('review-notice')?.textContent?.startsWith('已催报：1'));
+    await bureau.screenshot({ path: `${SHOTS}/7-bureau-reminders.png`, fullPage: true });
+    // The enterprise sees the reminder.
+    const obligations = (await server.request('GET', `/v1/enterprises/${UNDER_REVIEW}/obligations`, { token: await server.token('enterprise', { uscc: UNDER_REVIEW }) })).body;
+    expect(obligations.obligations.filter((o: any) => o.remindedAt).map((o: any) => o.period)).toEqual(['2024-08']);
+    expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
   });
 });

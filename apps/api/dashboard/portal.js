@@ -31,7 +31,7 @@ export async function renderFiling(ctx, params) {
           (o) => `<tr class="drill ${o.period === period ? 'selected' : ''}" data-period="${o.period}" data-status="${o.status}" tabindex="0">
             <td>${o.period}</td><td>${deadlineDay(o.deadline)}</td><td class="ob-${o.status}">${t(`ob_${o.status}`)}</td>
             <td>${o.review ? t(`rv_${o.review}`) : '—'}</td>
-            <td>${o.openQueries.length ? `❓${o.openQueries.length}` : ''}${o.returned ? ' ↩' : ''}${o.remindedAt ? ` <span class="reminded" title="${chinaTime(o.remindedAt)}">${t('reminded')}</span>` : ''}</td></tr>`,
+            <td>${o.openQueries.length ? `${t('queries')} ${o.openQueries.length}` : ''}${o.returned ? ` ${t('returned')}` : ''}${o.remindedAt ? ` <span class="reminded" title="${chinaTime(o.remindedAt)}">${t('reminded')}</span>` : ''}</td></tr>`,
         )
         .join('')}</tbody></table></div>
       <div id="month"></div></div>
@@ -71,7 +71,7 @@ async function renderMonth(ctx, uscc, period, obligations) {
     ${(review?.queries ?? [])
       .filter((q) => q.closedBy === null)
       .map(
-        (q) => `<div class="query" data-query="${q.queryId}"><p>❓ ${esc(q.question)} <small>${chinaTime(q.askedAt)}</small></p>
+        (q) => `<div class="query" data-query="${q.queryId}"><p><strong>${t('queries')}:</strong> ${esc(q.question)} <small>${chinaTime(q.askedAt)}</small></p>
         <textarea data-answer="${q.queryId}" placeholder="${t('answerHint')}"></textarea><button type="button" data-answer-button="${q.queryId}">${t('answer')}</button></div>`,
       )
       .join('')}

@@ -31,7 +31,7 @@ export async function renderReview(ctx, params) {
       .map(
         (i) => `<tr class="drill" tabindex="0" data-uscc="${i.uscc}" data-review="${i.review ?? ''}" data-filing="${i.filing}">
           <td>${esc(i.name)}<br /><small>${i.uscc}</small></td><td>${i.regionCode}</td><td>${t(`ob_${i.filing}`)}</td>
-          <td>${i.review ? t(`rv_${i.review}`) : '—'}${i.openQueries ? ` ❓${i.openQueries}` : ''}</td>
+          <td>${i.review ? t(`rv_${i.review}`) : '—'}${i.openQueries ? ` · ${t('queries')} ${i.openQueries}` : ''}</td>
           <td>${i.softEdits.map((r) => t(`rule_${r}`)).join('<br />')}</td></tr>`,
       )
       .join('')}</tbody></table>
@@ -51,12 +51,12 @@ export async function renderReview(ctx, params) {
     const clean = queue.items.filter((i) => i.review === 'submitted' && !i.softEdits.length && !i.openQueries);
     let accepted = 0;
     for (const i of clean) if ((await send('POST', `/v1/enterprises/${i.uscc}/reports/${period}/acceptance`)).status < 300) accepted += 1;
-    notice(`${t('acceptedCount')} ${accepted}`);
+    notice(`${t('acceptedCount')}${accepted}`);
     setTimeout(() => ctx.render(), 800);
   };
   document.getElementById('remind').onclick = async () => {
     const r = await send('POST', '/v1/monitoring/reminders', { period, ...(queue.region ? { region: queue.region } : {}) });
-    notice(r.status === 200 ? `${t('remindersSent')} ${r.body.sent} · ${t('alreadyReminded')} ${r.body.alreadyReminded}` : (r.body.detail ?? r.body.title));
+    notice(r.status === 200 ? `${t('remindersSent')}${r.body.sent} · ${t('alreadyReminded')}${r.body.alreadyReminded}` : (r.body.detail ?? r.body.title));
   };
 }
 
@@ -76,7 +76,7 @@ async function showFiling(ctx, uscc, period, canAct, notice) {
       <tr><th>${t('employment')}</th><td class="num">${report.employees}</td></tr><tr><th>${t('revision')}</th><td>${report.revision}</td></tr></tbody></table>
     ${Object.entries(latest.explanations ?? {}).map(([rule, text]) => `<p class="soft-edit" data-rule="${rule}">⚠ ${t(`rule_${rule}`)}: ${esc(text)}</p>`).join('')}
     <h4>${t('history')}</h4><ul>${report.history.map((h) => `<li>${t('revision')} ${h.revision} · ${chinaTime(h.recordedAt)} · ${h.revenue} / ${h.taxPaid} / ${h.employees}${h.reason ? ` · ${esc(h.reason)}` : ''}</li>`).join('')}</ul>
-    <h4>${t('queries')}</h4><ul>${review.queries.map((q) => `<li data-query="${q.queryId}">❓ ${esc(q.question)} → ${q.answer ? esc(q.answer) : q.closedBy === 'correction' ? t('closedByCorrection') : t('open')}</li>`).join('') || '<li>—</li>'}</ul>
+    <h4>${t('queries')}</h4><ul>${review.queries.map((q) => `<li data-query="${q.queryId}">${esc(q.question)} → ${q.answer ? esc(q.answer) : q.closedBy === 'correction' ? t('closedByCorrection') : t('open')}</li>`).join('') || '<li>—</li>'}</ul>
     ${review.returned ? `<p class="error">${t('returned')}: ${esc(review.returned.reason)}</p>` : ''}
     ${
       canAct
