@@ -17,6 +17,14 @@ export abstract class ProjectionProgress {
   abstract readonly projectsHere: boolean;
   abstract waitFor(position: number, timeoutMs?: number): Promise<boolean>;
   abstract rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
+
+  /**
+   * Where a read of the read model stops: fed by Kafka, partitions are projected side by side, so
+   * reads stop at the low watermark (one prefix of the log); embedded, there is nothing to cut.
+   */
+  get cut(): { upTo?: number } {
+    return this.kafka ? { upTo: this.position } : {};
+  }
 }
 
 /** A projector checkpoint's position (0 when none was written): `main` is the low watermark. */

@@ -44,7 +44,8 @@ async function loadEnterprise(store: EventStore, ctx: RequestContext, uscc: stri
   return { state, events };
 }
 
-export class GetEnterpriseQuery extends Query<EnterpriseView> {
+/** A read of one enterprise as known at an instant (now when undefined), by a caller allowed to read it. */
+abstract class EnterpriseRead<T> extends Query<T> {
   constructor(
     readonly context: RequestContext,
     readonly uscc: string,
@@ -53,6 +54,8 @@ export class GetEnterpriseQuery extends Query<EnterpriseView> {
     super();
   }
 }
+
+export class GetEnterpriseQuery extends EnterpriseRead<EnterpriseView> {}
 
 @QueryHandler(GetEnterpriseQuery)
 export class GetEnterpriseHandler implements IQueryHandler<GetEnterpriseQuery> {
@@ -116,6 +119,10 @@ export interface ReviewView {
 
 type PeriodEvent = RecordedEvent & EnterpriseEvent;
 
+function notFiled(uscc: string, period: string, asOf?: string): NotFoundError {
+  return new NotFoundError(asOf ? `no report of ${uscc} for ${period} was known as of ${asOf}` : `${uscc} has not filed a report for ${period}`);
+}
+
 /** The events of one month's report and its review, in order. */
 function eventsOf(events: readonly RecordedEvent[], period: string): PeriodEvent[] {
   return (events as PeriodEvent[]).filter((e) => (e.data as { period?: string }).period === period);
@@ -175,7 +182,7 @@ export class GetMonthlyReportHandler implements IQueryHandler<GetMonthlyReportQu
       (e): e is RecordedEvent & (MonthlyReportFiled | MonthlyReportCorrected) =>
         (e.type === 'MonthlyReportFiled' || e.type === 'MonthlyReportCorrected') && (e.data as { period: string }).period === period,
     );
-    if (!revisions.length) throw new NotFoundError(asOf ? `no report of ${uscc} for ${period} was known as of ${asOf}` : `${uscc} has not filed a report for ${period}`);
+    if (!revisions.length) throw notFiled(uscc, period, asOf);
     const history: ReportRevisionView[] = revisions.map((e) => ({
       revision: e.data.reportRevision,
       recordedAt: e.recordedAt,
@@ -227,7 +234,7 @@ export class GetFilingReviewHandler implements IQueryHandler<GetFilingReviewQuer
   async execute({ context, uscc, period, asOf }: GetFilingReviewQuery): Promise<ReviewView & { uscc: string; period: string; reportRevision: number }> {
     const { state, events } = await loadEnterprise(this.store, context, uscc, asOf);
     const report = state.reports[period];
-    if (!report) throw new NotFoundError(asOf ? `no report of ${uscc} for ${period} was known as of ${asOf}` : `${uscc} has not filed a report for ${period}`);
+    if (!report) throw notFiled(uscc, period, asOf);
     return { uscc, period, reportRevision: report.revision, ...reviewOf(state, eventsOf(events, period), period) };
   }
 }
@@ -256,15 +263,7 @@ export interface ObligationsView {
   obligations: ObligationView[];
 }
 
-export class GetObligationsQuery extends Query<ObligationsView> {
-  constructor(
-    readonly context: RequestContext,
-    readonly uscc: string,
-    readonly asOf?: string,
-  ) {
-    super();
-  }
-}
+export class GetObligationsQuery extends EnterpriseRead<ObligationsView> {}
 
 /**
  * The months an enterprise must file, from its registration month to the current month in China

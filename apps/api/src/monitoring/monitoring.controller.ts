@@ -50,9 +50,8 @@ export class MonitoringController {
     private readonly commands: CommandBus,
   ) {}
 
-  /** Fed by Kafka, reads stop at the low watermark (one prefix of the log); embedded, nothing to cut. */
   private get upTo(): { upTo?: number } {
-    return this.progress.kafka ? { upTo: this.progress.position } : {};
+    return this.progress.cut;
   }
 
   @Get('filing-compliance')

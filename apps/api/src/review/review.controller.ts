@@ -49,7 +49,7 @@ export class ReviewController {
     f.done();
     const [p, size] = [pageParam('page', page, 1, 100_000), pageParam('pageSize', pageSize, 50, 500)];
     access.assertRegion(principal, prefix, 'review filings in');
-    const upTo = this.progress.kafka ? { upTo: this.progress.position } : {};
+    const upTo = this.progress.cut;
     const due = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(month), period: month, region: prefix, ...upTo });
     const reviews = await queryReviews(this.client, this.config.database, { month: monthIndex(month), usccs: due.map((d) => d.uscc), ...upTo });
     const now = new Date().toISOString();

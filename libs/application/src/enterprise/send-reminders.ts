@@ -59,8 +59,7 @@ export class SendRemindersHandler implements ICommandHandler<SendReminders> {
     access.assertRegion(meta.actor, region, 'send reminders in');
     // Missing filers as the read model knows them; each enterprise's own stream decides (a filing
     // the read model has not seen yet, or an earlier reminder, makes the reminder a no-op).
-    const upTo = this.progress.kafka ? { upTo: this.progress.position } : {};
-    const rows = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(period), period, region, ...upTo });
+    const rows = await queryFilingCompliance(this.client, this.config.database, { month: monthIndex(period), period, region, ...this.progress.cut });
     const missing = rows.filter((r) => r.firstFiledAt === null);
     let sent = 0;
     for (const { uscc } of missing) {
