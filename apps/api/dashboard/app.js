@@ -1,4 +1,5 @@
 import { LABELS } from './i18n.js';
+import { changeText, formatScaled, scaledNumber, scaleFor, unitLabel } from './format.js';
 import { renderFiling } from './portal.js';
 import { renderReview } from './review.js';
 
@@ -83,7 +84,6 @@ function show(value, unit) {
   }
   return Number(value).toLocaleString('en-US');
 }
-const yoyText = (yoy) => (yoy === null ? '—' : `${yoy >= 0 ? '+' : ''}${(yoy * 100).toFixed(1)}%`);
 const shortProvince = (name) => String(name).replace(/(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$/, '');
 
 function chart(el, option) {
@@ -181,24 +181,30 @@ const PAGE_RENDERERS = {
     const region = scope();
     const cards = await Promise.all(['revenue', 'tax', 'employment', 'enterprises'].map((i) => api(`/v1/statistics/${i}?${qs({ period: year, region })}`)));
     const trend = await api(`/v1/statistics/revenue?${qs({ from: `${year}-01`, to: `${year}-12`, granularity: 'month', region })}`);
+    const trendScale = scaleFor('yuan', trend.rows.map((r) => r.value));
     view.innerHTML = `<div class="controls">${select('year', YEARS.map((y) => ({ value: y, label: y })), year, t('period'))}
       <span>${t('region')}: ${region || t('national')}</span></div>
       <div class="cards">${cards
         .map((c) => {
           const row = c.rows[0];
+          // No filing at all is no data, not zero.
+          const value = row.contributors ? row.value : null;
+          const scale = scaleFor(c.unit, [value]);
           return `<div class="card" data-indicator="${c.indicator}"><div>${t(c.indicator)}</div>
-            <div class="value" data-value="${escapeHtml(row.value)}">${show(row.value, c.unit)}</div>
-            <div class="yoy ${row.yoy > 0 ? 'up' : row.yoy < 0 ? 'down' : ''}">${t('yoy')} ${yoyText(row.yoy)}</div>
+            <div class="value" data-value="${escapeHtml(row.value)}" data-scaled="${formatScaled(value, scale)}">${formatScaled(value, scale)} <span class="unit">${unitLabel(scale, state.lang)}</span></div>
+            <div class="yoy ${row.yoy > 0 ? 'up' : row.yoy < 0 ? 'down' : ''}">${t('yoy')} ${changeText(row.yoy, row.value, c.unit, state.lang)}</div>
             <div>${t('contributors')} ${row.contributors}</div></div>`;
         })
         .join('')}</div>
-      <h3>${t('trend')} · ${t('revenue')}</h3><div class="chart" id="trend" data-chart="trend"></div>`;
+      <h3>${t('trend')} · ${t('revenue')} (${unitLabel(trendScale, state.lang)})</h3><div class="chart" id="trend" data-chart="trend"></div>`;
     document.getElementById('year').onchange = (e) => (location.hash = `#/overview?year=${e.target.value}`);
+    const trendUnit = unitLabel(trendScale, state.lang);
     chart(document.getElementById('trend'), {
-      tooltip: { trigger: 'axis' },
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null ? '—' : `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${trendUnit}`) },
       xAxis: { type: 'category', data: trend.rows.map((r) => r.period) },
-      yAxis: { type: 'value' },
-      series: [{ name: t('revenue'), type: 'line', smooth: true, data: trend.rows.map((r) => Number(r.value)) }],
+      yAxis: { type: 'value', name: trendUnit },
+      // Months nobody filed are gaps, not zeros; points are joined by straight lines, nothing is invented between them.
+      series: [{ name: t('revenue'), type: 'line', data: trend.rows.map((r) => (r.contributors ? scaledNumber(r.value, trendScale) : null)) }],
     });
   },
 
@@ -207,6 +213,8 @@ const PAGE_RENDERERS = {
     const year = params.year || YEARS[0];
     const region = params.region ?? scope();
     const data = await api(`/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`);
+    const scale = scaleFor(data.unit, data.rows.map((r) => r.value));
+    const unit = unitLabel(scale, state.lang);
     const crumbs = [];
     for (const len of [2, 4, 6]) if (region.length >= len) crumbs.push(await api(`/v1/regions/${region.slice(0, len)}`));
     const go = (code) => `#/regions?${qs({ indicator, year, region: code })}`;
@@ -218,19 +226,19 @@ const PAGE_RENDERERS = {
         .map((c) => ` › <a href="${go(c.code)}">${escapeHtml(c.name)}</a>`)
         .join('')}</p>
       <div class="row"><div class="chart" id="region-map" data-chart="map"></div><div class="chart" id="region-bar" data-chart="bar"></div></div>
-      <table id="region-table"><thead><tr><th>${t('region')}</th><th>${t(indicator)}</th><th>${t('contributors')}</th><th>${t('yoy')}</th></tr></thead><tbody>
+      <table id="region-table"><thead><tr><th>${t('region')}</th><th class="num">${t(indicator)} (${unitLabel(scale, state.lang)})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
       ${data.rows
         .map((r) => `<tr class="${r.region.code.length < 6 ? 'drill' : ''}" data-code="${r.region.code}"><td>${escapeHtml(r.region.name)} (${r.region.code})</td>
-          <td class="num" data-value="${escapeHtml(r.value)}">${show(r.value, data.unit)}</td><td class="num">${r.contributors}</td><td class="num">${yoyText(r.yoy)}</td></tr>`)
+          <td class="num" data-value="${escapeHtml(r.value)}" data-scaled="${formatScaled(r.value, scale)}">${formatScaled(r.value, scale)}</td><td class="num">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`)
         .join('')}</tbody></table>`;
     document.getElementById('indicator').onchange = (e) => (location.hash = `#/regions?${qs({ indicator: e.target.value, year, region })}`);
     document.getElementById('year').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year: e.target.value, region })}`);
     for (const tr of document.querySelectorAll('tr.drill')) tr.onclick = () => (location.hash = go(tr.dataset.code));
-    const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: Number(r.value) }));
+    const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: scaledNumber(r.value, scale) }));
     const bar = chart(document.getElementById('region-bar'), {
-      tooltip: {},
+      tooltip: { valueFormatter: (v) => `${v.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}` },
       xAxis: { type: 'category', data: values.map((v) => v.name), axisLabel: { rotate: 30 } },
-      yAxis: { type: 'value' },
+      yAxis: { type: 'value', name: unit },
       series: [{ name: t(indicator), type: 'bar', data: values.map((v) => v.value) }],
     });
     bar.on('click', (e) => {
@@ -241,7 +249,7 @@ const PAGE_RENDERERS = {
     if (region === '') {
       const map = chart(mapEl, {
         tooltip: {},
-        visualMap: { min: 0, max: Math.max(1, ...values.map((v) => v.value)), left: 'left', bottom: 10, calculable: true },
+        visualMap: { min: 0, max: Math.max(1, ...values.map((v) => v.value)), left: 'left', bottom: 10, calculable: true, text: [unit, ''], formatter: (v) => Number(v).toLocaleString('en-US', { maximumFractionDigits: 1 }) },
         series: [{ name: t(indicator), type: 'map', map: 'china', data: values.map((v) => ({ name: shortProvince(v.name), value: v.value, code: v.code })) }],
       });
       map.on('click', (e) => e.data?.code && (location.hash = go(e.data.code)));

@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ServerProcess } from './support/server.js';
+
+/**
+ * Issue 19, point 1 (numbers for Chinese readers), in real Chromium on the demo data: every figure
+ * shown equals the API's in the scale its view states (亿元 / 万元 / 元, 万人 / 人), ratios change in
+ * percentage points, and the unit is in the header. The expected scale and text are worked out here
+ * from the API's answer, independently of the page's code.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = 'test-output/explorer';
+
+/** The scale a reader expects for the largest value of a view. */
+function expectedScale(unit: string, values: (string | number)[]): { divisor: number; decimals: number; zh: string } {
+  const largest = Math.max(0, ...values.map((v) => Math.abs(Number(v))));
+  if (unit === 'yuan') return largest >= 1e8 ? { divisor: 1e8, decimals: 2, zh: '亿元' } : largest >= 1e4 ? { divisor: 1e4, decimals: 2, zh: '万元' } : { divisor: 1, decimals: 2, zh: '元' };
+  if (unit === 'persons') return largest >= 1e4 ? { divisor: 1e4, decimals: 2, zh: '万人' } : { divisor: 1, decimals: 0, zh: '人' };
+  return { divisor: 1, decimals: 0, zh: { enterprises: '家', outlets: '个', rentals: '笔' }[unit] ?? '' };
+}
+/** A change to one decimal, signed as rounded (0.0 has no sign). */
+const signedOneDecimal = (x: number) => {
+  const text = x.toFixed(1);
+  return Number(text) === 0 ? '0.0' : Number(text) > 0 ? `+${text}` : text;
+};
+const written = (value: string | number, s: { divisor: number; decimals: number }) =>
+  (Number(value) / s.divisor).toLocaleString('en-US', { minimumFractionDigits: s.decimals, maximumFractionDigits: s.decimals });
+
+describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await ServerProcess.start({ env: { DEMO: 'on' } });
+    await server.waitForProjection();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(server.url);
+    await page.evaluate((t) => localStorage.setItem('fuju.token', t), await server.token('regulator'));
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const api = async (path: string) => (await server.request('GET', path, { token: await server.token('regulator') })).body;
+
+  it('shows each overview card in the scale of its unit, with the unit', async () => {
+    await page.goto(`${server.url}/#/overview?year=2024`);
+    await page.reload();
+    await page.waitForSelector('.card .value');
+    for (const indicator of ['revenue', 'tax', 'employment', 'enterprises']) {
+      const figure = await api(`/v1/statistics/${indicator}?period=2024`);
+      const row = figure.rows[0];
+      const s = expectedScale(figure.unit, [row.value]);
+      const shown = await page.textContent(`[data-indicator="${indicator}"] .value`);
+      expect([indicator, shown?.replace(/\s+/g, ' ').trim()]).toEqual([indicator, `${written(row.value, s)} ${s.zh}`]);
+      const yoy = row.yoy === null ? '—' : `${signedOneDecimal(row.yoy * 100)}%`;
+      expect(await page.textContent(`[data-indicator="${indicator}"] .yoy`)).toBe(`同比 ${yoy}`);
+    }
+    await page.screenshot({ path: `${SHOTS}/overview-units.png` });
+  });
+
+  it('states the unit in the region table’s header and scales every row alike', async () => {
+    await page.goto(`${server.url}/#/regions?indicator=revenue&year=2024&region=33`);
+    await page.waitForSelector('#region-table tbody tr');
+    const figure = await api('/v1/statistics/revenue?period=2024&region=33&groupBy=region');
+    const s = expectedScale('yuan', figure.rows.map((r: any) => r.value));
+    expect(await page.textContent('#region-table th:nth-child(2)')).toBe(`主营业务收入 (${s.zh})`);
+    const shown = await page.$$eval('#region-table tbody tr', (rows) => rows.map((r) => [(r as HTMLElement).dataset.code, r.querySelector('td:nth-child(2)')!.textContent]));
+    expect(shown).toEqual(figure.rows.map((r: any) => [r.region.code, written(r.value, s)]));
+  });
+
+  it('gives the change of a ratio in percentage points', async () => {
+    await page.goto(`${server.url}/#/regions?indicator=community-coverage&year=2024&region=33`);
+    await page.waitForSelector('#region-table tbody tr');
+    const figure = await api('/v1/statistics/community-coverage?period=2024&region=33&groupBy=region');
+    const withChange = figure.rows.filter((r: any) => r.yoy !== null);
+    expect(withChange.length).toBeGreaterThan(0);
+    for (const r of withChange) {
+      const points = (r.value - r.value / (1 + r.yoy)) * 100;
+      const text = await page.textContent(`#region-table tr[data-code="${r.region.code}"] td:nth-child(4)`);
+      expect([r.region.code, text]).toEqual([r.region.code, `${signedOneDecimal(points)} 个百分点`]);
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+});
