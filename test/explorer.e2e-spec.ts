@@ -90,4 +90,30 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     }
     expect(consoleErrors).toEqual([]);
   });
+
+  it('fits a 390 px phone without horizontal overflow on every page (issue 19, point 9)', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    phone.on('pageerror', (e) => consoleErrors.push(e.message));
+    await phone.goto(server.url);
+    const pages: [string, string, string][] = [
+      ['regulator', 'overview', '.card .value'],
+      ['regulator', 'regions?indicator=revenue&year=2024&region=33', '#region-table tbody tr'],
+      ['regulator', 'rental', '[data-chart="coverage"] canvas'],
+      ['regulator', 'pilots', '.pilot'],
+      ['regulator', 'audit', '#events tbody tr'],
+      ['regulator', 'releases', '#cells tbody tr'],
+      ['bureau', 'review?period=2024-05', '#queue'],
+    ];
+    const widths: [string, number][] = [];
+    for (const [role, hash, ready] of pages) {
+      await phone.evaluate((t) => localStorage.setItem('fuju.token', t), await server.token(role as 'regulator' | 'bureau', role === 'bureau' ? { region: '33' } : {}));
+      await phone.goto(`${server.url}/#/${hash}`);
+      await phone.reload();
+      await phone.waitForSelector(ready);
+      widths.push([hash, await phone.evaluate(() => document.documentElement.scrollWidth)]);
+      await phone.screenshot({ path: `${SHOTS}/phone-${hash.split('?')[0]}.png`, fullPage: true });
+    }
+    expect(widths).toEqual(pages.map(([, hash]) => [hash, 390]));
+    await phone.close();
+  });
 });
