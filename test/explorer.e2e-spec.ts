@@ -77,6 +77,23 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(shown).toEqual(figure.rows.map((r: any) => [r.region.code, written(r.value, s)]));
   });
 
+  it('explains the indicator beside its figures, and the flags of a release with their rules (issue 19, point 4)', async () => {
+    await page.goto(`${server.url}/#/regions?indicator=employment&year=2024&region=33`);
+    await page.waitForSelector('[data-testid="definition"]');
+    const entry = (await api('/v1/statistics')).find((c: any) => c.id === 'employment');
+    const definition = (await page.textContent('[data-testid="definition"]'))!.replace(/\s+/g, ' ');
+    expect([definition.includes(entry.nameZh), definition.includes(entry.description), definition.includes('存量（期末）')]).toEqual([true, true, true]);
+    await page.goto(`${server.url}/#/releases`);
+    await page.waitForSelector('[data-testid="flag-legend"]');
+    const release = await api(`/v1/releases/${(await api('/v1/releases'))[0].releaseId}`);
+    const legend = await page.textContent('[data-testid="flag-legend"]');
+    expect(legend).toContain(`填报单位少于${release.disclosure.minContributors}家`);
+    // Each cell's flags in words, as the API flags it.
+    const shown = await page.$$eval('#cells td[data-flags]', (cells) => cells.map((c) => [(c as HTMLElement).dataset.flags, c.textContent]));
+    const words: Record<string, string> = { confidential: '保密', provisional: '初步', revised: '修订' };
+    expect(shown).toEqual(release.cells.map((c: any) => [c.flags.join(' '), c.flags.map((f: string) => words[f]).join(' ')]));
+  });
+
   it('gives the change of a ratio in percentage points', async () => {
     await page.goto(`${server.url}/#/regions?indicator=community-coverage&year=2024&region=33`);
     await page.waitForSelector('#region-table tbody tr');

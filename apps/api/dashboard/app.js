@@ -212,7 +212,8 @@ const PAGE_RENDERERS = {
     const indicator = params.indicator || 'revenue';
     const year = params.year || YEARS[0];
     const region = params.region ?? scope();
-    const data = await api(`/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`);
+    const [data, catalogue] = await Promise.all([api(`/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`), api('/v1/statistics')]);
+    const definition = catalogue.find((c) => c.id === indicator);
     const scale = scaleFor(data.unit, data.rows.map((r) => r.value));
     const unit = unitLabel(scale, state.lang);
     const crumbs = [];
@@ -225,6 +226,8 @@ const PAGE_RENDERERS = {
         .filter((c) => c.code.length > scope().length)
         .map((c) => ` › <a href="${go(c.code)}">${escapeHtml(c.name)}</a>`)
         .join('')}</p>
+      <aside class="definition" data-testid="definition"><strong>${escapeHtml(state.lang === 'zh' ? definition.nameZh : definition.nameEn)}</strong>
+        · ${t(`kind_${definition.kind}`)} · ${t('unit')}: ${unitLabel(scale, state.lang)} · ${escapeHtml(definition.description)}</aside>
       <div class="row"><div class="chart" id="region-map" data-chart="map"></div><div class="chart" id="region-bar" data-chart="bar"></div></div>
       <table id="region-table"><thead><tr><th>${t('region')}</th><th class="num">${t(indicator)} (${unitLabel(scale, state.lang)})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
       ${data.rows
@@ -388,9 +391,12 @@ const PAGE_RENDERERS = {
         .map((c) => {
           const table = release.tables[c.table];
           return `<tr class="${c.value === null ? 'confidential' : ''}"><td>${t(table.indicator)}</td><td>${c.total ? '∑' : escapeHtml(c.key.region ?? c.key.segment ?? c.key.period ?? '')}</td>
-            <td class="num" data-value="${escapeHtml(c.value ?? '')}">${show(c.value)}</td><td>${c.flags.map((f) => (f === 'confidential' ? t('confidential') : f)).join(' ')}</td></tr>`;
+            <td class="num" data-value="${escapeHtml(c.value ?? '')}">${show(c.value)}</td><td data-flags="${c.flags.join(' ')}">${c.flags.map((f) => t(`flag_${f}`)).join(' ')}</td></tr>`;
         })
-        .join('')}</tbody></table>`;
+        .join('')}</tbody></table>
+      <dl class="legend" data-testid="flag-legend">${['confidential', 'provisional', 'revised']
+        .map((f) => `<dt>${t(`flag_${f}`)}</dt><dd>${t(`flagHelp_${f}`).replace('{n}', release.disclosure.minContributors).replace('{share}', Math.round(release.disclosure.dominanceShare * 100))}</dd>`)
+        .join('')}</dl>`;
     document.getElementById('release').onchange = (e) => (location.hash = `#/releases?id=${e.target.value}`);
   },
 };

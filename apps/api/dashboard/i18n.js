@@ -26,6 +26,11 @@ export const LABELS = {
     bulkAccept: '批量通过无疑点报表', remind: '向未报企业催报', enterprise: '企业', filingStatus: '报送情况', softEdits: '核实性审核', total: '共', acceptedCount: '已审核通过：',
     remindersSent: '已催报：', alreadyReminded: '此前已催报：', notFiled: '本月尚未报送。', queries: '查询', closedByCorrection: '已由更正关闭', open: '待答复', reviewTextHint: '查询内容或退回原因',
     query: '查询', return: '退回', accept: '审核通过', done: '已完成。',
+    kind_flow: '流量（期内累计）', kind_stock: '存量（期末）', kind_count: '计数', kind_ratio: '比率', unit: '单位',
+    flag_confidential: '保密', flag_provisional: '初步', flag_revised: '修订',
+    flagHelp_confidential: '为防止推算单个企业的数据而隐去：填报单位少于{n}家，或最大一家占比超过{share}%，以及为保护这些单元而一并隐去的单元。',
+    flagHelp_provisional: '数据可能变化：期内有月份未过报送截止日，或有报表尚未审核通过。',
+    flagHelp_revised: '与被修订的发布相比数值有变化。',
   },
   en: {
     title: 'Assistive Device Industry Statistics', signOut: 'Sign out', lang: '中文', signIn: 'Sign in', sessionExpired: 'Your session has expired or the token is not valid: please sign in again.', notForRole: 'This page is not open to your role.', pasteToken: 'Paste an access token (JWT)', useToken: 'Sign in with token',
@@ -52,6 +57,11 @@ export const LABELS = {
     'q_soft-edit': 'Soft edits triggered', q_submitted: 'Awaiting review', q_queried: 'Queried', q_returned: 'Returned', q_accepted: 'Accepted', q_late: 'Late', q_missing: 'Missing', q_due: 'Due', q_filed: 'On time',
     bulkAccept: 'Accept all clean filings', remind: 'Remind missing filers', enterprise: 'Enterprise', filingStatus: 'Filing', softEdits: 'Soft edits', total: 'Total', acceptedCount: 'Accepted: ',
     remindersSent: 'Reminded: ', alreadyReminded: 'reminded before: ', notFiled: 'Not filed yet.', queries: 'Queries', closedByCorrection: 'closed by a correction', open: 'open', reviewTextHint: 'Question, or reason for returning',
-    query: 'Query', return: 'Return', accept: 'Accept', done: 'Done.'
+    query: 'Query', return: 'Return', accept: 'Accept', done: 'Done.',
+    kind_flow: 'flow (summed over the period)', kind_stock: 'stock (end of period)', kind_count: 'count', kind_ratio: 'ratio', unit: 'Unit',
+    flag_confidential: 'confidential', flag_provisional: 'provisional', flag_revised: 'revised',
+    flagHelp_confidential: 'Withheld so no single enterprise can be inferred: fewer than {n} contributors, or the largest above {share}%, and cells hidden to protect those.',
+    flagHelp_provisional: 'May still change: a month of the period was before its filing deadline, or a filing in it was not yet accepted in review.',
+    flagHelp_revised: 'Changed from the release this one revises.'
   },
 };
