@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ServerProcess } from './support/server.js';
 
@@ -67,6 +68,18 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     await page.screenshot({ path: `${SHOTS}/overview-units.png` });
   });
 
+  it('offers the years that have data, the current one marked as year to date, and opens on the newest complete one (issue 19, point 2)', async () => {
+    await page.goto(`${server.url}/#/overview`);
+    await page.reload();
+    await page.waitForSelector('#year');
+    const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const series = await api(`/v1/statistics/enterprises?from=${thisYear - 9}&to=${thisYear}&granularity=year`);
+    const withData: string[] = series.rows.filter((r: any) => r.contributors > 0).map((r: any) => r.period).reverse();
+    const options = await page.$$eval('#year option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    expect(options).toEqual(withData.map((y) => [y, Number(y) === thisYear ? `${y}（年初至今）` : y]));
+    expect(await page.inputValue('#year')).toBe(withData.find((y) => Number(y) < thisYear) ?? withData[0]);
+  });
+
   it('states the unit in the region table’s header and scales every row alike', async () => {
     await page.goto(`${server.url}/#/regions?indicator=revenue&year=2024&region=33`);
     await page.waitForSelector('#region-table tbody tr');
@@ -75,6 +88,54 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(await page.textContent('#region-table th:nth-child(2)')).toBe(`主营业务收入 (${s.zh})`);
     const shown = await page.$$eval('#region-table tbody tr', (rows) => rows.map((r) => [(r as HTMLElement).dataset.code, r.querySelector('td:nth-child(2)')!.textContent]));
     expect(shown).toEqual(figure.rows.map((r: any) => [r.region.code, written(r.value, s)]));
+  });
+
+  it('sorts the region table, totals it with the API’s own figure, and downloads the view as CSV with a BOM (issue 19, point 3)', async () => {
+    await page.goto(`${server.url}/#/regions?indicator=revenue&year=2024&region=33`);
+    await page.waitForSelector('#region-table tbody tr');
+    // Sorted by value, descending, by keyboard: the header is a link.
+    await page.focus('#region-table [data-sort="value"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#region-table [data-sort="value"][aria-sort="ascending"]');
+    await page.focus('#region-table [data-sort="value"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#region-table [data-sort="value"][aria-sort="descending"]');
+    expect(page.url()).toContain('sort=value&dir=desc');
+    const grouped = await api('/v1/statistics/revenue?period=2024&region=33&groupBy=region');
+    const byValue = [...grouped.rows].sort((a: any, b: any) => Number(b.value) - Number(a.value)).map((r: any) => r.region.code);
+    expect(await page.$$eval('#region-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.code))).toEqual(byValue);
+    const whole = (await api('/v1/statistics/revenue?period=2024&region=33')).rows[0];
+    expect(await page.getAttribute('#region-table tr[data-total] td', 'data-value')).toBe(whole.value);
+    // The download is the table as shown: BOM, header, every row, the total.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const bytes = readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const records: string[][] = parse(bytes.toString('utf8').slice(1), { relax_column_count: false });
+    const shown = await page.$$eval('#region-table tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent!.replace(/\s+/g, ' ').replace(/ [▲▼]$/, '').trim())));
+    expect(records).toEqual(shown);
+    expect(records.length).toBe(grouped.rows.length + 2);
+  });
+
+  it('drills down from the whole country to counties by keyboard alone (issue 19, point 9)', async () => {
+    await page.goto(`${server.url}/#/regions?indicator=revenue&year=2024`);
+    await page.waitForSelector('#region-table tbody tr');
+    const levels: number[] = [];
+    for (let depth = 0; depth < 2; depth++) {
+      // Tab to the first region link of the table, then Enter.
+      let reached = false;
+      for (let tab = 0; tab < 80 && !reached; tab++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(() => document.activeElement === document.querySelector('#region-table tbody a'));
+      }
+      expect(reached).toBe(true);
+      const before = await page.getAttribute('.breadcrumb', 'data-region');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((b) => document.querySelector('.breadcrumb')?.getAttribute('data-region') !== b && !!document.querySelector('#region-table tbody tr'), before);
+      levels.push((await page.getAttribute('.breadcrumb', 'data-region'))!.length);
+    }
+    expect(levels).toEqual([2, 4]);
+    const codes = await page.$$eval('#region-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.code!.length));
+    expect(new Set(codes)).toEqual(new Set([6])); // county level
   });
 
   it('explains the indicator beside its figures, and the flags of a release with their rules (issue 19, point 4)', async () => {

@@ -14,7 +14,6 @@ const state = {
 const t = (key) => LABELS[state.lang][key] ?? key;
 const view = document.getElementById('view');
 const PAGES = ['overview', 'regions', 'rental', 'pilots', 'audit', 'releases', 'review', 'filing'];
-const YEARS = ['2025', '2024', '2023'];
 const INDICATORS = ['revenue', 'tax', 'employment', 'enterprises', 'outlets-active', 'community-coverage', 'rentals-started', 'rentals-active', 'rental-subsidy'];
 
 function principal() {
@@ -67,6 +66,7 @@ async function api(path) {
 class SignedOut extends Error {}
 
 function signOut(notice = '') {
+  yearsCache = undefined;
   state.token = null;
   state.notice = notice;
   localStorage.removeItem('fuju.token');
@@ -160,12 +160,47 @@ async function renderSignIn() {
 
 function signIn(token) {
   if (!token) return;
+  yearsCache = undefined;
   state.token = token;
   state.notice = '';
   localStorage.setItem('fuju.token', token);
   // A deep link (#/regions?indicator=tax&region=33) opened before signing in is where the user goes.
   if (!pagesFor(principal()?.role).includes(location.hash.slice(2).split('?')[0])) location.hash = `#/${homeOf(principal()?.role)}`;
   render();
+}
+
+/** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+const csvField = (text) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/** The table as shown, as a CSV file with a UTF-8 BOM (so Excel on Chinese Windows reads it right). */
+function downloadTable(table, name) {
+  const lines = [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map((cell) => csvField(cell.textContent.replace(/\s+/g, ' ').replace(/ [▲▼]$/, '').trim())).join(','));
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob(['\uFEFF' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }));
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+/**
+ * The years offered come from the data (issue 19, point 2): every year of the last ten in which some
+ * enterprise filed, newest first; the current year in China is marked as partial (year to date).
+ * The default is the newest complete year with data.
+ */
+let yearsCache;
+async function years() {
+  if (!yearsCache) {
+    const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const series = await api(`/v1/statistics/enterprises?${qs({ from: String(thisYear - 9), to: String(thisYear), granularity: 'year', region: scope() })}`);
+    const withData = series.rows.filter((r) => r.contributors > 0).map((r) => r.period).reverse();
+    const offered = withData.length ? withData : [String(thisYear - 1)];
+    yearsCache = {
+      options: offered.map((y) => ({ value: y, label: Number(y) === thisYear ? `${y}${t('yearToDate')}` : y })),
+      initial: offered.find((y) => Number(y) < thisYear) ?? offered[0],
+    };
+  }
+  return yearsCache;
 }
 
 function select(id, options, current, label) {
@@ -177,12 +212,13 @@ const PAGE_RENDERERS = {
   review: (params) => renderReview({ api, send, t, view, escapeHtml, qs, principal, render }, params),
 
   async overview(params) {
-    const year = params.year || YEARS[0];
+    const { options: yearOptions, initial } = await years();
+    const year = params.year || initial;
     const region = scope();
     const cards = await Promise.all(['revenue', 'tax', 'employment', 'enterprises'].map((i) => api(`/v1/statistics/${i}?${qs({ period: year, region })}`)));
     const trend = await api(`/v1/statistics/revenue?${qs({ from: `${year}-01`, to: `${year}-12`, granularity: 'month', region })}`);
     const trendScale = scaleFor('yuan', trend.rows.map((r) => r.value));
-    view.innerHTML = `<div class="controls">${select('year', YEARS.map((y) => ({ value: y, label: y })), year, t('period'))}
+    view.innerHTML = `<div class="controls">${select('year', yearOptions, year, t('period'))}
       <span>${t('region')}: ${region || t('national')}</span></div>
       <div class="cards">${cards
         .map((c) => {
@@ -210,18 +246,35 @@ const PAGE_RENDERERS = {
 
   async regions(params) {
     const indicator = params.indicator || 'revenue';
-    const year = params.year || YEARS[0];
+    const { options: yearOptions, initial } = await years();
+    const year = params.year || initial;
     const region = params.region ?? scope();
-    const [data, catalogue] = await Promise.all([api(`/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`), api('/v1/statistics')]);
+    const sort = ['region', 'value', 'contributors'].includes(params.sort) ? params.sort : 'region';
+    const dir = params.dir === 'desc' ? 'desc' : 'asc';
+    const [data, whole, catalogue] = await Promise.all([
+      api(`/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`),
+      api(`/v1/statistics/${indicator}?${qs({ period: year, region })}`),
+      api('/v1/statistics'),
+    ]);
     const definition = catalogue.find((c) => c.id === indicator);
     const scale = scaleFor(data.unit, data.rows.map((r) => r.value));
     const unit = unitLabel(scale, state.lang);
     const crumbs = [];
     for (const len of [2, 4, 6]) if (region.length >= len) crumbs.push(await api(`/v1/regions/${region.slice(0, len)}`));
     const go = (code) => `#/regions?${qs({ indicator, year, region: code })}`;
+    // Sorted as asked (the permalink keeps it); the total row is the API's figure for the whole region, not a sum made here.
+    const key = { region: (r) => r.region.code, value: (r) => Number(r.value ?? -Infinity), contributors: (r) => r.contributors }[sort];
+    const rows = [...data.rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (dir === 'desc' ? -1 : 1));
+    const sortLink = (column, label) => {
+      const next = sort === column && dir === 'asc' ? 'desc' : 'asc';
+      const aria = sort === column ? (dir === 'asc' ? 'ascending' : 'descending') : 'none';
+      return `<a href="#/regions?${qs({ indicator, year, region, sort: column, dir: next })}" data-sort="${column}" aria-sort="${aria}">${label}${sort === column ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a>`;
+    };
+    const total = whole.rows[0];
+    const totalName = crumbs.length ? crumbs[crumbs.length - 1].name : t('national');
     view.innerHTML = `<div class="controls">
         ${select('indicator', INDICATORS.map((i) => ({ value: i, label: t(i) })), indicator, t('indicator'))}
-        ${select('year', YEARS.map((y) => ({ value: y, label: y })), year, t('period'))}</div>
+        ${select('year', yearOptions, year, t('period'))}</div>
       <p class="breadcrumb" data-region="${region}"><a href="${go(scope())}">${scope() || t('national')}</a>${crumbs
         .filter((c) => c.code.length > scope().length)
         .map((c) => ` › <a href="${go(c.code)}">${escapeHtml(c.name)}</a>`)
@@ -229,11 +282,17 @@ const PAGE_RENDERERS = {
       <aside class="definition" data-testid="definition"><strong>${escapeHtml(state.lang === 'zh' ? definition.nameZh : definition.nameEn)}</strong>
         · ${t(`kind_${definition.kind}`)} · ${t('unit')}: ${unitLabel(scale, state.lang)} · ${escapeHtml(definition.description)}</aside>
       <div class="row"><div class="chart" id="region-map" data-chart="map"></div><div class="chart" id="region-bar" data-chart="bar"></div></div>
-      <table id="region-table"><thead><tr><th>${t('region')}</th><th class="num">${t(indicator)} (${unitLabel(scale, state.lang)})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
-      ${data.rows
-        .map((r) => `<tr class="${r.region.code.length < 6 ? 'drill' : ''}" data-code="${r.region.code}"><td>${escapeHtml(r.region.name)} (${r.region.code})</td>
-          <td class="num" data-value="${escapeHtml(r.value)}" data-scaled="${formatScaled(r.value, scale)}">${formatScaled(r.value, scale)}</td><td class="num">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`)
-        .join('')}</tbody></table>`;
+      <p><button id="download-csv" type="button">${t('download')} CSV</button></p>
+      <table id="region-table"><thead><tr><th>${sortLink('region', t('region'))}</th><th class="num">${sortLink('value', `${t(indicator)} (${unit})`)}</th><th class="num">${sortLink('contributors', t('contributors'))}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
+      ${rows
+        .map(
+          (r) => `<tr class="${r.region.code.length < 6 ? 'drill' : ''}" data-code="${r.region.code}">
+          <td>${r.region.code.length < 6 ? `<a href="${go(r.region.code)}">${escapeHtml(r.region.name)}</a>` : escapeHtml(r.region.name)} (${r.region.code})</td>
+          <td class="num" data-value="${escapeHtml(r.value)}" data-scaled="${formatScaled(r.value, scale)}">${formatScaled(r.value, scale)}</td><td class="num">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`,
+        )
+        .join('')}</tbody>
+      <tfoot><tr data-total><th>${t('totalRow')} · ${escapeHtml(totalName)}</th><td class="num" data-value="${escapeHtml(total.value)}">${formatScaled(total.contributors ? total.value : null, scale)}</td><td class="num">${total.contributors}</td><td class="num">${changeText(total.yoy, total.value, data.unit, state.lang)}</td></tr></tfoot></table>`;
+    document.getElementById('download-csv').onclick = () => downloadTable(document.getElementById('region-table'), `${indicator}-${year}-${region || 'national'}.csv`);
     document.getElementById('indicator').onchange = (e) => (location.hash = `#/regions?${qs({ indicator: e.target.value, year, region })}`);
     document.getElementById('year').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year: e.target.value, region })}`);
     for (const tr of document.querySelectorAll('tr.drill')) tr.onclick = () => (location.hash = go(tr.dataset.code));
@@ -265,7 +324,8 @@ const PAGE_RENDERERS = {
   },
 
   async rental(params) {
-    const year = params.year || YEARS[0];
+    const { options: yearOptions, initial } = await years();
+    const year = params.year || initial;
     const region = scope();
     const [pilots, outlets, active, byClass, byBeneficiary] = await Promise.all([
       api('/v1/pilots'),
@@ -278,7 +338,7 @@ const PAGE_RENDERERS = {
     const inScope = pilots.filter((p) => p.regionCode.startsWith(region));
     const coverage = await Promise.all(inScope.map((p) => api(`/v1/statistics/community-coverage?${qs({ period: year, region: p.regionCode })}`)));
     const rows = inScope.map((p, i) => ({ name: p.name, value: coverage[i].rows[0].value, target: p.targets.find((x) => x.indicator === 'community-coverage')?.value ?? null }));
-    view.innerHTML = `<div class="controls">${select('year', YEARS.map((y) => ({ value: y, label: y })), year, t('period'))}</div>
+    view.innerHTML = `<div class="controls">${select('year', yearOptions, year, t('period'))}</div>
       <h3>${t('coverageVsTarget')}</h3><div class="chart" id="coverage" data-chart="coverage"></div>
       <h3>${t('outletsAndRentals')}</h3><div class="chart" id="service-trend" data-chart="service-trend"></div>
       <div class="row"><div><h3>${t('byClass')}</h3><div class="chart" id="by-class" data-chart="by-class"></div></div>
@@ -403,6 +463,7 @@ const PAGE_RENDERERS = {
 
 document.getElementById('lang').onclick = () => {
   state.lang = state.lang === 'zh' ? 'en' : 'zh';
+  yearsCache = undefined;
   localStorage.setItem('fuju.lang', state.lang);
   render();
 };
