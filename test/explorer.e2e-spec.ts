@@ -50,6 +50,11 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     await server?.stop();
   });
 
+  /** Opens a view signed in (a reload makes the page read the token beforeAll stored). */
+  const open = async (hash: string) => {
+    await page.goto(`${server.url}/${hash}`);
+    await page.reload();
+  };
   const api = async (path: string) => (await server.request('GET', path, { token: await server.token('regulator') })).body;
 
   it('shows each overview card in the scale of its unit, with the unit', async () => {
@@ -136,6 +141,32 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(levels).toEqual([2, 4]);
     const codes = await page.$$eval('#region-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.code!.length));
     expect(new Set(codes)).toEqual(new Set([6])); // county level
+  });
+
+  it('maps the country in classes, ranks regions in bars (no pies), and draws a province’s cities where the map package has them (issue 19, point 5)', async () => {
+    const option = (chart: string) => page.evaluate((c) => (window as any).echarts.getInstanceByDom(document.querySelector(`[data-chart="${c}"]`)).getOption(), chart);
+    await open(`#/regions?indicator=revenue&year=2024`);
+    await page.waitForSelector('[data-chart="map"] canvas');
+    const national = await option('map');
+    expect([national.visualMap[0].type, national.series[0].map]).toEqual(['piecewise', 'china']);
+    // Zhejiang: no geometry of its cities in the package, so ranked bars alone.
+    await open(`#/regions?indicator=revenue&year=2024&region=33`);
+    await page.waitForSelector('[data-chart="bar"] canvas');
+    expect(await page.$('[data-chart="map"]')).toBeNull();
+    const zhejiang = await api('/v1/statistics/revenue?period=2024&region=33&groupBy=region');
+    const s = expectedScale('yuan', zhejiang.rows.map((r: any) => r.value));
+    const ranked = [...zhejiang.rows].sort((a: any, b: any) => Number(b.value) - Number(a.value));
+    const bar = await option('bar');
+    expect([bar.xAxis[0].data, bar.series[0].data]).toEqual([ranked.map((r: any) => r.region.name), ranked.map((r: any) => Number(r.value) / s.divisor)]);
+    const series = await page.evaluate(() => [...document.querySelectorAll('[data-chart]')].flatMap((el) => (window as any).echarts.getInstanceByDom(el).getOption().series.map((x: any) => x.type)));
+    expect(series).not.toContain('pie');
+    // Hebei: the map package draws its cities.
+    await open(`#/regions?indicator=revenue&year=2024&region=13`);
+    await page.waitForSelector('[data-chart="map"] canvas');
+    const hebei = await option('map');
+    const cities = await api('/v1/statistics/revenue?period=2024&region=13&groupBy=region');
+    expect([hebei.series[0].map, hebei.series[0].data.filter((d: any) => Number.isFinite(d.value)).map((d: any) => d.name).sort()]).toEqual(['河北', cities.rows.map((r: any) => r.region.name).sort()]);
+    await page.screenshot({ path: `${SHOTS}/hebei-map.png` });
   });
 
   it('explains the indicator beside its figures, and the flags of a release with their rules (issue 19, point 4)', async () => {

