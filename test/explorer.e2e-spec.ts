@@ -186,6 +186,19 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(shown).toEqual(release.cells.map((c: any) => [c.flags.join(' '), c.flags.map((f: string) => words[f]).join(' ')]));
   });
 
+  it('opens the pilots with a summary, and shows each commitment’s quoted source and completion as a number (issue 19, point 8)', async () => {
+    await open('#/pilots');
+    await page.waitForSelector('#pilot-summary tbody tr');
+    const pilots = await api('/v1/pilots');
+    const progress = await Promise.all(pilots.map((p: any) => api(`/v1/pilots/${p.regionCode}/progress`)));
+    const statuses = ['achieved', 'on_track', 'at_risk', 'behind', 'no_data'];
+    const summary = await page.$$eval('#pilot-summary tbody tr', (rows) => rows.map((r) => [(r as HTMLElement).dataset.region, ...[...r.querySelectorAll('td.num')].map((c) => Number(c.textContent))]));
+    expect(summary).toEqual(pilots.map((p: any, i: number) => [p.regionCode, progress[i].length, ...statuses.map((s) => progress[i].filter((x: any) => x.status === s).length)]));
+    const first = pilots.findIndex((_: any, i: number) => progress[i].length > 0);
+    const items = await page.$$eval(`#pilot-${pilots[first].regionCode} tbody tr`, (rows) => rows.map((r) => [r.querySelector('.source')!.textContent, r.querySelector('.achievement')!.textContent]));
+    expect(items).toEqual(progress[first].map((x: any) => [`“${x.source}”`, x.achievement === null ? '—' : `${(x.achievement * 100).toFixed(1)}%`]));
+  });
+
   it('gives the change of a ratio in percentage points', async () => {
     await page.goto(`${server.url}/#/regions?indicator=community-coverage&year=2024&region=33`);
     await page.waitForSelector('#region-table tbody tr');

@@ -406,16 +406,28 @@ const PAGE_RENDERERS = {
     const prefix = scope();
     const pilots = (await api(`/v1/pilots?${qs({ batch })}`)).filter((p) => p.regionCode.startsWith(prefix));
     const progress = await Promise.all(pilots.map((p) => api(`/v1/pilots/${p.regionCode}/progress`)));
+    const STATUSES = ['achieved', 'on_track', 'at_risk', 'behind', 'no_data'];
+    const count = (items, status) => items.filter((item) => item.status === status).length;
+    const pct = (a) => (a === null ? '—' : `${(a * 100).toFixed(1)}%`);
     view.innerHTML = `<div class="controls">${select('batch', [{ value: '', label: t('all') }, { value: '1', label: t('batch1') }, { value: '2', label: t('batch2') }], batch, t('batch'))}</div>
+      <h3>${t('pilotSummary')}</h3>
+      <table id="pilot-summary"><thead><tr><th>${t('region')}</th><th>${t('batch')}</th><th class="num">${t('commitments')}</th>${STATUSES.map((st) => `<th class="num">${t(`status_${st}`)}</th>`).join('')}</tr></thead><tbody>
       ${pilots
         .map(
-          (p, i) => `<section class="pilot" data-region="${p.regionCode}"><h3>${escapeHtml(p.name)} (${p.regionCode}) · ${t(`batch${p.batch}`)} · ${p.startYear}–${p.endYear}</h3>
-        <table><thead><tr><th>${t('indicator')}</th><th>${t('target')}</th><th>${t('actual')}</th><th>${t('achievement')}</th><th>${t('status')}</th></tr></thead><tbody>
+          (p, i) => `<tr data-region="${p.regionCode}"><td><a href="#pilot-${p.regionCode}">${escapeHtml(p.name)}</a></td><td>${t(`batch${p.batch}`)}</td><td class="num">${progress[i].length}</td>
+          ${STATUSES.map((st) => `<td class="num" data-status="${st}">${count(progress[i], st)}</td>`).join('')}</tr>`,
+        )
+        .join('')}</tbody></table>
+      ${pilots
+        .map(
+          (p, i) => `<section class="pilot" id="pilot-${p.regionCode}" data-region="${p.regionCode}"><h3>${escapeHtml(p.name)} (${p.regionCode}) · ${t(`batch${p.batch}`)} · ${p.startYear}–${p.endYear}</h3>
+        <table><thead><tr><th>${t('indicator')}</th><th class="num">${t('target')}</th><th class="num">${t('actual')}</th><th>${t('achievement')}</th><th>${t('status')}</th></tr></thead><tbody>
         ${progress[i]
           .map(
-            (item) => `<tr data-status="${item.status}"><td>${t(item.indicator)} ${item.year}</td><td class="num">${show(item.target, item.indicator === 'community-coverage' ? 'ratio' : '')}</td>
+            (item) => `<tr data-status="${item.status}"><td>${t(item.indicator)} ${item.year}<blockquote class="source">“${escapeHtml(item.source)}”</blockquote></td>
+            <td class="num">${show(item.target, item.indicator === 'community-coverage' ? 'ratio' : '')}</td>
             <td class="num">${item.actual === null ? '—' : show(item.actual, item.indicator === 'community-coverage' ? 'ratio' : '')}</td>
-            <td><div class="bar"><span class="status-${item.status}" style="width:${Math.min(100, Math.round((item.achievement ?? 0) * 100))}%"></span></div></td>
+            <td><span class="achievement" data-achievement="${item.achievement ?? ''}">${pct(item.achievement)}</span><div class="bar"><span class="status-${item.status}" style="width:${Math.min(100, Math.round((item.achievement ?? 0) * 100))}%"></span></div></td>
             <td>${t(`status_${item.status}`)}</td></tr>`,
           )
           .join('')}</tbody></table>${progress[i].length ? '' : `<p>${t('noTargets')}</p>`}</section>`,
