@@ -199,6 +199,30 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(items).toEqual(progress[first].map((x: any) => [`“${x.source}”`, x.achievement === null ? '—' : `${(x.achievement * 100).toFixed(1)}%`]));
   });
 
+  it('states a release’s cut-off, hash and verification, and links a revision to what it revises (issue 19, point 7)', async () => {
+    const [first] = await api('/v1/releases');
+    await open(`#/releases?id=${first.releaseId}`);
+    await page.waitForSelector('[data-testid="release-facts"]');
+    const release = await api(`/v1/releases/${first.releaseId}`);
+    const verification = await api(`/v1/releases/${first.releaseId}/verification`);
+    expect([await page.getAttribute('[data-cutoff]', 'data-cutoff'), await page.getAttribute('[data-hash]', 'data-hash'), await page.getAttribute('[data-verified]', 'data-verified')]).toEqual([
+      release.cutoff.asOf,
+      release.contentHash,
+      String(verification.matches),
+    ]);
+    expect(verification.matches).toBe(true);
+    // A revision at a later cut-off: the page links the two and counts the cells that changed.
+    const admin = await server.token('admin');
+    const draft = await server.request('POST', `/v1/releases/${first.releaseId}/revisions`, { token: admin });
+    expect((await server.request('POST', `/v1/releases/${draft.body.releaseId}/publication`, { token: admin })).status).toBe(201);
+    const diff = await api(`/v1/releases/${draft.body.releaseId}/diff/${first.releaseId}`);
+    await open(`#/releases?id=${draft.body.releaseId}`);
+    await page.waitForSelector('[data-testid="release-facts"]');
+    const facts = await page.textContent('[data-testid="release-facts"]');
+    expect([facts!.includes(first.releaseId), facts!.includes(`变动单元 ${diff.changed.length}`)]).toEqual([true, true]);
+    expect(await page.$$eval('#cells tr.changed', (rows) => rows.length)).toBe(diff.changed.length);
+  });
+
   it('gives the change of a ratio in percentage points', async () => {
     await page.goto(`${server.url}/#/regions?indicator=community-coverage&year=2024&region=33`);
     await page.waitForSelector('#region-table tbody tr');

@@ -1,5 +1,5 @@
 import { LABELS } from './i18n.js';
-import { changeText, formatScaled, scaledNumber, scaleFor, unitLabel } from './format.js';
+import { changeText, chinaDateTime, formatScaled, scaledNumber, scaleFor, unitLabel } from './format.js';
 import { renderFiling } from './portal.js';
 import { renderReview } from './review.js';
 
@@ -479,15 +479,31 @@ const PAGE_RENDERERS = {
     }
     const id = params.id || list[0].releaseId;
     const release = await api(`/v1/releases/${encodeURIComponent(id)}`);
+    // Verification recomputes every cell from the log at the cut-off: for regulators and admins (the API's rule).
+    const verifies = ['regulator', 'admin'].includes(principal()?.role);
+    const [verification, diff] = await Promise.all([
+      verifies ? api(`/v1/releases/${encodeURIComponent(id)}/verification`) : null,
+      release.revisionOf ? api(`/v1/releases/${encodeURIComponent(id)}/diff/${encodeURIComponent(release.revisionOf)}`) : null,
+    ]);
+    const changed = new Map((diff?.changed ?? []).map((c) => [`${c.table}|${c.total}|${JSON.stringify(c.key)}`, c]));
     view.innerHTML = `<div class="controls">${select('release', list.map((r) => ({ value: r.releaseId, label: `${r.title} (${r.publishedAt?.slice(0, 10) ?? r.status})` })), id, t('releases'))}
       <a id="csv" href="/v1/releases/${encodeURIComponent(id)}?format=csv">${t('download')} CSV</a>
       <a id="xlsx" href="/v1/releases/${encodeURIComponent(id)}?format=xlsx">${t('download')} XLSX</a></div>
       <h3>${escapeHtml(release.title)} · ${release.period}</h3>
+      <dl class="release-facts" data-testid="release-facts">
+        <dt>${t('cutoff')}</dt><dd data-cutoff="${release.cutoff.asOf}">${chinaDateTime(release.cutoff.asOf)} · ${t('position')} ${release.cutoff.position}</dd>
+        <dt>${t('publishedAt')}</dt><dd>${chinaDateTime(release.publishedAt)}</dd>
+        <dt>${t('contentHash')}</dt><dd><code data-hash="${release.contentHash ?? ''}">${escapeHtml(release.contentHash ?? '—')}</code></dd>
+        ${verification ? `<dt>${t('verification')}</dt><dd data-verified="${verification.matches}">${verification.matches ? t('verifiedOk') : t('verifiedMismatch')}</dd>` : ''}
+        ${release.revisionOf ? `<dt>${t('revises')}</dt><dd><a href="#/releases?id=${encodeURIComponent(release.revisionOf)}">${escapeHtml(release.revisionOf)}</a> · ${t('changedCells')} ${changed.size}</dd>` : ''}
+        ${release.supersededBy ? `<dt>${t('supersededBy')}</dt><dd><a href="#/releases?id=${encodeURIComponent(release.supersededBy)}">${escapeHtml(release.supersededBy)}</a></dd>` : ''}
+      </dl>
       <table id="cells"><thead><tr><th>${t('indicator')}</th><th>${t('region')}</th><th>${t('value')}</th><th>${t('flags')}</th></tr></thead><tbody>
       ${release.cells
         .map((c) => {
           const table = release.tables[c.table];
-          return `<tr class="${c.value === null ? 'confidential' : ''}"><td>${t(table.indicator)}</td><td>${c.total ? '∑' : escapeHtml(c.key.region ?? c.key.segment ?? c.key.period ?? '')}</td>
+          const was = changed.get(`${c.table}|${c.total}|${JSON.stringify(c.key)}`);
+          return `<tr class="${c.value === null ? 'confidential' : ''} ${was ? 'changed' : ''}" ${was ? `title="${t('before')}: ${escapeHtml(was.from ?? '—')}"` : ''}><td>${t(table.indicator)}</td><td>${c.total ? '∑' : escapeHtml(c.key.region ?? c.key.segment ?? c.key.period ?? '')}</td>
             <td class="num" data-value="${escapeHtml(c.value ?? '')}">${show(c.value)}</td><td data-flags="${c.flags.join(' ')}">${c.flags.map((f) => t(`flag_${f}`)).join(' ')}</td></tr>`;
         })
         .join('')}</tbody></table>
