@@ -223,6 +223,31 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(await page.$$eval('#cells tr.changed', (rows) => rows.length)).toBe(diff.changed.length);
   });
 
+  it('shows then and now on one chart, a date in China, and a slider that keeps focus under the keyboard (issue 19, point 6)', async () => {
+    await open('#/audit');
+    await page.waitForSelector('[data-chart="as-of"] canvas');
+    const start = Date.parse('2024-01-01T00:00:00Z') - 8 * 3600_000;
+    const days = Math.floor((Date.now() - start) / 86_400_000);
+    const dateOf = (d: number) => new Date(start + d * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    expect(await page.inputValue('#as-of-date')).toBe(dateOf(days));
+    await page.focus('#as-of');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => location.hash.includes('day='));
+    await page.waitForSelector('[data-chart="as-of"] canvas');
+    await page.waitForFunction(() => document.activeElement?.id === 'as-of');
+    expect(page.url()).toContain(`day=${days - 1}`);
+    expect(await page.textContent('#as-of-label')).toBe(`${dateOf(days - 1)} 24:00 (北京时间)`);
+    const asOf = new Date(start + days * 86_400_000 - 1).toISOString();
+    const [then, now] = await Promise.all([
+      api(`/v1/statistics/revenue?from=2024-01&to=2024-12&granularity=month&asOf=${encodeURIComponent(asOf)}`),
+      api('/v1/statistics/revenue?from=2024-01&to=2024-12&granularity=month'),
+    ]);
+    const s = expectedScale('yuan', [...then.rows, ...now.rows].map((r: any) => r.value));
+    const option = await page.evaluate(() => (window as any).echarts.getInstanceByDom(document.querySelector('[data-chart="as-of"]')).getOption());
+    const scaled = (rows: any[]) => rows.map((r) => (r.contributors ? Number(r.value) / s.divisor : null));
+    expect(option.series.map((x: any) => x.data)).toEqual([scaled(then.rows), scaled(now.rows)]);
+  });
+
   it('gives the change of a ratio in percentage points', async () => {
     await page.goto(`${server.url}/#/regions?indicator=community-coverage&year=2024&region=33`);
     await page.waitForSelector('#region-table tbody tr');

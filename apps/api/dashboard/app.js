@@ -441,33 +441,63 @@ const PAGE_RENDERERS = {
       view.innerHTML = `<p class="error">${t('regulatorOnly')}</p>`;
       return;
     }
-    const start = Date.parse('2024-01-01T00:00:00Z');
+    // Days in China: day 0 is 1 January 2024 there; "as of a day" is the end of that day in China.
+    const CHINA = 8 * 3600_000;
+    const start = Date.parse('2024-01-01T00:00:00Z') - CHINA;
     const days = Math.floor((Date.now() - start) / 86_400_000);
-    const day = params.day !== undefined ? Number(params.day) : days;
-    const asOf = new Date(start + day * 86_400_000 + 86_399_000).toISOString();
-    const [figure, monthly, vintages, events] = await Promise.all([
+    const day = Math.max(0, Math.min(days, params.day !== undefined ? Number(params.day) : days));
+    const asOf = new Date(start + (day + 1) * 86_400_000 - 1).toISOString();
+    const dateOf = (d) => new Date(start + d * 86_400_000 + CHINA).toISOString().slice(0, 10);
+    const [figure, monthly, now, vintages, events] = await Promise.all([
       api(`/v1/statistics/revenue?${qs({ period: '2024', asOf })}`),
       api(`/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month', asOf })}`),
+      api(`/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month' })}`),
       api('/v1/audit/vintages?indicator=revenue&period=2024'),
       api(`/v1/audit/events?${qs({ after: params.after || 0, limit: 15 })}`),
     ]);
-    view.innerHTML = `<div class="controls"><label>${t('asOf')} <input id="as-of" type="range" min="0" max="${days}" value="${day}" /></label>
-      <span id="as-of-label">${asOf.slice(0, 10)}</span></div>
-      <div class="cards"><div class="card"><div>${t('knownThen')} 2024</div><div class="value" id="as-of-value" data-value="${escapeHtml(figure.rows[0].value)}">${show(figure.rows[0].value)}</div></div></div>
-      <h3>${t('asOfChart')}</h3><div class="chart" id="as-of-chart" data-chart="as-of"></div>
+    const scale = scaleFor('yuan', [...monthly.rows, ...now.rows].map((r) => r.value));
+    const unit = unitLabel(scale, state.lang);
+    view.innerHTML = `<div class="controls"><label>${t('asOf')} <input id="as-of" type="range" min="0" max="${days}" value="${day}" aria-valuetext="${dateOf(day)}" /></label>
+      <input id="as-of-date" type="date" min="${dateOf(0)}" max="${dateOf(days)}" value="${dateOf(day)}" aria-label="${t('asOf')}" />
+      <span id="as-of-label">${dateOf(day)} 24:00 (${t('chinaTime')})</span></div>
+      <div class="cards"><div class="card"><div>${t('knownThen')} 2024</div><div class="value" id="as-of-value" data-value="${escapeHtml(figure.rows[0].value)}">${formatScaled(figure.rows[0].contributors ? figure.rows[0].value : null, scale)} <span class="unit">${unit}</span></div></div></div>
+      <h3>${t('asOfChart')} (${unit})</h3><div class="chart" id="as-of-chart" data-chart="as-of"></div>
       <h3>${t('vintages')} · ${t('revenue')} 2024</h3>
-      <table id="vintages"><thead><tr><th>${t('knownFrom')}</th><th>${t('value')}</th></tr></thead><tbody>
-      ${vintages.vintages.slice(-12).reverse().map((v) => `<tr><td>${v.knownFrom}</td><td class="num">${show(v.value)}</td></tr>`).join('')}</tbody></table>
+      <table id="vintages"><thead><tr><th>${t('knownFrom')}</th><th class="num">${t('value')} (${unit})</th></tr></thead><tbody>
+      ${vintages.vintages.slice(-12).reverse().map((v) => `<tr><td>${chinaDateTime(v.knownFrom)}</td><td class="num">${formatScaled(v.value, scale)}</td></tr>`).join('')}</tbody></table>
       <h3>${t('events')}</h3>
       <table id="events"><thead><tr><th>${t('position')}</th><th>${t('type')}</th><th>${t('actor')}</th><th>${t('recordedAt')}</th></tr></thead><tbody>
-      ${events.events.map((e) => `<tr><td>${e.position}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.metadata.actor)}</td><td>${e.recordedAt}</td></tr>`).join('')}</tbody></table>
+      ${events.events.map((e) => `<tr><td>${e.position}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.metadata.actor)}</td><td>${chinaDateTime(e.recordedAt)}</td></tr>`).join('')}</tbody></table>
       <p><a href="#/audit">${t('first')}</a> ${events.next ? `<a id="next-events" href="#/audit?${qs({ day, after: events.next })}">${t('next')}</a>` : ''}</p>`;
-    document.getElementById('as-of').onchange = (e) => (location.hash = `#/audit?day=${e.target.value}`);
+    const slider = document.getElementById('as-of');
+    // The label follows the thumb while it moves; the figures load when it is let go (or a key is released).
+    slider.oninput = () => {
+      document.getElementById('as-of-label').textContent = `${dateOf(Number(slider.value))} 24:00 (${t('chinaTime')})`;
+      slider.setAttribute('aria-valuetext', dateOf(Number(slider.value)));
+    };
+    slider.onchange = () => {
+      // Keyboard users keep their place: the slider has focus again once the view has loaded.
+      state.refocus = 'as-of';
+      location.hash = `#/audit?day=${slider.value}`;
+    };
+    if (state.refocus === 'as-of') {
+      state.refocus = undefined;
+      slider.focus();
+    }
+    document.getElementById('as-of-date').onchange = (e) => {
+      const picked = Math.round((Date.parse(`${e.target.value}T00:00:00Z`) - CHINA - start) / 86_400_000);
+      if (Number.isFinite(picked)) location.hash = `#/audit?day=${picked}`;
+    };
     chart(document.getElementById('as-of-chart'), {
-      tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: monthly.rows.map((r) => r.period) },
-      yAxis: { type: 'value' },
-      series: [{ name: t('revenue'), type: 'bar', data: monthly.rows.map((r) => Number(r.value)) }],
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null ? '—' : `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${unit}`) },
+      legend: {},
+      xAxis: { type: 'category', data: now.rows.map((r) => r.period) },
+      yAxis: { type: 'value', name: unit },
+      // Then and now on one chart (as ALFRED shows vintages): what was known at the chosen instant, and what is known today.
+      series: [
+        { name: `${t('knownAt')} ${dateOf(day)}`, type: 'bar', data: monthly.rows.map((r) => (r.contributors ? scaledNumber(r.value, scale) : null)) },
+        { name: t('knownNow'), type: 'line', data: now.rows.map((r) => (r.contributors ? scaledNumber(r.value, scale) : null)) },
+      ],
     });
   },
 
