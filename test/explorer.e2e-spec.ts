@@ -248,6 +248,34 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(option.series.map((x: any) => x.data)).toEqual([scaled(then.rows), scaled(now.rows)]);
   });
 
+  it('gives every chart a data table and colours with at least 3:1 contrast (issue 19, point 9)', async () => {
+    const luminance = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const contrastOnWhite = (hex: string) => 1.05 / (luminance(hex) + 0.05);
+    for (const hash of ['#/overview?year=2024', '#/rental?year=2024', '#/regions?indicator=revenue&year=2024&region=33']) {
+      await open(hash);
+      await page.waitForSelector('[data-chart] canvas');
+      const charts = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-chart]')].map((el) => {
+          const option = (window as any).echarts.getInstanceByDom(el).getOption();
+          const table = el.nextElementSibling as HTMLElement;
+          const cells = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].slice(1).map((td) => td.textContent));
+          const categories = option.xAxis?.[0]?.data;
+          const expected = categories
+            ? categories.map((_: unknown, i: number) => option.series.map((x: any) => { const v = x.data[i]; const n = v !== null && typeof v === 'object' ? v.value : v; return n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 2 }); }))
+            : option.series[0].data.map((d: any) => [Number(d.value).toLocaleString('en-US', { maximumFractionDigits: 2 })]);
+          return { chart: (el as HTMLElement).dataset.chart, role: el.getAttribute('role'), table: table.dataset.chartData, cells, expected, colours: option.color };
+        }),
+      );
+      for (const c of charts) {
+        expect([hash, c.chart, c.role, c.table, c.cells]).toEqual([hash, c.chart, 'img', c.chart, c.expected]);
+        for (const colour of c.colours) expect([c.chart, colour, contrastOnWhite(colour) >= 3]).toEqual([c.chart, colour, true]);
+      }
+    }
+  });
+
   it('gives the change of a ratio in percentage points', async () => {
     await page.goto(`${server.url}/#/regions?indicator=community-coverage&year=2024&region=33`);
     await page.waitForSelector('#region-table tbody tr');

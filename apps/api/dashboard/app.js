@@ -86,11 +86,43 @@ function show(value, unit) {
 }
 const shortProvince = (name) => String(name).replace(/(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$/, '');
 
+/**
+ * Series colours with at least 3:1 contrast against the white chart background (WCAG 1.4.11,
+ * graphical objects); ECharts' default second colour has 1.66:1.
+ */
+const PALETTE = ['#0b4f6c', '#b45309', '#0a7d32', '#7c3aed', '#b42318', '#1d4ed8', '#6b7280'];
+
 function chart(el, option) {
   const instance = echarts.init(el);
-  instance.setOption(option);
+  instance.setOption({ color: PALETTE, ...option });
   state.charts.push(instance);
+  // A chart is a picture: its data go beside it as a table too, for screen readers and for reading exact values.
+  el.setAttribute('role', 'img');
+  el.setAttribute('aria-label', `${t('chart')}: ${(option.series ?? []).map((x) => x.name ?? '').filter(Boolean).join(', ')}`);
+  el.insertAdjacentElement('afterend', chartTable(el.dataset.chart, option));
   return instance;
+}
+
+/** The data of a chart as a table: a row per category (or per named item), a column per series. */
+function chartTable(name, option) {
+  const details = document.createElement('details');
+  details.className = 'chart-data';
+  details.dataset.chartData = name;
+  const series = option.series ?? [];
+  const categories = option.xAxis?.data;
+  const fmt = (v) => (v === null || v === undefined || Number.isNaN(v) ? '—' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : escapeHtml(v));
+  let head;
+  let rows;
+  if (categories) {
+    head = ['', ...series.map((x) => x.name ?? '')];
+    rows = categories.map((c, i) => [c, ...series.map((x) => (typeof x.data?.[i] === 'object' && x.data[i] !== null ? x.data[i].value : x.data?.[i]))]);
+  } else {
+    head = ['', series[0]?.name ?? ''];
+    rows = (series[0]?.data ?? []).map((d) => [d.name, d.value]);
+  }
+  details.innerHTML = `<summary>${t('chartData')}</summary><table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>
+    ${rows.map((r) => `<tr>${r.map((v, i) => (i === 0 ? `<th>${escapeHtml(v)}</th>` : `<td class="num">${fmt(v)}</td>`)).join('')}</tr>`).join('')}</tbody></table>`;
+  return details;
 }
 
 function clearCharts() {
