@@ -303,6 +303,24 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(entry.groupBy.filter((g: string) => g !== 'region' && g !== 'period').length).toBeGreaterThan(1);
   });
 
+  it('states units in English too, and in a bureau’s own region (issue 19, point 1)', async () => {
+    const bureau = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    bureau.on('pageerror', (e) => consoleErrors.push(e.message));
+    await bureau.goto(server.url);
+    await bureau.evaluate((t) => localStorage.setItem('fuju.token', t), await server.token('bureau', { region: '33' }));
+    await bureau.goto(`${server.url}/#/overview?year=2024`);
+    await bureau.reload();
+    await bureau.waitForSelector('.card .value');
+    await bureau.click('#lang');
+    await bureau.waitForFunction(() => document.documentElement.lang === 'en' && !!document.querySelector('.card .value'));
+    const figure = (await server.request('GET', '/v1/statistics/revenue?period=2024&region=33', { token: await server.token('bureau', { region: '33' }) })).body;
+    const s = expectedScale('yuan', [figure.rows[0].value]);
+    const english = { 亿元: '100 million yuan', 万元: '10,000 yuan', 元: 'yuan' }[s.zh as '亿元' | '万元' | '元'];
+    expect((await bureau.textContent('[data-indicator="revenue"] .value'))!.replace(/\s+/g, ' ').trim()).toBe(`${written(figure.rows[0].value, s)} ${english}`);
+    await bureau.click('#lang'); // back to Chinese for the other tests of this browser
+    await bureau.close();
+  });
+
   it('gives the change of a ratio in percentage points', async () => {
     await page.goto(`${server.url}/#/regions?indicator=community-coverage&year=2024&region=33`);
     await page.waitForSelector('#region-table tbody tr');
