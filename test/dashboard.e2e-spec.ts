@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.js';
 import { ServerProcess } from './support/server.js';
 
 /**
  * Issue 6: the dashboard in a real browser (Debian's chromium through playwright-core) against
  * the embedded stack with the demo data. Screenshots go to test-output/dashboard/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/dashboard';
 const PAGES = ['overview', 'regions', 'rental', 'pilots', 'audit', 'releases'];
 const LONG = 300_000;
@@ -20,10 +20,7 @@ describe('dashboard in a real browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await ServerProcess.start({ env: { DEMO: 'on' } });
     await server.waitForProjection();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, LONG);
 
   afterAll(async () => {
@@ -183,10 +180,7 @@ describe('dashboard in a real browser', () => {
 describe('dashboard sign-in on a store without the demo data set', () => {
   it('shows token sign-in only, with no failed request in the console (issue 14 A.15)', async () => {
     const server = await ServerProcess.start({ env: { DEMO: 'off' } });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -1,5 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { withUsccCheckCharacter } from '../libs/domain/src/index.js';
+import { launchChromium } from './support/browser.js';
 import { ServerProcess } from './support/server.js';
 
 /**
@@ -9,7 +10,6 @@ import { ServerProcess } from './support/server.js';
  * reports over HTTP. Each case must come out the same: the same hard-edit problems (field and
  * message), the same soft edits triggered, or a clean filing.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Case {
   readonly name: string;
@@ -46,7 +46,7 @@ describe('edit rules: one code for the browser and the server (issue 18)', () =>
 
   beforeAll(async () => {
     server = await ServerProcess.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, signedInPage } from './support/browser.js';
 import { ServerProcess } from './support/server.js';
 
 /**
@@ -9,7 +10,6 @@ import { ServerProcess } from './support/server.js';
  * percentage points, and the unit is in the header. The expected scale and text are worked out here
  * from the API's answer, independently of the page's code.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/explorer';
 
 /** The scale a reader expects for the largest value of a view. */
@@ -37,7 +37,7 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     mkdirSync(SHOTS, { recursive: true });
     server = await ServerProcess.start({ env: { DEMO: 'on' } });
     await server.waitForProjection();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));
@@ -304,12 +304,7 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
   });
 
   it('states units in English too, and in a bureau’s own region (issue 19, point 1)', async () => {
-    const bureau = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    bureau.on('pageerror', (e) => consoleErrors.push(e.message));
-    await bureau.goto(server.url);
-    await bureau.evaluate((t) => localStorage.setItem('fuju.token', t), await server.token('bureau', { region: '33' }));
-    await bureau.goto(`${server.url}/#/overview?year=2024`);
-    await bureau.reload();
+    const bureau = await signedInPage(browser, server, await server.token('bureau', { region: '33' }), '#/overview?year=2024', { errors: consoleErrors });
     await bureau.waitForSelector('.card .value');
     await bureau.click('#lang');
     await bureau.waitForFunction(() => document.documentElement.lang === 'en' && !!document.querySelector('.card .value'));

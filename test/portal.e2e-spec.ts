@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { withUsccCheckCharacter } from '../libs/domain/src/index.js';
+import { launchChromium, signedInPage } from './support/browser.js';
 import { ServerProcess } from './support/server.js';
 
 /**
@@ -9,7 +10,6 @@ import { ServerProcess } from './support/server.js';
  * receipt; the bureau queries the filing; the enterprise corrects it; the bureau accepts; the queue
  * and the compliance figures follow. No console error; screenshots under test-output/portal/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/portal';
 const UNDER_REVIEW = withUsccCheckCharacter('91330106MA0P00001');
 const PERIOD = '2024-05';
@@ -30,7 +30,7 @@ describe('filing portal and bureau review in a real browser (issue 18)', () => {
     const own = await server.token('enterprise', { uscc: UNDER_REVIEW });
     // April: 1,000 yuan. May's 5,000 is more than 3 times that: the revenue-mom soft edit.
     expect((await server.request('PUT', `/v1/enterprises/${UNDER_REVIEW}/reports/2024-04`, { token: own, body: { revenue: '1000.00', taxPaid: '10.00', employees: 10 } })).status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -40,15 +40,7 @@ describe('filing portal and bureau review in a real browser (issue 18)', () => {
 
   async function as(role: 'enterprise' | 'bureau', hash: string): Promise<Page> {
     const token = role === 'enterprise' ? await server.token('enterprise', { uscc: UNDER_REVIEW }) : await server.token('bureau', { region: '330106' });
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${role}: ${m.text()}`));
-    page.on('pageerror', (e) => consoleErrors.push(`${role}: ${e.message}`));
-    await page.goto(server.url);
-    await page.evaluate((t) => localStorage.setItem('fuju.token', t), token);
-    // Only the hash changes: a reload makes the page read the token it now has.
-    await page.goto(`${server.url}/${hash}`);
-    await page.reload();
-    return page;
+    return signedInPage(browser, server, token, hash, { errors: consoleErrors, label: role });
   }
   const report = async () => (await server.request('GET', `/v1/enterprises/${UNDER_REVIEW}/reports/${PERIOD}`, { token: await server.token('bureau', { region: '330106' }) })).body;
   const review = async () => (await server.request('GET', `/v1/enterprises/${UNDER_REVIEW}/reports/${PERIOD}/review`, { token: await server.token('bureau', { region: '330106' }) })).body;
