@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
+import { demoInBrowser, launchChromium } from './support/browser.js';
 import { ServerProcess } from './support/server.js';
 
 /**
@@ -17,10 +16,7 @@ describe('dashboard in a real browser', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await ServerProcess.start({ env: { DEMO: 'on' } });
-    await server.waitForProjection();
-    browser = await launchChromium();
+    ({ server, browser } = await demoInBrowser(SHOTS));
   }, LONG);
 
   afterAll(async () => {

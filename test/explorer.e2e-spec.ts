@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, signedInPage } from './support/browser.js';
+import { demoInBrowser, signedInPage } from './support/browser.js';
 import { ServerProcess } from './support/server.js';
 
 /**
@@ -34,10 +34,7 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await ServerProcess.start({ env: { DEMO: 'on' } });
-    await server.waitForProjection();
-    browser = await launchChromium();
+    ({ server, browser } = await demoInBrowser(SHOTS));
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));

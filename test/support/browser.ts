@@ -1,5 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ServerProcess } from './server.js';
+import { mkdirSync } from 'node:fs';
+import { ServerProcess } from './server.js';
 
 /** Debian's chromium (CHROMIUM_PATH overrides), headless, with nothing reaching beyond the test's server. */
 export function launchChromium(): Promise<Browser> {
@@ -29,4 +30,12 @@ export async function signedInPage(
   await page.goto(`${server.url}/${hash}`);
   await page.reload();
   return page;
+}
+
+/** The embedded stack with the demo data set, projected, and a browser for it; screenshots go under `shots`. */
+export async function demoInBrowser(shots: string): Promise<{ server: ServerProcess; browser: Browser }> {
+  mkdirSync(shots, { recursive: true });
+  const server = await ServerProcess.start({ env: { DEMO: 'on' } });
+  await server.waitForProjection();
+  return { server, browser: await launchChromium() };
 }
