@@ -112,6 +112,8 @@ describe('authorisation matrix', () => {
     'GET /v1/audit/vintages': { allow: ['regulator'], request: () => ({ method: 'GET', path: '/v1/audit/vintages?indicator=revenue&period=2024' }) },
     'GET /v1/demo/roles': { allow: 'public', request: () => ({ method: 'GET', path: '/v1/demo/roles' }) },
     'POST /v1/demo/tokens': { allow: 'public', request: () => ({ method: 'POST', path: '/v1/demo/tokens', body: { role: 'admin' } }) },
+    // The batch itself is any signed-in caller's; each read inside answers as alone (test/batch.e2e-spec.ts).
+    'POST /v1/batch': { allow: 'any', request: () => ({ method: 'POST', path: '/v1/batch', body: { requests: ['/v1/statistics'] } }) },
     'GET /v1/statistics': { allow: ['bureauInside', 'bureauOutside', 'regulator', 'admin'], request: () => ({ method: 'GET', path: '/v1/statistics' }) },
     'GET /v1/statistics/{indicator}': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/statistics/revenue?period=2024&region=33&groupBy=region' }) },
     'GET /health': { allow: 'public', request: () => ({ method: 'GET', path: '/health' }) },

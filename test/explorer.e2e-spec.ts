@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { demoInBrowser, signedInPage } from './support/browser.js';
@@ -357,5 +359,140 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     }
     expect(widths).toEqual(pages.map(([, hash]) => [hash, 390]));
     await phone.close();
+  });
+  /** A raw GET (no decompression by the client), for what the server itself sends. */
+  const rawGet = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      httpRequest(`${server.url}${path}`, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+
+  it('serves its build compressed, under a content-hash path cached for good, and the page that names it revalidated (issue 19, point 10)', async () => {
+    const index = await rawGet('/');
+    expect(index.headers['cache-control']).toBe('public, max-age=0');
+    const html = index.body.toString('utf8');
+    const app = /src="(\/assets\/([0-9a-f]{16})\/app\.js)"/.exec(html);
+    expect(app).not.toBeNull();
+    // The path's hash is the build the server links to now.
+    const build = app![2];
+    for (const path of [app![1], `/assets/${build}/vendor/echarts.min.js`, `/assets/${build}/style.css`]) {
+      const plain = await rawGet(path, { 'accept-encoding': 'identity' });
+      const br = await rawGet(path, { 'accept-encoding': 'br, gzip' });
+      const gz = await rawGet(path, { 'accept-encoding': 'gzip' });
+      expect([path, plain.status, br.headers['content-encoding'], gz.headers['content-encoding']]).toEqual([path, 200, 'br', 'gzip']);
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+      expect(br.body.length).toBeLessThan(plain.body.length / 2);
+    }
+    expect((await rawGet(`/assets/${build}/no-such-file.js`)).status).toBe(404);
+  });
+
+  it('shows every page in at most three API requests, for each role, from a cold load (issue 19, point 10)', async () => {
+    // An enterprise of the demo data set (the first one in a review queue), signed in as itself.
+    const queue = await api('/v1/review?period=2024-05');
+    const enterprise = await server.token('enterprise', { uscc: queue.items[0].uscc });
+    const views: [string, string, string][] = [
+      ['regulator', 'overview', '.card .value'],
+      ['regulator', 'regions', '#region-table tbody tr'],
+      ['regulator', 'regions?indicator=tax&year=2024&region=13', '#region-table tbody tr'],
+      ['regulator', 'explore?indicator=rentals-started&groupBy=productClass', '#explore-table tbody tr'],
+      ['regulator', 'rental', '[data-chart="coverage"]'],
+      ['regulator', 'pilots', '.pilot'],
+      ['regulator', 'audit', '#events tbody tr'],
+      ['regulator', 'releases', '#cells tbody tr'],
+      ['regulator', 'review?period=2024-05', '#queue'],
+      ['bureau', 'overview', '.card .value'],
+      ['bureau', 'regions', '#region-table tbody tr'],
+      ['enterprise', 'filing', '#obligations tbody tr'],
+    ];
+    const cold = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    cold.on('pageerror', (e) => consoleErrors.push(e.message));
+    cold.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    const calls: string[] = [];
+    cold.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/v1/')) calls.push(`${r.method()} ${url.pathname}`);
+    });
+    const counted: [string, number][] = [];
+
+    for (const [role, hash, ready] of views) {
+      await cold.goto(server.url);
+      const token = role === 'enterprise' ? enterprise : await server.token(role as 'regulator' | 'bureau', role === 'bureau' ? { region: '13' } : {});
+      await cold.evaluate((t) => localStorage.setItem('fuju.token', t), token);
+      await cold.goto('about:blank');
+      calls.length = 0;
+      await cold.goto(`${server.url}/#/${hash}`);
+      await cold.waitForSelector(`${ready}, [data-testid="error"]`).catch(async (e: Error) => {
+        throw new Error(`${role} ${hash}: ${e.message}\n${await cold.textContent('#view')}`);
+      });
+      expect([hash, (await (await cold.$('[data-testid="error"]'))?.textContent()) ?? null]).toEqual([hash, null]);
+      // Whatever the page still asks for once its view is up counts too: wait until a second passes without a request.
+      for (let seen = -1; seen !== calls.length; ) {
+        seen = calls.length;
+        await cold.waitForTimeout(1000);
+      }
+      counted.push([`${role} ${hash}`, calls.length]);
+    }
+    // Each view asked for something, and for no more than three requests.
+    expect(counted.filter(([, n]) => n < 1 || n > 3)).toEqual([]);
+    await cold.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('puts the figures on screen before the chart library arrives, and reports the first paint on a throttled 1.6 Mbit/s link (issue 19, point 10)', async () => {
+    const slow = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    slow.on('pageerror', (e) => consoleErrors.push(e.message));
+    await slow.goto(server.url);
+    await slow.evaluate((t) => localStorage.setItem('fuju.token', t), await server.token('regulator'));
+    await slow.goto('about:blank');
+    const cdp = await slow.context().newCDPSession(slow);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    // 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip (a slow mobile link).
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 });
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
+    // When the first figure is in the page, by the page's own clock.
+    await slow.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('.card .value')) {
+          const w = window as unknown as { figuresAt: number; chartsThen: boolean; echarts?: unknown };
+          w.figuresAt = performance.now();
+          w.chartsThen = w.echarts !== undefined;
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await slow.goto(`${server.url}/#/overview`);
+    await slow.waitForSelector('[data-chart="trend"] canvas', { timeout: 60_000 });
+    const timing = await slow.evaluate(() => {
+      const paint = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
+      const echarts = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/vendor/echarts.min.js')) as PerformanceResourceTiming | undefined;
+      const w = window as unknown as { figuresAt: number; chartsThen: boolean };
+      return { figuresAt: w.figuresAt, chartsThen: w.chartsThen, firstContentfulPaint: paint, echartsRequested: echarts?.startTime ?? null, echartsLoaded: echarts?.responseEnd ?? null };
+    });
+    // The figures come first: the chart library is asked for only once they are in the page.
+    expect(timing.figuresAt).toBeGreaterThan(0);
+    expect(timing.chartsThen).toBe(false);
+    expect(timing.echartsLoaded).toBeGreaterThan(timing.figuresAt);
+    const report = {
+      link: '1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip, cache disabled',
+      target: 'first meaningful paint (the overview figures) ≤ 1500 ms',
+      firstContentfulPaintMs: Math.round(timing.firstContentfulPaint ?? -1),
+      figuresOnScreenMs: Math.round(timing.figuresAt),
+      chartLibraryLoadedMs: Math.round(timing.echartsLoaded ?? -1),
+      transferredBytes: bytes,
+      met: timing.figuresAt <= 1500,
+    };
+    writeFileSync(`${SHOTS}/first-paint.json`, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`throttled first paint: figures on screen at ${report.figuresOnScreenMs} ms (target 1500 ms), first contentful paint ${report.firstContentfulPaintMs} ms, ${bytes} bytes; ${SHOTS}/first-paint.json\n`);
+    await slow.screenshot({ path: `${SHOTS}/throttled-overview.png` });
+    await slow.close();
   });
 });

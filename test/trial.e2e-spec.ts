@@ -356,19 +356,30 @@ describe('A.13 a build beside a running server', () => {
     const { execFile } = await import('node:child_process');
     const build = (salt?: string) =>
       new Promise<number>((resolve) => execFile(process.execPath, ['apps/api/dashboard/build.mjs'], { env: { ...process.env, DASHBOARD_BUILD_SALT: salt ?? '' } }, (error) => resolve(error ? 1 : 0)));
+    // The page names its build (/assets/<content hash>/…), which changes with every swap; the files in it do not.
     const expected = new Map<string, string>();
-    for (const path of ['/', '/app.js', '/style.css', '/vendor/echarts.min.js']) expected.set(path, await (await fetch(`${server.url}${path}`)).text());
+    for (const path of ['app.js', 'style.css', 'vendor/echarts.min.js']) expected.set(path, await (await fetch(`${server.url}/${path}`)).text());
     let building = true;
     const failures: string[] = [];
     let served = 0;
     const readers = Array.from({ length: 4 }, async () => {
-      while (building)
+      while (building) {
+        // A page loaded at any instant of the swaps gets every file it names.
+        const index = await fetch(`${server.url}/`);
+        const html = await index.text();
+        const build = /src="\/assets\/([0-9a-f]{16})\/app\.js"/.exec(html)?.[1];
+        served += 1;
+        if (index.status !== 200 || !build) {
+          failures.push(`/: ${index.status}, ${html.length} bytes`);
+          continue;
+        }
         for (const [path, body] of expected) {
-          const r = await fetch(`${server.url}${path}`);
+          const r = await fetch(`${server.url}/assets/${build}/${path}`);
           const text = await r.text();
           served += 1;
-          if (r.status !== 200 || text !== body) failures.push(`${path}: ${r.status}, ${text.length} bytes`);
+          if (r.status !== 200 || text !== body) failures.push(`/assets/${build}/${path}: ${r.status}, ${text.length} bytes`);
         }
+      }
     });
     try {
       for (let i = 0; i < 30; i++) {

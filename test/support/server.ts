@@ -170,6 +170,8 @@ export class ServerProcess {
     } catch {
       // not JSON (CSV, HTML)
     }
+    // A 500 is never an expected answer: the server's own account of it goes beside the failing test.
+    if (response.status === 500) process.stderr.write(`${method} ${path} answered 500: ${text}\nserver log (tail):\n${this.output.slice(-6000)}\n`);
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 

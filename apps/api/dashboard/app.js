@@ -65,8 +65,58 @@ async function api(path) {
 
 class SignedOut extends Error {}
 
+/**
+ * Several reads in one round trip (POST /v1/batch): a page asks for all it shows at once (issue 19,
+ * point 10: at most three requests a page). Each answer is what its own GET would have been; one
+ * that failed fails the page as api() would.
+ */
+async function batch(paths) {
+  return (await batchAnswers(paths)).map((r) => {
+    if (r.status >= 400) throw new Error(r.body?.detail || `${r.status} ${r.path}`);
+    return r.body;
+  });
+}
+
+/** The answers of a batch as they came ({status, body, etag} each), for pages that handle a 404 themselves. */
+async function batchAnswers(paths) {
+  if (!paths.length) return [];
+  const { status, body } = await send('POST', '/v1/batch', { requests: paths });
+  if (status !== 200) throw new Error(body.detail || `${status}`);
+  return body.responses;
+}
+
+/**
+ * What every page needs and no page changes, read once a session in one request: the indicator
+ * catalogue, the ISO 9999 classes, and the years with data in the user's scope (issue 19, point 2):
+ * every year of the last ten in which some enterprise filed, newest first; the current year in China
+ * is marked as partial (year to date). The default is the newest complete year with data.
+ */
+let referenceCache;
+async function reference() {
+  if (!referenceCache) {
+    const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const [catalogue, classes, series] = await batch([
+      '/v1/statistics',
+      '/v1/product-classes',
+      `/v1/statistics/enterprises?${qs({ from: String(thisYear - 9), to: String(thisYear), granularity: 'year', region: scope() })}`,
+    ]);
+    const withData = series.rows.filter((r) => r.contributors > 0).map((r) => r.period).reverse();
+    const offered = withData.length ? withData : [String(thisYear - 1)];
+    referenceCache = {
+      catalogue,
+      classes,
+      thisYear: String(thisYear),
+      years: {
+        options: offered.map((y) => ({ value: y, label: Number(y) === thisYear ? `${y}${t('yearToDate')}` : y })),
+        initial: offered.find((y) => Number(y) < thisYear) ?? offered[0],
+      },
+    };
+  }
+  return referenceCache;
+}
+
 function signOut(notice = '') {
-  yearsCache = undefined;
+  referenceCache = undefined;
   state.token = null;
   state.notice = notice;
   localStorage.removeItem('fuju.token');
@@ -92,7 +142,16 @@ const shortProvince = (name) => String(name).replace(/(壮族自治区|回族自
  */
 const PALETTE = ['#0b4f6c', '#b45309', '#0a7d32', '#7c3aed', '#b42318', '#1d4ed8', '#6b7280'];
 
-function chart(el, option) {
+/** A file of this build (vendor scripts, maps), addressed beside this module so it is cached with it. */
+const asset = (path) => new URL(path, import.meta.url).href;
+
+/**
+ * A chart, once ECharts has loaded: the library (a third of a megabyte compressed) is fetched after
+ * the page's figures and tables are on screen, never before the first paint.
+ */
+async function chart(el, option) {
+  await loadScript(asset('vendor/echarts.min.js'));
+  if (!el.isConnected) return undefined;
   const instance = echarts.init(el);
   instance.setOption({ color: PALETTE, ...option });
   state.charts.push(instance);
@@ -192,7 +251,7 @@ async function renderSignIn() {
 
 function signIn(token) {
   if (!token) return;
-  yearsCache = undefined;
+  referenceCache = undefined;
   state.token = token;
   state.notice = '';
   localStorage.setItem('fuju.token', token);
@@ -250,41 +309,23 @@ function loadScript(src) {
   return loaded.get(src);
 }
 
-/**
- * The years offered come from the data (issue 19, point 2): every year of the last ten in which some
- * enterprise filed, newest first; the current year in China is marked as partial (year to date).
- * The default is the newest complete year with data.
- */
-let yearsCache;
-async function years() {
-  if (!yearsCache) {
-    const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
-    const series = await api(`/v1/statistics/enterprises?${qs({ from: String(thisYear - 9), to: String(thisYear), granularity: 'year', region: scope() })}`);
-    const withData = series.rows.filter((r) => r.contributors > 0).map((r) => r.period).reverse();
-    const offered = withData.length ? withData : [String(thisYear - 1)];
-    yearsCache = {
-      options: offered.map((y) => ({ value: y, label: Number(y) === thisYear ? `${y}${t('yearToDate')}` : y })),
-      initial: offered.find((y) => Number(y) < thisYear) ?? offered[0],
-    };
-  }
-  return yearsCache;
-}
-
 function select(id, options, current, label) {
   return `<label>${label} <select id="${id}">${options.map((o) => `<option value="${o.value}" ${o.value === current ? 'selected' : ''}>${o.label}</option>`).join('')}</select></label>`;
 }
 
 const PAGE_RENDERERS = {
-  filing: (params) => renderFiling({ api, send, t, view, escapeHtml, qs, principal, render }, params),
-  review: (params) => renderReview({ api, send, t, view, escapeHtml, qs, principal, render }, params),
+  filing: (params) => renderFiling({ api, send, batchAnswers, t, view, escapeHtml, qs, principal, render }, params),
+  review: (params) => renderReview({ api, send, batchAnswers, t, view, escapeHtml, qs, principal, render }, params),
 
   async overview(params) {
-    const { options: yearOptions, initial } = await years();
+    const { years: { options: yearOptions, initial }, catalogue, classes } = await reference();
     const year = params.year || initial;
     const region = scope();
-    const [catalogue, ...cards] = await Promise.all([api('/v1/statistics'), ...['revenue', 'tax', 'employment', 'enterprises'].map((i) => api(`/v1/statistics/${i}?${qs({ period: year, region })}`))]);
+    const [trend, ...cards] = await batch([
+      `/v1/statistics/revenue?${qs({ from: `${year}-01`, to: `${year}-12`, granularity: 'month', region })}`,
+      ...['revenue', 'tax', 'employment', 'enterprises'].map((i) => `/v1/statistics/${i}?${qs({ period: year, region })}`),
+    ]);
     const kindOf = (id) => catalogue.find((c) => c.id === id)?.kind;
-    const trend = await api(`/v1/statistics/revenue?${qs({ from: `${year}-01`, to: `${year}-12`, granularity: 'month', region })}`);
     const trendScale = scaleFor('yuan', trend.rows.map((r) => r.value));
     view.innerHTML = `<div class="controls">${select('year', yearOptions, year, t('period'))}
       <span>${t('region')}: ${region || t('national')}</span></div>
@@ -304,7 +345,7 @@ const PAGE_RENDERERS = {
       <h3>${t('trend')} · ${t('revenue')} (${unitLabel(trendScale, state.lang)})</h3><div class="chart" id="trend" data-chart="trend"></div>`;
     document.getElementById('year').onchange = (e) => (location.hash = `#/overview?year=${e.target.value}`);
     const trendUnit = unitLabel(trendScale, state.lang);
-    chart(document.getElementById('trend'), {
+    await chart(document.getElementById('trend'), {
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null ? '—' : `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${trendUnit}`) },
       xAxis: { type: 'category', data: trend.rows.map((r) => r.period) },
       yAxis: { type: 'value', name: trendUnit },
@@ -315,21 +356,19 @@ const PAGE_RENDERERS = {
 
   async regions(params) {
     const indicator = params.indicator || 'revenue';
-    const { options: yearOptions, initial } = await years();
+    const { years: { options: yearOptions, initial }, catalogue, classes } = await reference();
     const year = params.year || initial;
     const region = params.region ?? scope();
     const sort = ['region', 'value', 'contributors'].includes(params.sort) ? params.sort : 'region';
     const dir = params.dir === 'desc' ? 'desc' : 'asc';
-    const [data, whole, catalogue] = await Promise.all([
-      api(`/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`),
-      api(`/v1/statistics/${indicator}?${qs({ period: year, region })}`),
-      api('/v1/statistics'),
+    const [data, whole, ...crumbs] = await batch([
+      `/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`,
+      `/v1/statistics/${indicator}?${qs({ period: year, region })}`,
+      ...[2, 4, 6].filter((len) => region.length >= len).map((len) => `/v1/regions/${region.slice(0, len)}`),
     ]);
     const definition = catalogue.find((c) => c.id === indicator);
     const scale = scaleFor(data.unit, data.rows.map((r) => r.value));
     const unit = unitLabel(scale, state.lang);
-    const crumbs = [];
-    for (const len of [2, 4, 6]) if (region.length >= len) crumbs.push(await api(`/v1/regions/${region.slice(0, len)}`));
     const go = (code) => `#/regions?${qs({ indicator, year, region: code })}`;
     // Sorted as asked (the permalink keeps it); the total row is the API's figure for the whole region, not a sum made here.
     const key = { region: (r) => r.region.code, value: (r) => Number(r.value ?? -Infinity), contributors: (r) => r.contributors }[sort];
@@ -367,13 +406,13 @@ const PAGE_RENDERERS = {
     for (const tr of document.querySelectorAll('tr.drill')) tr.onclick = () => (location.hash = go(tr.dataset.code));
     // Ranked: the largest first (no pies: a part of a whole is read better as a bar).
     const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: scaledNumber(r.value, scale) })).sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
-    const bar = chart(document.getElementById('region-bar'), {
+    const bar = await chart(document.getElementById('region-bar'), {
       tooltip: { valueFormatter: (v) => `${v.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}` },
       xAxis: { type: 'category', data: values.map((v) => v.name), axisLabel: { rotate: 30 } },
       yAxis: { type: 'value', name: unit },
       series: [{ name: t(indicator), type: 'bar', data: values.map((v) => v.value) }],
     });
-    bar.on('click', (e) => {
+    bar?.on('click', (e) => {
       const code = values[e.dataIndex]?.code;
       if (code && code.length < 6) location.hash = go(code);
     });
@@ -386,32 +425,29 @@ const PAGE_RENDERERS = {
       document.getElementById('region-map-note')?.remove();
       return;
     }
-    if (province) await loadScript(`/vendor/maps/${province.file}.js`);
+    await loadScript(asset('vendor/echarts.min.js'));
+    await loadScript(asset(province ? `vendor/maps/${province.file}.js` : 'vendor/china.js'));
     const max = Math.max(1, ...values.map((v) => v.value ?? 0));
-    const map = chart(mapEl, {
+    const map = await chart(mapEl, {
       tooltip: { formatter: (p) => `${p.name}: ${p.value === undefined || Number.isNaN(p.value) ? t('noData') : `${p.value.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}`}` },
       // Classed (five equal classes) rather than a continuous ramp; areas without data keep the grey of the base map.
       visualMap: { type: 'piecewise', splitNumber: 5, min: 0, max, left: 'left', bottom: 10, showLabel: true, formatter: (a, b) => `${a.toLocaleString('en-US', { maximumFractionDigits: 1 })} – ${b.toLocaleString('en-US', { maximumFractionDigits: 1 })}` },
       series: [{ name: t(indicator), type: 'map', map: geometry, itemStyle: { areaColor: '#e4e7eb' }, data: values.map((v) => ({ name: geometry === 'china' ? shortProvince(v.name) : v.name, value: v.value, code: v.code })) }],
     });
-    map.on('click', (e) => e.data?.code && (location.hash = go(e.data.code)));
+    map?.on('click', (e) => e.data?.code && (location.hash = go(e.data.code)));
   },
 
   /** Any indicator by any dimension the API groups it by (segment, outlet kind, product class, beneficiary), in the user's region. */
   async explore(params) {
     const indicator = params.indicator || 'rentals-started';
-    const { options: yearOptions, initial } = await years();
+    const { years: { options: yearOptions, initial }, catalogue, classes } = await reference();
     const year = params.year || initial;
     const region = scope();
-    const catalogue = await api('/v1/statistics');
     const entry = catalogue.find((c) => c.id === indicator) ?? catalogue[0];
     const dimensions = entry.groupBy.filter((g) => g !== 'region' && g !== 'period');
     const groupBy = dimensions.includes(params.groupBy) ? params.groupBy : (dimensions[0] ?? '');
     const kind = entry.groupBy.includes('kind') ? params.kind || '' : '';
-    const [data, classes] = await Promise.all([
-      api(`/v1/statistics/${entry.id}?${qs({ period: year, region, groupBy, kind })}`),
-      groupBy === 'productClass' ? api('/v1/product-classes') : Promise.resolve([]),
-    ]);
+    const [data] = await batch([`/v1/statistics/${entry.id}?${qs({ period: year, region, groupBy, kind })}`]);
     const className = (code) => {
       const c = classes.find((x) => x.code === code) ?? classes.find((x) => x.code === String(code).slice(0, 2));
       return c ? `${code} ${state.lang === 'zh' ? c.nameZh : c.nameEn}` : code;
@@ -436,7 +472,7 @@ const PAGE_RENDERERS = {
     document.getElementById('group-by')?.addEventListener('change', (e) => go({ groupBy: e.target.value }));
     document.getElementById('kind')?.addEventListener('change', (e) => go({ kind: e.target.value }));
     document.getElementById('download-csv').onclick = () => downloadTable(document.getElementById('explore-table'), `${entry.id}-${year}-${groupBy || 'total'}.csv`);
-    chart(document.getElementById('explore-bar'), {
+    await chart(document.getElementById('explore-bar'), {
       tooltip: { valueFormatter: (v) => `${v.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}` },
       xAxis: { type: 'category', data: rows.map(label), axisLabel: { rotate: 20 } },
       yAxis: { type: 'value', name: unit },
@@ -445,67 +481,89 @@ const PAGE_RENDERERS = {
   },
 
   async rental(params) {
-    const { options: yearOptions, initial } = await years();
+    const { years: { options: yearOptions, initial }, classes } = await reference();
     const year = params.year || initial;
     const region = scope();
-    const [pilots, outlets, active, byClass, byBeneficiary] = await Promise.all([
-      api('/v1/pilots'),
-      api(`/v1/statistics/outlets-active?${qs({ from: '2023-01', to: '2025-12', granularity: 'month', region })}`),
-      api(`/v1/statistics/rentals-active?${qs({ from: '2023-01', to: '2025-12', granularity: 'month', region })}`),
-      api(`/v1/statistics/rentals-started?${qs({ period: year, region, groupBy: 'productClass' })}`),
-      api(`/v1/statistics/rentals-started?${qs({ period: year, region, groupBy: 'beneficiary' })}`),
+    // Three years to the chosen one, month by month: the year selector moves the trend too.
+    const series = { from: `${Number(year) - 2}-01`, to: `${year}-12`, granularity: 'month', region };
+    const [pilots, outlets, active, byClass, byBeneficiary] = await batch([
+      '/v1/pilots',
+      `/v1/statistics/outlets-active?${qs(series)}`,
+      `/v1/statistics/rentals-active?${qs(series)}`,
+      `/v1/statistics/rentals-started?${qs({ period: year, region, groupBy: 'productClass' })}`,
+      `/v1/statistics/rentals-started?${qs({ period: year, region, groupBy: 'beneficiary' })}`,
     ]);
-    // Coverage of each pilot region in scope, against the coverage its letter committed to.
+    // Coverage of each pilot region in scope, against its commitment for the chosen year (or the next
+    // one it committed to, whose year is named), in one more request.
     const inScope = pilots.filter((p) => p.regionCode.startsWith(region));
-    const coverage = await Promise.all(inScope.map((p) => api(`/v1/statistics/community-coverage?${qs({ period: year, region: p.regionCode })}`)));
-    const rows = inScope.map((p, i) => ({ name: p.name, value: coverage[i].rows[0].value, target: p.targets.find((x) => x.indicator === 'community-coverage')?.value ?? null }));
+    const coverage = await batch(inScope.map((p) => `/v1/statistics/community-coverage?${qs({ period: year, region: p.regionCode })}`));
+    const targetFor = (p) =>
+      p.targets
+        .filter((x) => x.indicator === 'community-coverage' && x.year >= Number(year))
+        .sort((a, b) => a.year - b.year)[0];
+    const rows = inScope.map((p, i) => {
+      const target = targetFor(p);
+      const row = coverage[i].rows[0];
+      return { name: target && target.year !== Number(year) ? `${p.name} (${t('target')} ${target.year})` : p.name, value: row.contributors ? row.value : null, target: target?.value ?? null };
+    });
+    const percent = (v) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 10);
+    const className = (code) => {
+      const c = classes.find((x) => x.code === code) ?? classes.find((x) => x.code === String(code).slice(0, 2));
+      return c ? `${code} ${state.lang === 'zh' ? c.nameZh : c.nameEn}` : code;
+    };
+    const count = (r) => (r.contributors ? Number(r.value) : null);
     view.innerHTML = `<div class="controls">${select('year', yearOptions, year, t('period'))}</div>
-      <h3>${t('coverageVsTarget')}</h3><div class="chart" id="coverage" data-chart="coverage"></div>
-      <h3>${t('outletsAndRentals')}</h3><div class="chart" id="service-trend" data-chart="service-trend"></div>
+      <h3>${t('coverageVsTarget')} (%)</h3><div class="chart" id="coverage" data-chart="coverage"></div>
+      <h3>${t('outletsAndRentals')} · ${series.from} – ${series.to}</h3><div class="chart" id="service-trend" data-chart="service-trend"></div>
       <div class="row"><div><h3>${t('byClass')}</h3><div class="chart" id="by-class" data-chart="by-class"></div></div>
       <div><h3>${t('byBeneficiary')}</h3><div class="chart" id="by-beneficiary" data-chart="by-beneficiary"></div></div></div>`;
     document.getElementById('year').onchange = (e) => (location.hash = `#/rental?year=${e.target.value}`);
-    chart(document.getElementById('coverage'), {
-      tooltip: { trigger: 'axis' },
+    await chart(document.getElementById('coverage'), {
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${v}%`) },
       legend: {},
       xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 30 } },
-      yAxis: { type: 'value', max: 1 },
+      yAxis: { type: 'value', max: 100, name: '%' },
       series: [
-        { name: t('actual'), type: 'bar', data: rows.map((r) => r.value) },
-        { name: t('target'), type: 'scatter', symbolSize: 14, data: rows.map((r) => r.target) },
+        { name: t('actual'), type: 'bar', data: rows.map((r) => percent(r.value)) },
+        { name: t('target'), type: 'scatter', symbolSize: 14, data: rows.map((r) => percent(r.target)) },
       ],
     });
-    chart(document.getElementById('service-trend'), {
+    await chart(document.getElementById('service-trend'), {
       tooltip: { trigger: 'axis' },
       legend: {},
       xAxis: { type: 'category', data: outlets.rows.map((r) => r.period) },
       yAxis: { type: 'value' },
       series: [
-        { name: t('outlets-active'), type: 'line', data: outlets.rows.map((r) => r.value) },
-        { name: t('rentals-active'), type: 'line', data: active.rows.map((r) => r.value) },
+        { name: t('outlets-active'), type: 'line', data: outlets.rows.map(count) },
+        { name: t('rentals-active'), type: 'line', data: active.rows.map(count) },
       ],
     });
-    chart(document.getElementById('by-class'), {
+    const ranked = (rows) => [...rows].sort((a, b) => Number(b.value) - Number(a.value));
+    await chart(document.getElementById('by-class'), {
       tooltip: {},
-      xAxis: { type: 'category', data: byClass.rows.map((r) => r.productClass) },
+      xAxis: { type: 'category', data: ranked(byClass.rows).map((r) => className(r.productClass)), axisLabel: { rotate: 30 } },
       yAxis: { type: 'value' },
-      series: [{ name: t('rentals-started'), type: 'bar', data: byClass.rows.map((r) => r.value) }],
+      series: [{ name: t('rentals-started'), type: 'bar', data: ranked(byClass.rows).map(count) }],
     });
-    chart(document.getElementById('by-beneficiary'), {
+    // Bars, not a pie: parts of a whole are compared better by length.
+    await chart(document.getElementById('by-beneficiary'), {
       tooltip: {},
-      series: [{ type: 'pie', radius: '65%', data: byBeneficiary.rows.map((r) => ({ name: t(r.beneficiary), value: r.value })) }],
+      xAxis: { type: 'category', data: ranked(byBeneficiary.rows).map((r) => t(r.beneficiary)) },
+      yAxis: { type: 'value' },
+      series: [{ name: t('rentals-started'), type: 'bar', data: ranked(byBeneficiary.rows).map(count) }],
     });
   },
 
   async pilots(params) {
-    const batch = params.batch || '';
+    const pilotBatch = params.batch || '';
     const prefix = scope();
-    const pilots = (await api(`/v1/pilots?${qs({ batch })}`)).filter((p) => p.regionCode.startsWith(prefix));
-    const progress = await Promise.all(pilots.map((p) => api(`/v1/pilots/${p.regionCode}/progress`)));
+    const [list] = await batch([`/v1/pilots?${qs({ batch: pilotBatch })}`]);
+    const pilots = list.filter((p) => p.regionCode.startsWith(prefix));
+    const progress = await batch(pilots.map((p) => `/v1/pilots/${p.regionCode}/progress`));
     const STATUSES = ['achieved', 'on_track', 'at_risk', 'behind', 'no_data'];
     const count = (items, status) => items.filter((item) => item.status === status).length;
     const pct = (a) => (a === null ? '—' : `${(a * 100).toFixed(1)}%`);
-    view.innerHTML = `<div class="controls">${select('batch', [{ value: '', label: t('all') }, { value: '1', label: t('batch1') }, { value: '2', label: t('batch2') }], batch, t('batch'))}</div>
+    view.innerHTML = `<div class="controls">${select('batch', [{ value: '', label: t('all') }, { value: '1', label: t('batch1') }, { value: '2', label: t('batch2') }], pilotBatch, t('batch'))}</div>
       <h3>${t('pilotSummary')}</h3>
       <table id="pilot-summary"><thead><tr><th>${t('region')}</th><th>${t('batch')}</th><th class="num">${t('commitments')}</th>${STATUSES.map((st) => `<th class="num">${t(`status_${st}`)}</th>`).join('')}</tr></thead><tbody>
       ${pilots
@@ -544,12 +602,12 @@ const PAGE_RENDERERS = {
     const day = Math.max(0, Math.min(days, params.day !== undefined ? Number(params.day) : days));
     const asOf = new Date(start + (day + 1) * 86_400_000 - 1).toISOString();
     const dateOf = (d) => new Date(start + d * 86_400_000 + CHINA).toISOString().slice(0, 10);
-    const [figure, monthly, now, vintages, events] = await Promise.all([
-      api(`/v1/statistics/revenue?${qs({ period: '2024', asOf })}`),
-      api(`/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month', asOf })}`),
-      api(`/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month' })}`),
-      api('/v1/audit/vintages?indicator=revenue&period=2024'),
-      api(`/v1/audit/events?${qs({ after: params.after || 0, limit: 15 })}`),
+    const [figure, monthly, now, vintages, events] = await batch([
+      `/v1/statistics/revenue?${qs({ period: '2024', asOf })}`,
+      `/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month', asOf })}`,
+      `/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month' })}`,
+      '/v1/audit/vintages?indicator=revenue&period=2024',
+      `/v1/audit/events?${qs({ after: params.after || 0, limit: 15 })}`,
     ]);
     const scale = scaleFor('yuan', [...monthly.rows, ...now.rows].map((r) => r.value));
     const unit = unitLabel(scale, state.lang);
@@ -584,7 +642,7 @@ const PAGE_RENDERERS = {
       const picked = Math.round((Date.parse(`${e.target.value}T00:00:00Z`) - CHINA - start) / 86_400_000);
       if (Number.isFinite(picked)) location.hash = `#/audit?day=${picked}`;
     };
-    chart(document.getElementById('as-of-chart'), {
+    await chart(document.getElementById('as-of-chart'), {
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null ? '—' : `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${unit}`) },
       legend: {},
       xAxis: { type: 'category', data: now.rows.map((r) => r.period) },
@@ -604,13 +662,14 @@ const PAGE_RENDERERS = {
       return;
     }
     const id = params.id || list[0].releaseId;
-    const release = await api(`/v1/releases/${encodeURIComponent(id)}`);
     // Verification recomputes every cell from the log at the cut-off: for regulators and admins (the API's rule).
     const verifies = ['regulator', 'admin'].includes(principal()?.role);
-    const [verification, diff] = await Promise.all([
-      verifies ? api(`/v1/releases/${encodeURIComponent(id)}/verification`) : null,
-      release.revisionOf ? api(`/v1/releases/${encodeURIComponent(id)}/diff/${encodeURIComponent(release.revisionOf)}`) : null,
-    ]);
+    const listed = list.find((r) => r.releaseId === id);
+    const [release, verification, diff] = await batch([
+      `/v1/releases/${encodeURIComponent(id)}`,
+      ...(verifies ? [`/v1/releases/${encodeURIComponent(id)}/verification`] : []),
+      ...(listed?.revisionOf ? [`/v1/releases/${encodeURIComponent(id)}/diff/${encodeURIComponent(listed.revisionOf)}`] : []),
+    ]).then(([release, ...rest]) => [release, verifies ? rest.shift() : null, rest.shift() ?? null]);
     const changed = new Map((diff?.changed ?? []).map((c) => [`${c.table}|${c.total}|${JSON.stringify(c.key)}`, c]));
     view.innerHTML = `<div class="controls">${select('release', list.map((r) => ({ value: r.releaseId, label: `${r.title} (${r.publishedAt?.slice(0, 10) ?? r.status})` })), id, t('releases'))}
       <a id="csv" href="/v1/releases/${encodeURIComponent(id)}?format=csv">${t('download')} CSV</a>
@@ -642,7 +701,7 @@ const PAGE_RENDERERS = {
 
 document.getElementById('lang').onclick = () => {
   state.lang = state.lang === 'zh' ? 'en' : 'zh';
-  yearsCache = undefined;
+  referenceCache = undefined;
   localStorage.setItem('fuju.lang', state.lang);
   render();
 };

@@ -5,11 +5,16 @@
 // first), so a build never writes into the folder being served: each distinct content goes into
 // its own folder dist/dashboard-builds/<hash>, and dist/dashboard is a symbolic link swapped to it
 // in one rename. When nothing changed, nothing is touched.
+//
+// The same folder is served at /assets/<hash>/ and cached for good (its name changes with its
+// content); index.html, which is revalidated, names its scripts and styles there. Every text file
+// is stored compressed beside itself (.br, .gz), so no request pays for compressing it (issue 19, point 10).
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', '..', 'dist');
@@ -34,6 +39,8 @@ const files = [
 const hash = createHash('sha256');
 // DASHBOARD_BUILD_SALT makes a build distinct without changing its content (the swap test uses it).
 hash.update(process.env.DASHBOARD_BUILD_SALT ?? '');
+// This script too: a change in how a build is laid out makes a new build.
+hash.update(readFileSync(fileURLToPath(import.meta.url)));
 for (const [name, source] of files) hash.update(name).update('\0').update(readFileSync(source)).update('\0');
 const id = hash.digest('hex').slice(0, 16);
 const target = join('dashboard-builds', id);
@@ -49,6 +56,14 @@ if (current === target && existsSync(join(dist, target))) {
       mkdirSync(dirname(join(staging, name)), { recursive: true });
       cpSync(source, join(staging, name));
     }
+    const index = join(staging, 'index.html');
+    writeFileSync(index, readFileSync(index, 'utf8').replace(/(href|src)="(?!\/|data:|#)([^"]+)"/g, `$1="/assets/${id}/$2"`));
+    for (const [name] of files) {
+      if (!/\.(js|css|html|json|svg)$/.test(name)) continue;
+      const content = readFileSync(join(staging, name));
+      writeFileSync(join(staging, `${name}.br`), brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: content.length } }));
+      writeFileSync(join(staging, `${name}.gz`), gzipSync(content, { level: 9 }));
+    }
     renameSync(staging, join(dist, target));
   }
   // A folder from builds before this scheme cannot be replaced by a rename: remove it once.
@@ -56,9 +71,12 @@ if (current === target && existsSync(join(dist, target))) {
   const swap = join(dist, `dashboard.tmp-${process.pid}`);
   symlinkSync(target, swap);
   renameSync(swap, link);
-  // Keep the previous build for requests still reading it; drop older ones.
+  // Keep the previous build, and any made in the last ten minutes, for pages still loading the files
+  // their index.html named (served at /assets/<hash>/); drop older ones.
   const keep = new Set([id, current?.split('/').pop()]);
-  for (const old of readdirSync(builds)) if (!keep.has(old) && !old.includes('.tmp-')) rmSync(join(builds, old), { recursive: true, force: true });
+  const recent = Date.now() - 10 * 60_000;
+  for (const old of readdirSync(builds))
+    if (!keep.has(old) && !old.includes('.tmp-') && statSync(join(builds, old)).mtimeMs < recent) rmSync(join(builds, old), { recursive: true, force: true });
   // stderr: stdout belongs to the commands that build first (`npm run cli -- token` prints only the token).
   console.error(`dashboard built into ${join(dist, target)} (${link})`);
 }

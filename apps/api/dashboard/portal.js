@@ -46,22 +46,20 @@ export async function renderFiling(ctx, params) {
 }
 
 async function renderMonth(ctx, uscc, period, obligations) {
-  const { send, t, escapeHtml: esc } = ctx;
+  const { send, batchAnswers, t, escapeHtml: esc } = ctx;
   const box = document.getElementById('month');
   const obligation = obligations.find((o) => o.period === period);
-  // Only months on record are asked for (a month never filed has no report to read).
+  // Only months on record are asked for (a month never filed has no report to read), all in one request.
   const filed = new Set(obligations.filter((o) => o.revision > 0).map((o) => o.period));
-  const get = async (p) => {
-    if (!filed.has(p) && p !== period) return null;
-    const r = await send('GET', `/v1/enterprises/${uscc}/reports/${p}`);
-    return r.status === 200 ? r : null;
-  };
-  const [current, previous, lastYear, reviewed] = await Promise.all([
-    filed.has(period) ? get(period) : null,
-    get(monthBefore(period, 1)),
-    get(monthBefore(period, 12)),
-    filed.has(period) ? send('GET', `/v1/enterprises/${uscc}/reports/${period}/review`) : null,
-  ]);
+  const wanted = [
+    ['current', filed.has(period) ? `/v1/enterprises/${uscc}/reports/${period}` : null],
+    ['previous', filed.has(monthBefore(period, 1)) ? `/v1/enterprises/${uscc}/reports/${monthBefore(period, 1)}` : null],
+    ['lastYear', filed.has(monthBefore(period, 12)) ? `/v1/enterprises/${uscc}/reports/${monthBefore(period, 12)}` : null],
+    ['reviewed', filed.has(period) ? `/v1/enterprises/${uscc}/reports/${period}/review` : null],
+  ].filter(([, path]) => path);
+  const answers = await batchAnswers(wanted.map(([, path]) => path));
+  const got = Object.fromEntries(wanted.map(([name], i) => [name, answers[i].status === 200 ? answers[i] : null]));
+  const { current = null, previous = null, lastYear = null, reviewed = null } = got;
   const report = current?.body;
   const review = reviewed?.status === 200 ? reviewed.body : null;
   const valuesOf = (r) => (r ? figureEdits({ revenue: r.body.revenue, taxPaid: r.body.taxPaid, employees: r.body.employees }).values : undefined);
@@ -132,7 +130,7 @@ async function renderMonth(ctx, uscc, period, obligations) {
       if (r.status === 200 || r.status === 201) {
         // The receipt names the report's own revision (the write answers with its stream's) and the log position.
         filed.add(period);
-        const stored = await get(period);
+        const stored = await send('GET', `/v1/enterprises/${uscc}/reports/${period}`);
         document.getElementById('receipt').innerHTML = `<div class="receipt" data-testid="receipt"><h4>${t('receipt')}</h4>
           <p>${t('period')} ${period} · ${t('revision')} <span data-receipt="revision">${stored?.body.revision ?? '—'}</span> · ${t('position')} <span data-receipt="position">${r.body.position}</span></p>
           <p>${t('recordedAt')} ${chinaTime(r.body.recordedAt)}</p><button id="print-receipt" type="button">${t('print')}</button></div>`;

@@ -61,15 +61,15 @@ export async function renderReview(ctx, params) {
 }
 
 async function showFiling(ctx, uscc, period, canAct, notice) {
-  const { send, t, escapeHtml: esc } = ctx;
+  const { send, batchAnswers, t, escapeHtml: esc } = ctx;
   const box = document.getElementById('filing-detail');
-  const r = await send('GET', `/v1/enterprises/${uscc}/reports/${period}`);
+  const [r, reviewed] = await batchAnswers([`/v1/enterprises/${uscc}/reports/${period}`, `/v1/enterprises/${uscc}/reports/${period}/review`]);
   if (r.status !== 200) {
     box.innerHTML = `<h3>${uscc} · ${period}</h3><p>${t('notFiled')}</p>`;
     return;
   }
   const report = r.body;
-  const review = (await send('GET', `/v1/enterprises/${uscc}/reports/${period}/review`)).body;
+  const review = reviewed.body;
   const latest = report.history.at(-1);
   box.innerHTML = `<h3 data-testid="detail-title">${uscc} · ${period} · ${t(`rv_${review.status}`)}</h3>
     <table><tbody><tr><th>${t('revenue')}</th><td class="num">${report.revenue}</td></tr><tr><th>${t('tax')}</th><td class="num">${report.taxPaid}</td></tr>

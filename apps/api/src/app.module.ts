@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { ApplicationModule } from '../../../libs/application/src/index.js';
 import { InfrastructureModule, ReadModelModule, RelayModule, type AppConfig } from '../../../libs/platform/src/index.js';
 import { AuditModule } from './audit/audit.module.js';
+import { BatchModule } from './batch/batch.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { EnterprisesModule } from './enterprises/enterprises.module.js';
 import { AuthGuard } from './http/auth.js';
@@ -48,6 +49,7 @@ export class AppModule {
         ReferenceModule,
         DemoModule,
         OperationsModule,
+        BatchModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RateLimitGuard },

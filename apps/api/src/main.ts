@@ -23,6 +23,8 @@ import { completeDocument } from './http/openapi.js';
 
 /** The dashboard's static assets, built by `npm run build` (apps/api/dashboard/build.mjs). */
 const DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard', import.meta.url));
+/** Every build of the dashboard by its content hash (dist/dashboard links to the current one). */
+const DASHBOARD_BUILDS_DIR = fileURLToPath(new URL('../../../dashboard-builds', import.meta.url));
 
 const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -100,7 +102,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .build(),
   );
   SwaggerModule.setup('docs', app, completeDocument(document), { jsonDocumentUrl: 'docs-json' });
-  await app.register(fastifyStatic as never, { root: DASHBOARD_DIR, prefix: '/', wildcard: false, index: ['index.html'], decorateReply: false });
+  // index.html is revalidated on every load; the build it names is served at /assets/<content hash>/
+  // and cached for good. Both send the .br or .gz stored beside each file when the browser takes it.
+  await app.register(fastifyStatic as never, {
+    root: DASHBOARD_DIR,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+    decorateReply: false,
+    preCompressed: true,
+    maxAge: 0,
+  });
+  await app.register(fastifyStatic as never, { root: DASHBOARD_BUILDS_DIR, prefix: '/assets/', wildcard: true, decorateReply: false, preCompressed: true, maxAge: '365d', immutable: true });
   return app;
 }
 
