@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { demoInBrowser, signedInPage } from './support/browser.js';
 import { ServerProcess } from './support/server.js';
@@ -124,6 +125,59 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     const shown = await page.$$eval('#region-table tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent!.replace(/\s+/g, ' ').replace(/ [▲▼]$/, '').trim())));
     expect(records).toEqual(shown);
     expect(records.length).toBe(grouped.rows.length + 2);
+  });
+
+  it('shows the chart, the table or both, keeps the choice in the permalink, and downloads the view as XLSX with figures as numbers and the chart as PNG (issue 19, point 3)', async () => {
+    const visible = () => page.evaluate(() => ['#region-bar', '#region-table'].map((id) => getComputedStyle(document.querySelector(id)!).display !== 'none'));
+    await page.goto(`${server.url}/#/regions?indicator=tax&year=2024&region=13`);
+    await page.waitForSelector('#region-table tbody tr');
+    expect(await visible()).toEqual([true, true]);
+    await page.selectOption('#show', 'table');
+    await page.waitForFunction(() => location.hash.includes('show=table'));
+    await page.waitForSelector('#region-table tbody tr');
+    expect(await visible()).toEqual([false, true]);
+    expect(await page.isDisabled('#download-png')).toBe(true);
+    // The permalink holds it: a reload lands on the table alone.
+    await page.reload();
+    await page.waitForSelector('#region-table tbody tr');
+    expect([await page.inputValue('#show'), ...(await visible())]).toEqual(['table', false, true]);
+    await page.selectOption('#show', 'chart');
+    await page.waitForFunction(() => location.hash.includes('show=chart'));
+    await page.waitForSelector('#region-bar canvas');
+    expect(await visible()).toEqual([true, false]);
+
+    // XLSX: the same rows as the table, each figure a number in the header's unit, rounded as shown.
+    const grouped = await api('/v1/statistics/tax?period=2024&region=13&groupBy=region');
+    const whole = (await api('/v1/statistics/tax?period=2024&region=13')).rows[0];
+    const scale = expectedScale(grouped.unit, grouped.rows.map((r: any) => r.value));
+    const inScale = (v: string) => Number((Number(v) / scale.divisor).toFixed(scale.decimals));
+    const [workbookFile] = await Promise.all([page.waitForEvent('download'), page.click('#download-xlsx')]);
+    expect(workbookFile.suggestedFilename()).toBe('tax-2024-13.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await workbookFile.path())!);
+    const sheet = workbook.worksheets[0];
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    expect(rows[0]).toEqual(['地区', `税金 (${scale.zh})`, '填报单位数', '同比']);
+    const byCode = new Map(grouped.rows.map((r: any) => [r.region.code, r]));
+    for (const row of rows.slice(1, -1)) {
+      const code = /\((\d+)\)$/.exec(String(row[0]))![1];
+      const api = byCode.get(code) as any;
+      expect([code, row[1], row[2]]).toEqual([code, inScale(api.value), api.contributors]);
+      expect(typeof row[1]).toBe('number');
+    }
+    expect(rows.length).toBe(grouped.rows.length + 2);
+    expect(rows.at(-1)!.slice(1, 3)).toEqual([inScale(whole.value), whole.contributors]);
+    expect(sheet.getRow(2).getCell(2).numFmt).toBe(scale.decimals ? `#,##0.${'0'.repeat(scale.decimals)}` : '#,##0');
+
+    // PNG: the ranked bars as an image.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('#download-png')]);
+    const image = readFileSync((await png.path())!);
+    expect([...image.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // IHDR: width and height at twice the chart's size on screen (pixel ratio 2).
+    const size = await page.evaluate(() => [document.getElementById('region-bar')!.clientWidth, document.getElementById('region-bar')!.clientHeight]);
+    expect([image.readUInt32BE(16), image.readUInt32BE(20)]).toEqual([size[0] * 2, size[1] * 2]);
+    expect(consoleErrors).toEqual([]);
   });
 
   it('drills down from the whole country to counties by keyboard alone (issue 19, point 9)', async () => {
@@ -374,7 +428,7 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
 
   it('serves its build compressed, under a content-hash path cached for good, and the page that names it revalidated (issue 19, point 10)', async () => {
     const index = await rawGet('/');
-    expect(index.headers['cache-control']).toBe('public, max-age=0');
+    expect(index.headers['cache-control']).toBe('no-cache');
     const html = index.body.toString('utf8');
     const app = /src="(\/assets\/([0-9a-f]{16})\/app\.js)"/.exec(html);
     expect(app).not.toBeNull();

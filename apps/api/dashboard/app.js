@@ -150,6 +150,11 @@ const asset = (path) => new URL(path, import.meta.url).href;
  * the page's figures and tables are on screen, never before the first paint.
  */
 async function chart(el, option) {
+  // A chart the view hides (table only) is not drawn; its data table still goes beside it.
+  if (!el.getClientRects().length) {
+    if (el.isConnected) el.insertAdjacentElement('afterend', chartTable(el.dataset.chart, option));
+    return undefined;
+  }
   await loadScript(asset('vendor/echarts.min.js'));
   if (!el.isConnected) return undefined;
   const instance = echarts.init(el);
@@ -211,6 +216,7 @@ function renderChrome() {
 
 async function render() {
   clearCharts();
+  delete view.dataset.show;
   renderChrome();
   if (!state.token) return renderSignIn();
   const { page, params } = route();
@@ -266,13 +272,70 @@ const csvField = (text) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')
 /** The table as shown, as a CSV file with a UTF-8 BOM (so Excel on Chinese Windows reads it right). */
 function downloadTable(table, name) {
   const lines = [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map((cell) => csvField(cell.textContent.replace(/\s+/g, ' ').replace(/ [▲▼]$/, '').trim())).join(','));
+  save(new Blob(['\uFEFF' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }), name);
+}
+
+/** Saves a Blob under a file name (a download the browser shows). */
+function save(blob, name) {
   const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob(['\uFEFF' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }));
+  link.href = URL.createObjectURL(blob);
   link.download = name;
   document.body.appendChild(link);
   link.click();
   link.remove();
 }
+
+/**
+ * The table as shown, as an XLSX workbook: text as text, every figure as a number (in the unit the
+ * header states, to the decimals shown), so a spreadsheet can sum it.
+ */
+async function downloadWorkbook(table, name) {
+  await loadScript(asset('vendor/exceljs.min.js'));
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(name.replace(/\.xlsx$/, '').slice(0, 31));
+  for (const tr of table.querySelectorAll('tr')) {
+    const row = sheet.addRow([...tr.children].map((cell) => (cell.dataset.number !== undefined && cell.dataset.number !== '' ? Number(cell.dataset.number) : cell.textContent.replace(/\s+/g, ' ').replace(/ [▲▼]$/, '').trim())));
+    [...tr.children].forEach((cell, i) => {
+      if (cell.dataset.decimals !== undefined) row.getCell(i + 1).numFmt = Number(cell.dataset.decimals) ? `#,##0.${'0'.repeat(Number(cell.dataset.decimals))}` : '#,##0';
+    });
+  }
+  sheet.columns.forEach((column) => (column.width = 18));
+  save(new Blob([await workbook.xlsx.writeBuffer()], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), name);
+}
+
+/** A number cell of a view's table: shown in the view's scale, and as a number for XLSX. */
+function numberCell(value, scale, extra = '') {
+  const n = scaledNumber(value, scale);
+  const rounded = n === null ? '' : Number(n.toFixed(scale.decimals));
+  return `<td class="num" data-value="${escapeHtml(value ?? '')}" data-scaled="${formatScaled(value, scale)}" data-number="${rounded}" data-decimals="${scale.decimals}" ${extra}>${formatScaled(value, scale)}</td>`;
+}
+
+const SHOW = ['both', 'table', 'chart'];
+/**
+ * A view's tools (issue 19, point 3): show the chart, the table or both (kept in the permalink), and
+ * download the view as CSV (UTF-8 with BOM), XLSX (figures as numbers) or PNG (the chart).
+ */
+function viewTools(show) {
+  return `<div class="view-tools" role="toolbar" aria-label="${t('viewTools')}">
+    ${select('show', SHOW.map((v) => ({ value: v, label: t(`show_${v}`) })), show, t('show'))}
+    <button id="download-csv" type="button">${t('download')} CSV</button>
+    <button id="download-xlsx" type="button">${t('download')} XLSX</button>
+    <button id="download-png" type="button" ${show === 'table' ? 'disabled' : ''}>${t('download')} PNG</button></div>`;
+}
+function wireViewTools({ table, name, show, go, chartOf }) {
+  view.dataset.show = show;
+  document.getElementById('show').onchange = (e) => go(e.target.value);
+  document.getElementById('download-csv').onclick = () => downloadTable(table, `${name}.csv`);
+  document.getElementById('download-xlsx').onclick = () => downloadWorkbook(table, `${name}.xlsx`);
+  document.getElementById('download-png').onclick = () => {
+    const instance = chartOf();
+    if (!instance) return;
+    // The image's bytes from its data: URL, decoded here (the page may fetch only its own server).
+    const base64 = instance.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' }).split(',')[1];
+    save(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }), `${name}.png`);
+  };
+}
+const showParam = (params) => (SHOW.includes(params.show) ? params.show : 'both');
 
 const OUTLET_KIND_IDS = ['rental_point', 'configuration_center', 'experience_center', 'disinfection_center'];
 
@@ -361,6 +424,7 @@ const PAGE_RENDERERS = {
     const region = params.region ?? scope();
     const sort = ['region', 'value', 'contributors'].includes(params.sort) ? params.sort : 'region';
     const dir = params.dir === 'desc' ? 'desc' : 'asc';
+    const show = showParam(params);
     const [data, whole, ...crumbs] = await batch([
       `/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`,
       `/v1/statistics/${indicator}?${qs({ period: year, region })}`,
@@ -369,14 +433,14 @@ const PAGE_RENDERERS = {
     const definition = catalogue.find((c) => c.id === indicator);
     const scale = scaleFor(data.unit, data.rows.map((r) => r.value));
     const unit = unitLabel(scale, state.lang);
-    const go = (code) => `#/regions?${qs({ indicator, year, region: code })}`;
+    const go = (code) => `#/regions?${qs({ indicator, year, region: code, show: show === 'both' ? '' : show })}`;
     // Sorted as asked (the permalink keeps it); the total row is the API's figure for the whole region, not a sum made here.
     const key = { region: (r) => r.region.code, value: (r) => Number(r.value ?? -Infinity), contributors: (r) => r.contributors }[sort];
     const rows = [...data.rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (dir === 'desc' ? -1 : 1));
     const sortLink = (column, label) => {
       const next = sort === column && dir === 'asc' ? 'desc' : 'asc';
       const aria = sort === column ? (dir === 'asc' ? 'ascending' : 'descending') : 'none';
-      return `<a href="#/regions?${qs({ indicator, year, region, sort: column, dir: next })}" data-sort="${column}" aria-sort="${aria}">${label}${sort === column ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a>`;
+      return `<a href="#/regions?${qs({ indicator, year, region, sort: column, dir: next, show: show === 'both' ? '' : show })}" data-sort="${column}" aria-sort="${aria}">${label}${sort === column ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a>`;
     };
     const total = whole.rows[0];
     const totalName = crumbs.length ? crumbs[crumbs.length - 1].name : t('national');
@@ -390,19 +454,25 @@ const PAGE_RENDERERS = {
       <aside class="definition" data-testid="definition"><strong>${escapeHtml(state.lang === 'zh' ? definition.nameZh : definition.nameEn)}</strong>
         · ${t(`kind_${definition.kind}`)} · ${t('unit')}: ${unitLabel(scale, state.lang)} · ${escapeHtml(definition.description)}</aside>
       <div class="row"><div><div class="chart" id="region-map" data-chart="map"></div><p id="region-map-note" class="map-note">${t('unit')}: ${unit} · ${t('greyNoData')}</p></div><div class="chart" id="region-bar" data-chart="bar"></div></div>
-      <p><button id="download-csv" type="button">${t('download')} CSV</button></p>
-      <table id="region-table"><thead><tr><th>${sortLink('region', t('region'))}</th><th class="num">${sortLink('value', `${t(indicator)} (${unit})`)}</th><th class="num">${sortLink('contributors', t('contributors'))}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
+      ${viewTools(show)}
+      <table id="region-table" class="view-table"><thead><tr><th>${sortLink('region', t('region'))}</th><th class="num">${sortLink('value', `${t(indicator)} (${unit})`)}</th><th class="num">${sortLink('contributors', t('contributors'))}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
       ${rows
         .map(
           (r) => `<tr class="${r.region.code.length < 6 ? 'drill' : ''}" data-code="${r.region.code}">
           <td>${r.region.code.length < 6 ? `<a href="${go(r.region.code)}">${escapeHtml(r.region.name)}</a>` : escapeHtml(r.region.name)} (${r.region.code})</td>
-          <td class="num" data-value="${escapeHtml(r.value)}" data-scaled="${formatScaled(r.value, scale)}">${formatScaled(r.value, scale)}</td><td class="num">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`,
+          ${numberCell(r.value, scale)}<td class="num" data-number="${r.contributors}" data-decimals="0">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`,
         )
         .join('')}</tbody>
-      <tfoot><tr data-total><th>${t('totalRow')} · ${escapeHtml(totalName)}</th><td class="num" data-value="${escapeHtml(total.value)}">${formatScaled(total.contributors ? total.value : null, scale)}</td><td class="num">${total.contributors}</td><td class="num">${changeText(total.yoy, total.value, data.unit, state.lang)}</td></tr></tfoot></table>`;
-    document.getElementById('download-csv').onclick = () => downloadTable(document.getElementById('region-table'), `${indicator}-${year}-${region || 'national'}.csv`);
-    document.getElementById('indicator').onchange = (e) => (location.hash = `#/regions?${qs({ indicator: e.target.value, year, region })}`);
-    document.getElementById('year').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year: e.target.value, region })}`);
+      <tfoot><tr data-total><th>${t('totalRow')} · ${escapeHtml(totalName)}</th><td class="num" data-value="${escapeHtml(total.value)}" data-number="${total.contributors ? Number(scaledNumber(total.value, scale).toFixed(scale.decimals)) : ''}" data-decimals="${scale.decimals}">${formatScaled(total.contributors ? total.value : null, scale)}</td><td class="num" data-number="${total.contributors}" data-decimals="0">${total.contributors}</td><td class="num">${changeText(total.yoy, total.value, data.unit, state.lang)}</td></tr></tfoot></table>`;
+    wireViewTools({
+      table: document.getElementById('region-table'),
+      name: `${indicator}-${year}-${region || 'national'}`,
+      show,
+      go: (next) => (location.hash = `#/regions?${qs({ indicator, year, region, sort: params.sort, dir: params.dir, show: next })}`),
+      chartOf: () => state.charts.find((c) => c.getDom().id === 'region-bar'),
+    });
+    document.getElementById('indicator').onchange = (e) => (location.hash = `#/regions?${qs({ indicator: e.target.value, year, region, show: params.show })}`);
+    document.getElementById('year').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year: e.target.value, region, show: params.show })}`);
     for (const tr of document.querySelectorAll('tr.drill')) tr.onclick = () => (location.hash = go(tr.dataset.code));
     // Ranked: the largest first (no pies: a part of a whole is read better as a bar).
     const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: scaledNumber(r.value, scale) })).sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
@@ -425,8 +495,10 @@ const PAGE_RENDERERS = {
       document.getElementById('region-map-note')?.remove();
       return;
     }
-    await loadScript(asset('vendor/echarts.min.js'));
-    await loadScript(asset(province ? `vendor/maps/${province.file}.js` : 'vendor/china.js'));
+    if (mapEl.getClientRects().length) {
+      await loadScript(asset('vendor/echarts.min.js'));
+      await loadScript(asset(province ? `vendor/maps/${province.file}.js` : 'vendor/china.js'));
+    }
     const max = Math.max(1, ...values.map((v) => v.value ?? 0));
     const map = await chart(mapEl, {
       tooltip: { formatter: (p) => `${p.name}: ${p.value === undefined || Number.isNaN(p.value) ? t('noData') : `${p.value.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}`}` },
@@ -456,22 +528,29 @@ const PAGE_RENDERERS = {
     const scale = scaleFor(data.unit, data.rows.map((r) => r.value));
     const unit = unitLabel(scale, state.lang);
     const rows = [...data.rows].sort((a, b) => Number(b.value) - Number(a.value));
-    const go = (over) => (location.hash = `#/explore?${qs({ indicator: entry.id, year, groupBy, kind, ...over })}`);
+    const show = showParam(params);
+    const go = (over) => (location.hash = `#/explore?${qs({ indicator: entry.id, year, groupBy, kind, show: show === 'both' ? '' : show, ...over })}`);
     view.innerHTML = `<div class="controls">
         ${select('indicator', catalogue.map((c) => ({ value: c.id, label: t(c.id) })), entry.id, t('indicator'))}
         ${select('year', yearOptions, year, t('period'))}
         ${dimensions.length ? select('group-by', dimensions.map((d) => ({ value: d, label: t(`dim_${d}`) })), groupBy, t('groupBy')) : ''}
         ${entry.groupBy.includes('kind') ? select('kind', [{ value: '', label: t('all') }, ...OUTLET_KIND_IDS.map((k) => ({ value: k, label: t(`ok_${k}`) }))], kind, t('dim_kind')) : ''}
-        <span>${t('region')}: ${region || t('national')}</span>
-        <button id="download-csv" type="button">${t('download')} CSV</button></div>
+        <span>${t('region')}: ${region || t('national')}</span></div>
+      ${viewTools(show)}
       <div class="chart" id="explore-bar" data-chart="explore"></div>
-      <table id="explore-table"><thead><tr><th>${groupBy ? t(`dim_${groupBy}`) : ''}</th><th class="num">${t(entry.id)} (${unit})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
-      ${rows.map((r) => `<tr data-key="${escapeHtml(r[groupBy] ?? '')}"><td>${escapeHtml(label(r))}</td><td class="num" data-value="${escapeHtml(r.value)}">${formatScaled(r.value, scale)}</td><td class="num">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`).join('')}</tbody></table>`;
+      <table id="explore-table" class="view-table"><thead><tr><th>${groupBy ? t(`dim_${groupBy}`) : ''}</th><th class="num">${t(entry.id)} (${unit})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
+      ${rows.map((r) => `<tr data-key="${escapeHtml(r[groupBy] ?? '')}"><td>${escapeHtml(label(r))}</td>${numberCell(r.value, scale)}<td class="num" data-number="${r.contributors}" data-decimals="0">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`).join('')}</tbody></table>`;
     document.getElementById('indicator').onchange = (e) => go({ indicator: e.target.value, groupBy: '', kind: '' });
     document.getElementById('year').onchange = (e) => go({ year: e.target.value });
     document.getElementById('group-by')?.addEventListener('change', (e) => go({ groupBy: e.target.value }));
     document.getElementById('kind')?.addEventListener('change', (e) => go({ kind: e.target.value }));
-    document.getElementById('download-csv').onclick = () => downloadTable(document.getElementById('explore-table'), `${entry.id}-${year}-${groupBy || 'total'}.csv`);
+    wireViewTools({
+      table: document.getElementById('explore-table'),
+      name: `${entry.id}-${year}-${groupBy || 'total'}`,
+      show,
+      go: (next) => go({ show: next }),
+      chartOf: () => state.charts.find((c) => c.getDom().id === 'explore-bar'),
+    });
     await chart(document.getElementById('explore-bar'), {
       tooltip: { valueFormatter: (v) => `${v.toLocaleString('en-US', { maximumFractionDigits: scale.decimals })} ${unit}` },
       xAxis: { type: 'category', data: rows.map(label), axisLabel: { rotate: 20 } },

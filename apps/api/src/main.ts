@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadReferencePilots, publishDemoRelease, reportDemoInvestments, validationPipe } from '../../../libs/application/src/index.js';
@@ -103,16 +103,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   SwaggerModule.setup('docs', app, completeDocument(document), { jsonDocumentUrl: 'docs-json' });
   // index.html is revalidated on every load; the build it names is served at /assets/<content hash>/
-  // and cached for good. Both send the .br or .gz stored beside each file when the browser takes it.
-  await app.register(fastifyStatic as never, {
-    root: DASHBOARD_DIR,
-    prefix: '/',
-    wildcard: false,
-    index: ['index.html'],
-    decorateReply: false,
-    preCompressed: true,
-    maxAge: 0,
+  // and cached for good, with the .br or .gz stored beside each file when the browser takes it.
+  // The page is read whole from the build the link points to at that instant: it differs between
+  // builds, and a file streamed while a build is swapped in could change under the response.
+  const server = app.getHttpAdapter().getInstance();
+  server.get('/', (_request, reply) => {
+    const page = readFileSync(join(realpathSync(DASHBOARD_DIR), 'index.html'));
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
   });
+  await app.register(fastifyStatic as never, { root: DASHBOARD_DIR, prefix: '/', wildcard: false, index: false, decorateReply: false, preCompressed: true, maxAge: 0 });
   await app.register(fastifyStatic as never, { root: DASHBOARD_BUILDS_DIR, prefix: '/assets/', wildcard: true, decorateReply: false, preCompressed: true, maxAge: '365d', immutable: true });
   return app;
 }

@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+const [url, token, hash] = process.argv.slice(2);
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const p = await b.newPage();
+p.on('pageerror', (e) => console.log('pageerror', e.message));
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+await p.goto(url);
+await p.evaluate((t) => localStorage.setItem('fuju.token', t), token);
+await p.goto('about:blank');
+await p.goto(url + '/#/' + hash);
+await p.waitForTimeout(3000);
+console.log((await p.textContent('#view')).slice(0, 900)); console.log(await p.evaluate(() => { const t = document.querySelector('#region-table'); return t ? [getComputedStyle(t).display, t.rows.length, document.getElementById('view').dataset.show, t.getBoundingClientRect().height] : 'none'; }));
+await b.close();
