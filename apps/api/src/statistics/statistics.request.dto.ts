@@ -42,6 +42,11 @@ export class GetStatisticsRequestDto {
   @IsString()
   readonly kind?: string;
 
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: year to date (1–N月累计), from January of the period\'s year to its end, compared with the same months a year earlier' })
+  @IsOptional()
+  @IsString()
+  readonly cumulative?: string;
+
   @ApiPropertyOptional({ example: '2024-03-01T08:00:00Z', description: 'the answer as it was known at this instant' })
   @IsOptional()
   @IsString()

@@ -1,5 +1,5 @@
 import { publishedValue, type Figures } from '../../../../libs/analytics/src/index.js';
-import type { PeriodKind } from '../../../../libs/domain/src/index.js';
+import { currentMonthInChina, monthIndex, monthLabel, type PeriodKind } from '../../../../libs/domain/src/index.js';
 import { findRegion, type RegionLevel } from '../../../../libs/reference/src/index.js';
 
 export interface StatisticsRow {
@@ -25,11 +25,29 @@ export interface StatisticsView {
   granularity?: PeriodKind;
   kind?: string;
   asOf: string | null;
+  /** Year to date (asked with cumulative=true): January of the period's year to its end. */
+  cumulative?: true;
+  /**
+   * What the figures include: every event of the log up to `position`, known at `at` (the asOf
+   * asked, or the instant of the answer); months are in China time.
+   */
+  cutoff: { position: number; at: string };
+  /** The period has not ended in China: its figures cover months up to `coveredTo` only. */
+  partial: boolean;
+  coveredTo: string;
   rows: StatisticsRow[];
 }
 
+/** Where the figures stand in the log and in time. */
+export interface AnswerContext {
+  readonly position: number;
+  readonly now: string;
+}
+
 /** Figures as `GET /v1/statistics/{indicator}` answers them (API.md): yuan as decimal strings, regions with their names. */
-export function statisticsView({ question: q, regionLevel, granularity, figures }: Figures): StatisticsView {
+export function statisticsView({ question: q, regionLevel, granularity, figures }: Figures, context: AnswerContext): StatisticsView {
+  // The month under way in China (as of the instant asked) is not over, nor filed yet.
+  const current = monthIndex(currentMonthInChina(q.asOf ?? context.now));
   return {
     indicator: q.indicator.id,
     unit: q.indicator.unit,
@@ -39,6 +57,10 @@ export function statisticsView({ question: q, regionLevel, granularity, figures 
     ...(granularity ? { granularity } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
     asOf: q.asOf ?? null,
+    ...(q.cumulative ? { cumulative: true as const } : {}),
+    cutoff: { position: context.position, at: q.asOf ?? context.now },
+    partial: q.toMonth >= current,
+    coveredTo: monthLabel(Math.min(q.toMonth, current - 1)),
     rows: figures.map(({ region, value, top: _top, ...rest }) => ({
       ...(region !== undefined ? { region: { code: region, name: findRegion(region)?.name ?? null } } : {}),
       ...rest,

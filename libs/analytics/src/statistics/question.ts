@@ -1,4 +1,4 @@
-import { parseAsOf, parsePeriod, PERIOD_RANGE_TEXT, ValidationFailedError, type FieldProblem, type PeriodKind } from '../../../domain/src/index.js';
+import { monthLabel, parseAsOf, parsePeriod, PERIOD_RANGE_TEXT, ValidationFailedError, type FieldProblem, type PeriodKind } from '../../../domain/src/index.js';
 import { isRegionPrefix, OUTLET_KINDS, PREFIX_LENGTH, type RegionLevel } from '../../../reference/src/index.js';
 import { GROUP_KEYS, type GroupKey, type Indicator } from '../indicators.js';
 
@@ -13,6 +13,8 @@ export interface RawQuestion {
   readonly regionLevel?: string;
   readonly kind?: string;
   readonly asOf?: string;
+  /** `true`: from January of the period's year to the end of the period (1–N月累计). */
+  readonly cumulative?: string;
 }
 
 /** A statistics question, parsed: what {@link StatisticsService.figures} answers. */
@@ -34,6 +36,8 @@ export interface StatisticsQuestion {
   /** Outlet kind filter ('' for none). */
   readonly kind: string;
   readonly asOf?: string;
+  /** Year to date: January of the period's year to its end, one figure (asked with cumulative=true). */
+  readonly cumulative?: boolean;
 }
 
 const LEVELS: readonly RegionLevel[] = ['province', 'city', 'county'];
@@ -68,6 +72,20 @@ export function parseQuestion(raw: RawQuestion, indicator: Indicator): Statistic
     }
   } else {
     problems.push({ path: 'period', message: 'is required: YYYY, YYYY-Qn or YYYY-MM (or from and to for a series)' });
+  }
+  // Year to date (累计): the same question from January of the period's year, compared with the same
+  // months a year earlier — never a part year against a whole one.
+  let cumulative = false;
+  if (raw.cumulative !== undefined) {
+    if (raw.cumulative !== 'true' && raw.cumulative !== 'false') problems.push({ path: 'cumulative', message: 'must be true or false' });
+    else if (raw.cumulative === 'true') {
+      if (raw.period === undefined) problems.push({ path: 'cumulative', message: 'applies to a period (YYYY-MM or YYYY-Qn), not to a series' });
+      else if (label) {
+        cumulative = true;
+        fromMonth = Math.floor(fromMonth / 12) * 12;
+        label = fromMonth === toMonth - 11 ? label : `${monthLabel(fromMonth)}/${monthLabel(toMonth)}`;
+      }
+    }
   }
   let granularity = defaultGranularity;
   if (raw.granularity !== undefined) {
@@ -106,5 +124,5 @@ export function parseQuestion(raw: RawQuestion, indicator: Indicator): Statistic
     if (!indicator.groupBy.includes('kind')) throw ValidationFailedError.field('kind', `${indicator.id} cannot be filtered by outlet kind`);
     if (!(OUTLET_KINDS as readonly string[]).includes(kind)) throw ValidationFailedError.field('kind', `must be one of ${OUTLET_KINDS.join(', ')}`);
   }
-  return { indicator, fromMonth, toMonth, label, series, granularity, region, regionLevel, groupBy, kind, asOf };
+  return { indicator, fromMonth, toMonth, label, series, granularity, region, regionLevel, groupBy, kind, asOf, ...(cumulative ? { cumulative } : {}) };
 }
