@@ -198,8 +198,7 @@ export class Projector extends ProjectionProgress {
   /** Kafka mode: one partition's batch, exactly once, then the low watermark moves on. */
   private async applyPartition(feed: PartitionedFeed, { partition, events, heartbeat }: PartitionBatch): Promise<void> {
     if (!this.cleared.has(partition)) await this.withRetry(() => this.clearPartition(feed, partition), heartbeat);
-    const after = this.lastOf(partition);
-    const fresh = events.filter((e) => e.position > after);
+    const fresh = freshEvents(events, this.lastOf(partition));
     if (fresh.length) {
       const positions = fresh.map((e) => e.position);
       await this.withRetry(() => this.apply(fresh, this.deltas, '', partitionCheckpoint(partition)), heartbeat, () => this.remove(positions, ''));
@@ -415,4 +414,21 @@ export class Projector extends ProjectionProgress {
       }
     }
   }
+}
+
+/**
+ * The events of a partition's batch not projected yet: above the partition's last position, each
+ * above the one before it. The relay sends at least once: after a crash it sends again from its
+ * checkpoint, so a batch can hold an event twice (its first copy and, later, its resent one); a
+ * position at or below one already taken is such a copy.
+ */
+export function freshEvents<E extends { position: number }>(events: readonly E[], after: number): E[] {
+  const fresh: E[] = [];
+  let last = after;
+  for (const event of events)
+    if (event.position > last) {
+      fresh.push(event);
+      last = event.position;
+    }
+  return fresh;
 }
