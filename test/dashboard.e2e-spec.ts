@@ -61,7 +61,7 @@ describe('dashboard in a real browser', () => {
       rental: '#coverage canvas',
       pilots: '.pilot',
       audit: '#as-of-chart canvas',
-      releases: '#cells',
+      releases: '.release-pivot',
     };
     for (const name of PAGES) {
       await visit(page, `#/${name}`, ready[name]);
@@ -86,7 +86,7 @@ describe('dashboard in a real browser', () => {
     expect(then).toBe((await apiAs(page, '/v1/statistics/revenue?period=2024&asOf=2024-06-09T23:59:59.000Z')).rows[0].value);
     await page.screenshot({ path: `${SHOTS}/regulator-audit-asof.png`, fullPage: true });
 
-    await visit(page, '#/releases', '#cells');
+    await visit(page, '#/releases', '.release-pivot');
     const releases = await apiAs(page, '/v1/releases');
     const release = await apiAs(page, `/v1/releases/${releases[0].releaseId}`);
     const suppressed = release.cells.filter((c: { value: unknown }) => c.value === null).length;
@@ -167,7 +167,7 @@ describe('dashboard in a real browser', () => {
     await page.goto(`${server.url}/#/releases`);
     await page.fill('#token', await server.token('regulator'));
     await page.click('#use-token');
-    await page.waitForSelector('#cells');
+    await page.waitForSelector('.release-pivot');
     expect(new URL(page.url()).hash).toBe('#/releases');
     await page.close();
   }, LONG);

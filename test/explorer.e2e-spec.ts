@@ -318,6 +318,20 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
       String(verification.matches),
     ]);
     expect(verification.matches).toBe(true);
+    // Each table pivoted: a row per region by its name, every non-total cell of the table in it (or
+    // counted among the rows folded as all zero), the total last.
+    for (const [index, table] of release.tables.entries()) {
+      const cells = release.cells.filter((c: any) => c.table === index);
+      const parts = cells.filter((c: any) => !c.total);
+      if (!table.groupBy?.includes('region') || table.groupBy.length !== 1) continue;
+      const shown = await page.$$eval(`.release-pivot[data-table="${index}"] tbody tr`, (rows) => rows.map((r) => [(r as HTMLElement).dataset.row, r.querySelector('th')!.textContent, r.querySelector('td')!.getAttribute('data-value')]));
+      const zeroRows = Number((await (await page.$(`.release-pivot[data-table="${index}"] [data-zero-rows]`))?.getAttribute('data-zero-rows')) ?? 0);
+      const expected = parts.filter((c: any) => !(c.value !== null && Number(c.value) === 0)).map((c: any) => [c.key.region, `${release.regionNames[c.key.region]} (${c.key.region})`, String(c.value ?? '')]);
+      expect([index, shown]).toEqual([index, expected]);
+      expect(zeroRows).toBe(parts.length - expected.length);
+      const total = cells.find((c: any) => c.total);
+      expect(await page.getAttribute(`.release-pivot[data-table="${index}"] tr[data-total] td`, 'data-value')).toBe(String(total.value ?? ''));
+    }
     // A revision at a later cut-off: the page links the two and counts the cells that changed.
     const admin = await server.token('admin');
     const draft = await server.request('POST', `/v1/releases/${first.releaseId}/revisions`, { token: admin });
@@ -328,6 +342,16 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     const facts = await page.textContent('[data-testid="release-facts"]');
     expect([facts!.includes(first.releaseId), facts!.includes(`变动单元 ${diff.changed.length}`)]).toEqual([true, true]);
     expect(await page.$$eval('#cells tr.changed', (rows) => rows.length)).toBe(diff.changed.length);
+    // The pivot highlights the same cells, those of them it shows (a row all zero is folded, a total is in its footer).
+    const shownChanged = await page.$$eval('.release-pivot td.changed', (cells) => cells.map((c) => (c as HTMLElement).dataset.value));
+    const revised = await api(`/v1/releases/${draft.body.releaseId}`);
+    const visible = diff.changed.filter((c: any) => {
+      const cell = revised.cells.find((x: any) => x.table === c.table && x.total === c.total && JSON.stringify(x.key) === JSON.stringify(c.key));
+      if (c.total) return true;
+      const row = revised.cells.filter((x: any) => x.table === c.table && !x.total && x.key.region === cell.key.region);
+      return !row.every((x: any) => x.value !== null && Number(x.value) === 0);
+    });
+    expect(shownChanged.length).toBe(visible.length);
   });
 
   it('shows then and now on one chart, a date in China, and a slider that keeps focus under the keyboard (issue 19, point 6)', async () => {
@@ -447,7 +471,7 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
       ['regulator', 'rental', '[data-chart="coverage"] canvas'],
       ['regulator', 'pilots', '.pilot'],
       ['regulator', 'audit', '#events tbody tr'],
-      ['regulator', 'releases', '#cells tbody tr'],
+      ['regulator', 'releases', '.release-pivot tbody tr'],
       ['bureau', 'review?period=2024-05', '#queue'],
     ];
     const widths: [string, number][] = [];
@@ -507,7 +531,7 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
       ['regulator', 'rental', '[data-chart="coverage"]'],
       ['regulator', 'pilots', '.pilot'],
       ['regulator', 'audit', '#events tbody tr'],
-      ['regulator', 'releases', '#cells tbody tr'],
+      ['regulator', 'releases', '.release-pivot tbody tr'],
       ['regulator', 'review?period=2024-05', '#queue'],
       ['bureau', 'overview', '.card .value'],
       ['bureau', 'regions', '#region-table tbody tr'],

