@@ -641,4 +641,53 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     await slow.screenshot({ path: `${SHOTS}/throttled-overview.png` });
     await slow.close();
   });
+  it('renders every page in both languages, for a regulator and a bureau, on a desktop and a phone, with no missing label and no console error (issue 19, acceptance)', async () => {
+    const views: [string, string][] = [
+      ['overview', '.card .value'],
+      ['regions?indicator=revenue&year=2024&span=c6', '#region-table tbody tr'],
+      ['explore?indicator=rentals-started&groupBy=beneficiary', '#explore-table tbody tr'],
+      ['rental', '[data-chart="coverage"]'],
+      ['pilots', '#pilot-summary'],
+      ['releases', '.release-pivot'],
+      ['review?period=2024-05', '#queue'],
+      ['audit', '#vintages'],
+    ];
+    const matrix = await browser.newPage();
+    const errors: string[] = [];
+    matrix.on('pageerror', (e) => errors.push(e.message));
+    matrix.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const problems: string[] = [];
+    for (const role of ['regulator', 'bureau'] as const)
+      for (const lang of ['zh', 'en'])
+        for (const [width, height] of [
+          [1440, 900],
+          [390, 844],
+        ]) {
+          await matrix.setViewportSize({ width, height });
+          await matrix.goto(server.url);
+          await matrix.evaluate(([token, l]) => (localStorage.setItem('fuju.token', token), localStorage.setItem('fuju.lang', l)), [await server.token(role, role === 'bureau' ? { region: '13' } : {}), lang]);
+          for (const [hash, ready] of views) {
+            if (hash === 'audit' && role !== 'regulator') continue;
+            await matrix.goto('about:blank');
+            await matrix.goto(`${server.url}/#/${hash}`);
+            await matrix.waitForSelector(`${ready}, [data-testid="error"]`);
+            const where = `${role} ${lang} ${width} ${hash}`;
+            const error = await matrix.$('[data-testid="error"]');
+            if (error) problems.push(`${where}: ${await error.textContent()}`);
+            // A label key shown instead of its text (show_both, dim_period, flag_x …) is a missing translation.
+            const text = (await matrix.textContent('main'))!;
+            const keys = text.match(/\b[a-z]+(?:_[a-z]+)+\b/g)?.filter((k) => !/^(rental_point|configuration_center|experience_center|disinfection_center)$/.test(k));
+            if (keys?.length) problems.push(`${where}: ${[...new Set(keys)].join(', ')}`);
+            // In English the header is English, but for the language toggle, which names the other language (中文).
+            const header = await matrix.$eval('header', (h) => [...h.querySelectorAll('h1, nav, #signout')].map((e) => e.textContent).join(' '));
+            if (lang === 'en' && /[\u4e00-\u9fff]/.test(header)) problems.push(`${where}: Chinese in the English header: ${header}`);
+            const overflow = await matrix.evaluate(() => document.documentElement.scrollWidth);
+            if (overflow > width) problems.push(`${where}: ${overflow} px wide`);
+            await matrix.screenshot({ path: `${SHOTS}/matrix-${role}-${lang}-${width}-${hash.split('?')[0]}.png` });
+          }
+        }
+    await matrix.close();
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });
