@@ -931,7 +931,7 @@ const PAGE_RENDERERS = {
         .join('')}</tbody></table></details>
       <dl class="legend" data-testid="flag-legend">${['confidential', 'provisional', 'revised']
         .map((f) => `<dt><sup class="mark">${t(`mark_${f}`)}</sup> ${t(`flag_${f}`)}</dt><dd>${t(`flagHelp_${f}`).replace('{n}', release.disclosure.minContributors).replace('{share}', Math.round(release.disclosure.dominanceShare * 100))}</dd>`)
-        .join('')}</dl>`;
+        .join('')}<dt>…</dt><dd>${t('flagHelp_withheld')}</dd><dt>—</dt><dd>${t('flagHelp_noData')}</dd></dl>`;
     document.getElementById('release').onchange = (e) => (location.hash = `#/releases?id=${e.target.value}`);
     document.getElementById('show-zero').onchange = (e) => (location.hash = `#/releases?${qs({ id, zeros: e.target.checked ? '1' : '' })}`);
   },
