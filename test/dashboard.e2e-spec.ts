@@ -171,6 +171,18 @@ describe('dashboard in a real browser', () => {
     expect(new URL(page.url()).hash).toBe('#/releases');
     await page.close();
   }, LONG);
+
+  it('opens a permalink of a whole view (indicator, year, span, region, table only) signed out, and lands on that view after sign-in (issue 19)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const view = '#/regions?indicator=tax&year=2024&span=c6&region=13&show=table';
+    await page.goto(`${server.url}/${view}`);
+    await page.waitForSelector('#token');
+    await page.fill('#token', await server.token('regulator'));
+    await page.click('#use-token');
+    await page.waitForSelector('#region-table tbody tr');
+    expect([new URL(page.url()).hash, await page.textContent('#region-table caption'), await page.inputValue('#show'), await page.getAttribute('.breadcrumb', 'data-region')]).toEqual([view, '2024年 1–6月累计', 'table', '13']);
+    await page.close();
+  }, LONG);
 });
 
 describe('dashboard sign-in on a store without the demo data set', () => {
