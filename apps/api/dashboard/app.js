@@ -1,7 +1,5 @@
 import { LABELS } from './i18n.js';
 import { changeText, chinaDateTime, formatScaled, scaledNumber, scaleFor, unitLabel } from './format.js';
-import { renderFiling } from './portal.js';
-import { renderReview } from './review.js';
 
 /* The dashboard reads only what the API computes; the browser formats, it never calculates figures. */
 const state = {
@@ -518,8 +516,10 @@ function select(id, options, current, label) {
 }
 
 const PAGE_RENDERERS = {
-  filing: (params) => renderFiling({ api, send, batchAnswers, t, view, escapeHtml, qs, principal, render }, params),
-  review: (params) => renderReview({ api, send, batchAnswers, t, view, escapeHtml, qs, principal, render }, params),
+  // The filing portal and the review pages (with the edit rules they run) load when first opened,
+  // never on the statistics pages' path to their first paint.
+  filing: async (params) => (await import('./portal.js')).renderFiling({ api, send, batchAnswers, t, view, escapeHtml, qs, principal, render }, params),
+  review: async (params) => (await import('./review.js')).renderReview({ api, send, batchAnswers, t, view, escapeHtml, qs, principal, render }, params),
 
   async overview(params) {
     const { years: { options: yearOptions, initial }, catalogue, classes } = await reference();
