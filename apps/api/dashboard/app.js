@@ -92,7 +92,7 @@ async function batchAnswers(paths) {
 let referenceCache;
 async function reference() {
   if (!referenceCache) {
-    const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const [thisYear] = chinaMonth();
     const [catalogue, classes, provinces, series] = await batch([
       '/v1/statistics',
       '/v1/product-classes',
@@ -105,7 +105,6 @@ async function reference() {
       catalogue,
       classes,
       provinces,
-      thisYear: String(thisYear),
       years: {
         options: offered.map((y) => ({ value: y, label: Number(y) === thisYear ? `${y}${t('yearToDate')}` : y })),
         initial: offered.find((y) => Number(y) < thisYear) ?? offered[0],
@@ -270,8 +269,11 @@ function signIn(token) {
 const csvField = (text) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 /** The table as shown, as a CSV file with a UTF-8 BOM (so Excel on Chinese Windows reads it right). */
+/** A table cell's text as a download holds it: spaces collapsed, without the sort arrow of its header. */
+const cellText = (cell) => cell.textContent.replace(/\s+/g, ' ').replace(/ [▲▼]$/, '').trim();
+
 function downloadTable(table, name) {
-  const lines = [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map((cell) => csvField(cell.textContent.replace(/\s+/g, ' ').replace(/ [▲▼]$/, '').trim())).join(','));
+  const lines = [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map((cell) => csvField(cellText(cell))).join(','));
   save(new Blob(['\uFEFF' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }), name);
 }
 
@@ -294,7 +296,7 @@ async function downloadWorkbook(table, name) {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(name.replace(/\.xlsx$/, '').slice(0, 31));
   for (const tr of table.querySelectorAll('tr')) {
-    const row = sheet.addRow([...tr.children].map((cell) => (cell.dataset.number !== undefined && cell.dataset.number !== '' ? Number(cell.dataset.number) : cell.textContent.replace(/\s+/g, ' ').replace(/ [▲▼]$/, '').trim())));
+    const row = sheet.addRow([...tr.children].map((cell) => (cell.dataset.number !== undefined && cell.dataset.number !== '' ? Number(cell.dataset.number) : cellText(cell))));
     [...tr.children].forEach((cell, i) => {
       if (cell.dataset.decimals !== undefined) row.getCell(i + 1).numFmt = Number(cell.dataset.decimals) ? `#,##0.${'0'.repeat(Number(cell.dataset.decimals))}` : '#,##0';
     });
@@ -303,11 +305,14 @@ async function downloadWorkbook(table, name) {
   save(new Blob([await workbook.xlsx.writeBuffer()], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), name);
 }
 
-/** A number cell of a view's table: shown in the view's scale, and as a number for XLSX. */
-function numberCell(value, scale, extra = '') {
-  const n = scaledNumber(value, scale);
+/**
+ * A number cell of a view's table: shown in the view's scale, and as a number for XLSX; `value` is
+ * the API's figure (kept in data-value), `shown` what the cell shows (null: no data).
+ */
+function numberCell(value, scale, shown = value) {
+  const n = scaledNumber(shown, scale);
   const rounded = n === null ? '' : Number(n.toFixed(scale.decimals));
-  return `<td class="num" data-value="${escapeHtml(value ?? '')}" data-scaled="${formatScaled(value, scale)}" data-number="${rounded}" data-decimals="${scale.decimals}" ${extra}>${formatScaled(value, scale)}</td>`;
+  return `<td class="num" data-value="${escapeHtml(value ?? '')}" data-scaled="${formatScaled(shown, scale)}" data-number="${rounded}" data-decimals="${scale.decimals}">${formatScaled(shown, scale)}</td>`;
 }
 
 const SHOW = ['both', 'table', 'chart'];
@@ -610,7 +615,7 @@ const PAGE_RENDERERS = {
           ${numberCell(r.value, scale)}<td class="num" data-number="${r.contributors}" data-decimals="0">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`,
         )
         .join('')}</tbody>
-      <tfoot><tr data-total><th>${t('totalRow')} · ${escapeHtml(totalName)}</th><td class="num" data-value="${escapeHtml(total.value)}" data-number="${total.contributors ? Number(scaledNumber(total.value, scale).toFixed(scale.decimals)) : ''}" data-decimals="${scale.decimals}">${formatScaled(total.contributors ? total.value : null, scale)}</td><td class="num" data-number="${total.contributors}" data-decimals="0">${total.contributors}</td><td class="num">${changeText(total.yoy, total.value, data.unit, state.lang)}</td></tr></tfoot></table>`;
+      <tfoot><tr data-total><th>${t('totalRow')} · ${escapeHtml(totalName)}</th>${numberCell(total.value, scale, total.contributors ? total.value : null)}<td class="num" data-number="${total.contributors}" data-decimals="0">${total.contributors}</td><td class="num">${changeText(total.yoy, total.value, data.unit, state.lang)}</td></tr></tfoot></table>`;
     wireViewTools({
       table: document.getElementById('region-table'),
       name: `${indicator}-${when.period}${when.cumulative ? '-cumulative' : ''}-${region || 'national'}`,
