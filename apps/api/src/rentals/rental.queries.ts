@@ -3,21 +3,14 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryRegionNames, type AnalyticsConfig } from '../../../../libs/analytics/src/index.js';
 import { access, load, loadMany } from '../../../../libs/application/src/index.js';
-import { deviceStreamId, ForbiddenError, NotFoundError, outletDecider, rentalDecider, type DeviceRentedOut, type OutletState, type RentalState } from '../../../../libs/domain/src/index.js';
+import { deviceStreamId, ForbiddenError, NotFoundError, outletDecider, rentalDecider, type DeviceRentedOut, type OutletState, type RawStartRental, type RentalState } from '../../../../libs/domain/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/index.js';
 import type { RequestContext } from '../http/auth.js';
 
-export interface RentalView {
-  rentalId: string;
-  outletId: string;
+/** A rental as API.md shows it: its own fields as the wire carries them, and where it stands. */
+export interface RentalView extends RawStartRental {
   uscc: string;
   communityCode: string;
-  productClass: string;
-  traceCode: string;
-  beneficiary: string;
-  startedOn: string;
-  monthlyFee: string;
-  monthlySubsidy: string;
   endedOn: string | null;
   disinfectedOn: string | null;
   status: 'active' | 'ended';
