@@ -289,10 +289,10 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     const legend = await page.textContent('[data-testid="flag-legend"]');
     expect(legend).toContain(`填报单位少于${release.disclosure.minContributors}家`);
     // Every mark the tables use is in the legend, "no data" among them.
-    expect(['保 保密', '初 初步', '修 修订', '无数据'].filter((mark) => !legend!.replace(/\s+/g, ' ').includes(mark))).toEqual([]);
+    expect(['保 保密', '初 初步', '修 修订', '推 含推算', '无数据'].filter((mark) => !legend!.replace(/\s+/g, ' ').includes(mark))).toEqual([]);
     // Each cell's flags in words, as the API flags it.
     const shown = await page.$$eval('#cells td[data-flags]', (cells) => cells.map((c) => [(c as HTMLElement).dataset.flags, c.textContent]));
-    const words: Record<string, string> = { confidential: '保密', provisional: '初步', revised: '修订' };
+    const words: Record<string, string> = { confidential: '保密', provisional: '初步', revised: '修订', estimated: '含推算' };
     expect(shown).toEqual(release.cells.map((c: any) => [c.flags.join(' '), c.flags.map((f: string) => words[f]).join(' ')]));
   });
 

@@ -934,7 +934,7 @@ const PAGE_RENDERERS = {
             <td class="num" data-value="${escapeHtml(c.value ?? '')}">${show(c.value)}</td><td data-flags="${c.flags.join(' ')}">${c.flags.map((f) => t(`flag_${f}`)).join(' ')}</td></tr>`;
         })
         .join('')}</tbody></table></details>
-      <dl class="legend" data-testid="flag-legend">${['confidential', 'provisional', 'revised']
+      <dl class="legend" data-testid="flag-legend">${['confidential', 'provisional', 'revised', 'estimated']
         .map((f) => `<dt><sup class="mark">${t(`mark_${f}`)}</sup> ${t(`flag_${f}`)}</dt><dd>${t(`flagHelp_${f}`).replace('{n}', release.disclosure.minContributors).replace('{share}', Math.round(release.disclosure.dominanceShare * 100))}</dd>`)
         .join('')}<dt>…</dt><dd>${t('flagHelp_withheld')}</dd><dt>—</dt><dd>${t('flagHelp_noData')}</dd></dl>`;
     document.getElementById('release').onchange = (e) => (location.hash = `#/releases?id=${e.target.value}`);

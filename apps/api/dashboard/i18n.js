@@ -36,6 +36,8 @@ export const LABELS = {
     flagHelp_confidential: '为防止推算单个企业的数据而隐去：填报单位少于{n}家，或最大一家占比超过{share}%，以及为保护这些单元而一并隐去的单元。',
     flagHelp_provisional: '数据可能变化：期内有月份未过报送截止日，或有报表尚未审核通过。',
     flagHelp_revised: '与被修订的发布相比数值有变化。',
+    flag_estimated: '含推算', mark_estimated: '推',
+    flagHelp_estimated: '含推算值：有企业未按期报送，其应报月份按同比比率法或结转法推算（方法及版本见指标目录）。',
   },
   en: {
     title: 'Assistive Device Industry Statistics', signOut: 'Sign out', lang: '中文', signIn: 'Sign in', sessionExpired: 'Your session has expired or the token is not valid: please sign in again.', notForRole: 'This page is not open to your role.', pasteToken: 'Paste an access token (JWT)', useToken: 'Sign in with token',
@@ -71,6 +73,8 @@ export const LABELS = {
     flag_confidential: 'confidential', flag_provisional: 'provisional', flag_revised: 'revised', mark_confidential: 'c', flagHelp_withheld: 'value withheld (see confidential).', flagHelp_noData: 'no data: nothing was filed for this cell; it is not zero.', mark_provisional: 'p', mark_revised: 'r', showZeroRows: 'Show rows that are all zero', zeroRowsHidden: '{n} rows are all zero and folded', allCells: 'All cells, one per line',
     flagHelp_confidential: 'Withheld so no single enterprise can be inferred: fewer than {n} contributors, or the largest above {share}%, and cells hidden to protect those.',
     flagHelp_provisional: 'May still change: a month of the period was before its filing deadline, or a filing in it was not yet accepted in review.',
-    flagHelp_revised: 'Changed from the release this one revises.'
+    flagHelp_revised: 'Changed from the release this one revises.',
+    flag_estimated: 'estimated', mark_estimated: 'e',
+    flagHelp_estimated: 'Includes estimates: months some enterprises owed and did not file are estimated by ratio or carry-forward (methods and versions in the indicator catalogue).'
   },
 };

@@ -28,4 +28,6 @@ export * from './reviews/review.queries.js';
 export * from './reference/reference.tables.js';
 export * from './reference/reference.queries.js';
 export * from './statistics/question.js';
+export * from './statistics/imputation.js';
+export * from './reports/unit-panel.query.js';
 export * from './statistics/statistics.service.js';

@@ -47,6 +47,14 @@ export class GetStatisticsRequestDto {
   @IsString()
   readonly cumulative?: string;
 
+  @ApiPropertyOptional({
+    enum: ['none', 'include'],
+    description: 'report indicators: include = months owed and not filed are estimated (ratio-yoy v1 for revenue and tax, carry-forward v1 for employment; see the catalogue); none (default) = filed figures only',
+  })
+  @IsOptional()
+  @IsString()
+  readonly imputation?: string;
+
   @ApiPropertyOptional({ example: '2024-03-01T08:00:00Z', description: 'the answer as it was known at this instant' })
   @IsOptional()
   @IsString()

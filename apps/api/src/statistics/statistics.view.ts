@@ -1,4 +1,4 @@
-import { publishedValue, type Figures } from '../../../../libs/analytics/src/index.js';
+import { publishedValue, type Figures, type ImputationMethod, type ImputationMode, type ResponseRates } from '../../../../libs/analytics/src/index.js';
 import { currentMonthInChina, monthIndex, monthLabel, type PeriodKind } from '../../../../libs/domain/src/index.js';
 import { findRegion, type RegionLevel } from '../../../../libs/reference/src/index.js';
 
@@ -14,6 +14,11 @@ export interface StatisticsRow {
   yoy: number | null;
   numerator?: number;
   denominator?: number;
+  /** With imputation=include: the estimated part of `value` and the enterprises estimated. */
+  imputed?: string | number;
+  imputedContributors?: number;
+  /** Report indicators: how complete the cell is. */
+  response?: ResponseRates;
 }
 
 export interface StatisticsView {
@@ -35,6 +40,8 @@ export interface StatisticsView {
   /** The period has not ended in China: its figures cover months up to `coveredTo` only. */
   partial: boolean;
   coveredTo: string;
+  /** Report indicators: whether owed months not filed are estimated, and the method with its version. */
+  imputation?: { mode: ImputationMode; method: ImputationMethod | null };
   rows: StatisticsRow[];
 }
 
@@ -45,7 +52,7 @@ export interface AnswerContext {
 }
 
 /** Figures as `GET /v1/statistics/{indicator}` answers them (API.md): yuan as decimal strings, regions with their names. */
-export function statisticsView({ question: q, regionLevel, granularity, figures }: Figures, context: AnswerContext): StatisticsView {
+export function statisticsView({ question: q, regionLevel, granularity, imputation, figures }: Figures, context: AnswerContext): StatisticsView {
   // The month under way in China (as of the instant asked) is not over, nor filed yet.
   const current = monthIndex(currentMonthInChina(q.asOf ?? context.now));
   return {
@@ -61,10 +68,12 @@ export function statisticsView({ question: q, regionLevel, granularity, figures 
     cutoff: { position: context.position, at: q.asOf ?? context.now },
     partial: q.toMonth >= current,
     coveredTo: monthLabel(Math.min(q.toMonth, current - 1)),
-    rows: figures.map(({ region, value, top: _top, ...rest }) => ({
+    ...(imputation ? { imputation } : {}),
+    rows: figures.map(({ region, value, top: _top, imputed, ...rest }) => ({
       ...(region !== undefined ? { region: { code: region, name: findRegion(region)?.name ?? null } } : {}),
       ...rest,
       value: publishedValue(q.indicator, value),
+      ...(imputed !== undefined ? { imputed: publishedValue(q.indicator, imputed) } : {}),
     })),
   };
 }

@@ -1,6 +1,7 @@
 import { monthLabel, parseAsOf, parsePeriod, PERIOD_RANGE_TEXT, ValidationFailedError, type FieldProblem, type PeriodKind } from '../../../domain/src/index.js';
 import { isRegionPrefix, OUTLET_KINDS, PREFIX_LENGTH, type RegionLevel } from '../../../reference/src/index.js';
 import { GROUP_KEYS, type GroupKey, type Indicator } from '../indicators.js';
+import { IMPUTATION_MODES, type ImputationMode } from './imputation.js';
 
 /** A statistics question as it arrives (query string, release table): every field a string, all optional. */
 export interface RawQuestion {
@@ -15,6 +16,8 @@ export interface RawQuestion {
   readonly asOf?: string;
   /** `true`: from January of the period's year to the end of the period (1–N月累计). */
   readonly cumulative?: string;
+  /** `include`: owed months not filed are estimated (report indicators); `none` (default): filed figures only. */
+  readonly imputation?: string;
 }
 
 /** A statistics question, parsed: what {@link StatisticsService.figures} answers. */
@@ -38,6 +41,8 @@ export interface StatisticsQuestion {
   readonly asOf?: string;
   /** Year to date: January of the period's year to its end, one figure (asked with cumulative=true). */
   readonly cumulative?: boolean;
+  /** Report indicators: whether owed months not filed are estimated (absent = none). */
+  readonly imputation?: ImputationMode;
 }
 
 const LEVELS: readonly RegionLevel[] = ['province', 'city', 'county'];
@@ -118,11 +123,18 @@ export function parseQuestion(raw: RawQuestion, indicator: Indicator): Statistic
   } catch (error) {
     problems.push(...(error as ValidationFailedError).errors);
   }
+  let imputation: ImputationMode | undefined;
+  if (raw.imputation !== undefined) {
+    if (!IMPUTATION_MODES.includes(raw.imputation as ImputationMode)) problems.push({ path: 'imputation', message: `must be ${IMPUTATION_MODES.join(' or ')}` });
+    else if (indicator.family !== 'report' && raw.imputation === 'include')
+      problems.push({ path: 'imputation', message: `${indicator.id} records events, not survey returns: nothing is missing to estimate` });
+    else imputation = raw.imputation as ImputationMode;
+  }
   if (problems.length) throw new ValidationFailedError(problems);
   const kind = raw.kind ?? '';
   if (kind !== '') {
     if (!indicator.groupBy.includes('kind')) throw ValidationFailedError.field('kind', `${indicator.id} cannot be filtered by outlet kind`);
     if (!(OUTLET_KINDS as readonly string[]).includes(kind)) throw ValidationFailedError.field('kind', `must be one of ${OUTLET_KINDS.join(', ')}`);
   }
-  return { indicator, fromMonth, toMonth, label, series, granularity, region, regionLevel, groupBy, kind, asOf, ...(cumulative ? { cumulative } : {}) };
+  return { indicator, fromMonth, toMonth, label, series, granularity, region, regionLevel, groupBy, kind, asOf, ...(cumulative ? { cumulative } : {}), ...(imputation ? { imputation } : {}) };
 }

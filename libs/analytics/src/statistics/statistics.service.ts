@@ -6,7 +6,9 @@ import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, type AnalyticsConfig } from '../cl
 import type { Indicator } from '../indicators.js';
 import { ProjectionProgress } from '../projection-progress.js';
 import { countCommunitiesByRegion, queryServiceStatistics, type PeriodSpan, type ServiceIndicator, type ServiceStatisticsRow } from '../services/service-statistics.query.js';
-import { queryReportStatistics, type ReportIndicator, type ReportStatisticsRow } from '../reports/report-statistics.query.js';
+import { queryReportStatistics, type ReportIndicator } from '../reports/report-statistics.query.js';
+import { queryUnitPanel } from '../reports/unit-panel.query.js';
+import { imputationMethodOf, unitCells, type ImputationMethod, type ImputationMode, type ResponseRates, type UnitCell } from './imputation.js';
 import type { StatisticsQuestion } from './question.js';
 
 /** What a figure is of: the groups it belongs to (each present only when grouped by it). */
@@ -32,6 +34,11 @@ export interface Figure extends FigureKey {
   readonly denominator?: number;
   /** With `withDominance`: the largest single contributor's part (for the dominance rules of releases). */
   readonly top?: bigint;
+  /** Report indicators with imputation included: the estimated part of `value`, and the enterprises estimated. */
+  readonly imputed?: bigint;
+  readonly imputedContributors?: number;
+  /** Report indicators: how complete the cell is (issue 20). */
+  readonly response?: ResponseRates;
 }
 
 export interface Figures {
@@ -40,6 +47,8 @@ export interface Figures {
   readonly regionLevel?: RegionLevel;
   /** Present for a series or when grouped by period. */
   readonly granularity?: PeriodKind;
+  /** Report indicators: whether missing months are estimated, and by which method. */
+  readonly imputation?: { readonly mode: ImputationMode; readonly method: ImputationMethod | null };
   readonly figures: Figure[];
 }
 
@@ -69,11 +78,19 @@ export class StatisticsService {
     const options = asked.upToPosition === undefined && this.progress.kafka ? { ...asked, upToPosition: this.progress.position } : asked;
     const byPeriod = q.series || q.groupBy.includes('period');
     const regionLength = q.groupBy.includes('region') && q.regionLevel ? PREFIX_LENGTH[q.regionLevel] : 0;
-    const figures = q.indicator.family === 'report' ? await this.reportFigures(q, byPeriod, regionLength, options) : await this.serviceFigures(q, byPeriod, regionLength, options);
-    return { question: q, ...(regionLength ? { regionLevel: q.regionLevel } : {}), ...(byPeriod ? { granularity: q.granularity } : {}), figures };
+    const report = q.indicator.family === 'report';
+    const figures = report ? await this.reportFigures(q, byPeriod, regionLength, options) : await this.serviceFigures(q, byPeriod, regionLength, options);
+    return {
+      question: q,
+      ...(regionLength ? { regionLevel: q.regionLevel } : {}),
+      ...(byPeriod ? { granularity: q.granularity } : {}),
+      ...(report ? { imputation: { mode: q.imputation ?? 'none', method: q.imputation === 'include' ? imputationMethodOf(q.indicator.id) : null } } : {}),
+      figures,
+    };
   }
 
   private async reportFigures(q: StatisticsQuestion, byPeriod: boolean, regionLength: number, options: FigureOptions): Promise<Figure[]> {
+    const include = q.imputation === 'include';
     const question = {
       upToPosition: options.upToPosition,
       indicator: q.indicator.id as ReportIndicator,
@@ -84,29 +101,55 @@ export class StatisticsService {
       asOf: q.asOf,
       withTop: Boolean(options.withDominance),
     };
-    const [current, lastYear] = await Promise.all([
-      queryReportStatistics(this.client, this.config.database, { ...question, fromMonth: q.fromMonth, toMonth: q.toMonth }),
-      queryReportStatistics(this.client, this.config.database, { ...question, fromMonth: q.fromMonth - 12, toMonth: q.toMonth - 12 }),
-    ]);
-    const key = (r: Pick<ReportStatisticsRow, 'bucket' | 'region' | 'segment'>, shift = 0) => `${r.bucket < 0 ? -1 : r.bucket + shift}|${r.region}|${r.segment}`;
+    // The unit panel: the province (estimates use its year-on-year ratios), from the year before the
+    // period (year-earlier values) — two years before with imputation (the year-earlier figure is estimated too).
+    const panel = queryUnitPanel(this.client, this.config.database, {
+      scope: q.region.slice(0, 2),
+      fromMonth: q.fromMonth - (include ? 24 : 12),
+      toMonth: q.toMonth,
+      asOf: q.asOf,
+      upToPosition: options.upToPosition,
+    });
+    const unitQuestion = { ...question, fromMonth: q.fromMonth, toMonth: q.toMonth, at: q.asOf ?? new Date().toISOString() };
+    const key = (r: { bucket: number; region: string; segment: string }, shift = 0) => `${r.bucket < 0 ? -1 : r.bucket + shift}|${r.region}|${r.segment}`;
+    let current: CellRow[];
+    let lastYear: CellRow[];
+    let units: Map<string, UnitCell>;
+    if (include) {
+      const known = await panel;
+      const cells = unitCells(known, unitQuestion);
+      current = cells;
+      lastYear = unitCells(known, { ...unitQuestion, fromMonth: q.fromMonth - 12, toMonth: q.toMonth - 12 });
+      units = new Map(cells.map((c) => [key(c), c]));
+    } else {
+      const [rows, before, known] = await Promise.all([
+        queryReportStatistics(this.client, this.config.database, { ...question, fromMonth: q.fromMonth, toMonth: q.toMonth }),
+        queryReportStatistics(this.client, this.config.database, { ...question, fromMonth: q.fromMonth - 12, toMonth: q.toMonth - 12 }),
+        panel,
+      ]);
+      current = rows.map((r) => ({ ...r, value: BigInt(r.value), top: BigInt(r.top) }));
+      lastYear = before.map((r) => ({ ...r, value: BigInt(r.value), top: BigInt(r.top) }));
+      units = new Map(unitCells(known, unitQuestion).map((c) => [key(c), c]));
+    }
     const previous = new Map(lastYear.map((r) => [key(r, 12), r]));
     let rows = current;
     if (!regionLength && !question.bySegment) {
       const buckets = byPeriod ? periodsBetween(q.fromMonth, q.toMonth, q.granularity).map((p) => p.fromMonth) : [-1];
       const byBucket = new Map(rows.map((r) => [r.bucket, r]));
-      rows = buckets.map((bucket) => byBucket.get(bucket) ?? { bucket, region: '', segment: '', value: '0', top: '0', contributors: 0 });
+      rows = buckets.map((bucket) => byBucket.get(bucket) ?? { bucket, region: '', segment: '', value: 0n, top: 0n, contributors: 0 });
     }
     return rows.map((r) => {
-      const before = previous.get(key(r));
-      const value = BigInt(r.value);
+      const unit = units.get(key(r));
       return {
         ...(regionLength ? { region: r.region } : {}),
         ...(question.bySegment ? { segment: r.segment } : {}),
         ...(byPeriod ? { period: periodLabelOf(r.bucket, q.granularity) } : {}),
-        value,
+        value: r.value,
         contributors: r.contributors,
-        yoy: yoy(value, before ? BigInt(before.value) : 0n),
-        ...(options.withDominance ? { top: BigInt(r.top) } : {}),
+        yoy: yoy(r.value, previous.get(key(r))?.value ?? 0n),
+        ...(options.withDominance ? { top: r.top } : {}),
+        ...(include ? { imputed: unit?.imputed ?? 0n, imputedContributors: unit?.imputedContributors ?? 0 } : {}),
+        response: unit?.response ?? NO_RESPONSE,
       };
     });
   }
@@ -183,6 +226,19 @@ export class StatisticsService {
     });
   }
 }
+
+/** A cell as both paths give it: the SQL of the filed figures, or the unit panel with estimates. */
+interface CellRow {
+  readonly bucket: number;
+  readonly region: string;
+  readonly segment: string;
+  readonly value: bigint;
+  readonly top: bigint;
+  readonly contributors: number;
+}
+
+/** A cell nobody owed or filed. */
+const NO_RESPONSE: ResponseRates = { expected: 0, filed: 0, rate: null, weightedRate: null, reportsExpected: 0, reportsFiled: 0 };
 
 /** A figure's value as published: yuan as a decimal string (`"1234.50"`), counts and ratios as numbers. */
 export function publishedValue(indicator: Indicator, value: bigint | number): string | number {

@@ -104,7 +104,7 @@ export class DraftReleaseHandler implements ICommandHandler<DraftRelease> {
         releaseDecider.decide(
           {
             type: 'DraftRelease',
-            data: { releaseId, title: input.title, period: input.period, region: input.region ?? '', tables, cutoff: { position, asOf: context.now }, revisionOf, disclosure: this.disclosure, unreviewedProvisional: true },
+            data: { releaseId, title: input.title, period: input.period, region: input.region ?? '', tables, cutoff: { position, asOf: context.now }, revisionOf, disclosure: this.disclosure, unreviewedProvisional: true, imputation: 'include' },
             context,
           },
           state,

@@ -12,6 +12,7 @@ import {
   StatisticsService,
   type AnalyticsConfig,
   type Figure,
+  type ResponseRates,
   type UnacceptedFiling,
 } from '../../../analytics/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/index.js';
@@ -25,6 +26,7 @@ import {
   type ControlCell,
   type LinkedCell,
   type ReleaseCell,
+  type ReleaseResponse,
   type ReleaseDrafted,
   filingDeadline,
 } from '../../../domain/src/index.js';
@@ -59,6 +61,17 @@ function provisional(period: string, cutoff: string): boolean {
     if (filingDeadline(label) > cutoff) return true;
   }
   return false;
+}
+
+/**
+ * A cell's response as published: counts and the unit rate always; the weighted rate (the filers' share
+ * of the year-earlier value) only when the cell is published and at least `threshold` enterprises
+ * filed and at least that many did not (or none did not) — else it would tell one enterprise's share.
+ */
+function releaseResponse(r: ResponseRates, confidential: boolean, threshold: number): ReleaseResponse {
+  const missing = r.expected - r.filed;
+  const safe = !confidential && r.filed >= threshold && (missing === 0 || missing >= threshold);
+  return { expected: r.expected, filed: r.filed, rate: r.rate, weightedRate: safe ? r.weightedRate : null };
 }
 
 export interface ComputedRelease {
@@ -117,13 +130,14 @@ export class ReleaseCalculator {
     if (!(await this.projector.waitFor(draft.cutoff.position, 60_000)))
       throw new ReadModelBehindError('the read model has not yet caught up with the release cut-off; try again shortly');
     const previousById = new Map((previous ?? []).map((c) => [cellId(c.table, c.key as Record<string, string>, c.total), c]));
-    const rows: { id: string; table: number; key: Record<string, string>; total: boolean; row: { value: string | number; numeric: number }; control: ControlCell }[] = [];
+    const rows: { id: string; table: number; key: Record<string, string>; total: boolean; row: { value: string | number; numeric: number }; figure: Figure; control: ControlCell }[] = [];
     for (const [table, spec] of draft.tables.entries()) {
       const indicator = findIndicator(spec.indicator)!;
       const sensitive = indicator.unit === 'yuan' || indicator.unit === 'persons';
       const grouped = spec.groupBy.filter((g) => g !== 'period');
       const byPeriod = spec.groupBy.includes('period');
-      const base = { period: draft.period, ...(draft.region ? { region: draft.region } : {}), asOf: draft.cutoff.asOf };
+      const estimates = draft.imputation === 'include' && indicator.family === 'report';
+      const base = { period: draft.period, ...(draft.region ? { region: draft.region } : {}), asOf: draft.cutoff.asOf, ...(estimates ? { imputation: 'include' } : {}) };
       const ask = async (groupBy: string[]) => {
         const question = parseQuestion({ ...base, groupBy, ...(spec.regionLevel && groupBy.includes('region') ? { regionLevel: spec.regionLevel } : {}) }, indicator);
         return (await this.statistics.figures(question, { upToPosition: draft.cutoff.position, withDominance: true })).figures;
@@ -139,6 +153,7 @@ export class ReleaseCalculator {
           key,
           total,
           row,
+          figure,
           control: {
             id,
             groups: grouped.length && !total ? [group] : [],
@@ -177,7 +192,7 @@ export class ReleaseCalculator {
     );
     const confidential: ConfidentialValue[] = rows.flatMap(({ id, row }, i) => (hidden.has(id) ? [{ cell: i, value: row.numeric, primary: hidden.get(id) === 'primary' }] : []));
     const unaccepted = draft.unreviewedProvisional ? await this.unaccepted(draft) : [];
-    const cells = rows.map(({ id, table, key, total, row }) => {
+    const cells = rows.map(({ id, table, key, total, row, figure }): ReleaseCell => {
       const confidential = hidden.has(id);
       const value = confidential ? null : row.value;
       const before = previousById.get(id);
@@ -186,7 +201,9 @@ export class ReleaseCalculator {
       if (before && before.value !== null && value !== null && before.value !== value) flags.push('revised');
       const reviewed = findIndicator(draft.tables[table].indicator)!.family !== 'report' || !unaccepted.some(containedIn(key, draft));
       if (provisional(key.period ?? draft.period, draft.cutoff.asOf) || !reviewed) flags.push('provisional');
-      return { table, key, total, value, flags };
+      if (figure.imputedContributors) flags.push('estimated');
+      const response = draft.imputation === 'include' && figure.response ? releaseResponse(figure.response, confidential, draft.disclosure.minContributors) : undefined;
+      return { table, key, total, value, flags, ...(response ? { response } : {}) };
     });
     return { cells, confidential };
   }

@@ -18,7 +18,24 @@ export interface ReleaseCell {
   readonly total: boolean;
   /** null when confidential. */
   readonly value: string | number | null;
-  readonly flags: readonly ('confidential' | 'revised' | 'provisional')[];
+  readonly flags: readonly ('confidential' | 'revised' | 'provisional' | 'estimated')[];
+  /**
+   * Report indicators of a release drafted with imputation: enterprises expected and those that filed
+   * every month they owed; the weighted rate only where it cannot single out an enterprise.
+   */
+  readonly response?: ReleaseResponse;
+}
+
+/** How complete a release cell is (issue 20). */
+export interface ReleaseResponse {
+  readonly expected: number;
+  readonly filed: number;
+  readonly rate: number | null;
+  /**
+   * The year-earlier value share of the filers; null where the cell is confidential or where fewer than the
+   * disclosure threshold (FREQ) filed or did not file (it would tell one enterprise's share).
+   */
+  readonly weightedRate: number | null;
 }
 
 export interface Cutoff {
@@ -43,6 +60,11 @@ export type ReleaseDrafted = DomainEvent<
      * verifies as it was published.
      */
     unreviewedProvisional?: true;
+    /**
+     * Owed months not filed are estimated (issue 20; the methods and versions of the indicator catalogue):
+     * pinned with the draft, so a release drafted before imputation existed verifies as it was published.
+     */
+    imputation?: 'include';
   }
 >;
 /**
