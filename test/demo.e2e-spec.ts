@@ -12,7 +12,7 @@ describe('first start with the demo data set', () => {
   });
 
   /** 2023 revenue per province prefix, from the demo's own command list (last value filed per report). */
-  function expected2023(prefix: string): { value: string; contributors: number } {
+  function expected2023(prefix: string): { value: string; contributors: number; response: Record<string, number | null> } {
     const latest = new Map<string, { uscc: string; fen: number }>();
     const regionOf = new Map<string, string>();
     for (const { command } of demoCommands()) {
@@ -23,7 +23,10 @@ describe('first start with the demo data set', () => {
       }
     }
     const inRegion = [...latest.values()].filter((r) => regionOf.get(r.uscc)!.startsWith(prefix));
-    return { value: formatFen(inRegion.reduce((s, r) => s + BigInt(r.fen), 0n)), contributors: new Set(inRegion.map((r) => r.uscc)).size };
+    const contributors = new Set(inRegion.map((r) => r.uscc)).size;
+    // Every demo enterprise files each month of 2023 (no 2022 to weigh by): complete response.
+    const response = { expected: contributors, filed: contributors, rate: 1, weightedRate: null, reportsExpected: inRegion.length, reportsFiled: inRegion.length };
+    return { value: formatFen(inRegion.reduce((s, r) => s + BigInt(r.fen), 0n)), contributors, response };
   }
 
   it('serves the demo figures for revenue 2023 to a regulator and to a bureau', async () => {

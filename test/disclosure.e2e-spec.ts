@@ -88,7 +88,11 @@ describe('disclosure control across every release (issue 15)', () => {
     const b = await publish(admin, { title: '西湖区2025年9月', period: '2025-09', region: '330106', tables: [{ indicator: 'revenue' }] });
     // Published, it would have been 1,400,000 and 7,270,000 − 2,100,000 − 1,400,000 = 3,770,000, the hidden cell.
     // No filing here is accepted in review, so the cell is also provisional (issue 18).
-    expect(b.cells).toEqual([{ table: 0, key: {}, total: true, value: null, flags: ['confidential', 'provisional'] }]);
+    // Every enterprise of 330106 filed September (issue 20): full response, no weighted rate for a hidden cell.
+    const in330106 = enterprises.filter((e) => e.county === '330106').length;
+    expect(b.cells).toEqual([
+      { table: 0, key: {}, total: true, value: null, flags: ['confidential', 'provisional'], response: { expected: in330106, filed: in330106, rate: 1, weightedRate: null } },
+    ]);
   });
 
   it('reproduction 2: monthly releases and the quarter of the same table keep 330102 hidden', async () => {

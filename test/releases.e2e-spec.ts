@@ -90,8 +90,10 @@ describe('releases, disclosure control and the audit trail', () => {
     published = (await server.request('GET', `/v1/releases/${releaseId}`)).body; // public, no token
     const cell = (table: number, region: string) => published.cells.find((c: any) => c.table === table && !c.total && c.key.region === region);
     // No filing of this test is accepted in review: every cell holds unaccepted filings, so is provisional (issue 18).
-    expect(cell(0, '510104')).toEqual({ table: 0, key: { region: '510104' }, total: false, value: null, flags: ['confidential', 'provisional'] });
-    expect(cell(0, '510105')).toEqual({ table: 0, key: { region: '510105' }, total: false, value: null, flags: ['confidential', 'provisional'] });
+    // Every enterprise filed each month of the quarter it owed (issue 20): full response; hidden cells publish no weighted rate.
+    const complete = (county: string) => ({ expected: plan[county].length, filed: plan[county].length, rate: 1, weightedRate: null });
+    expect(cell(0, '510104')).toEqual({ table: 0, key: { region: '510104' }, total: false, value: null, flags: ['confidential', 'provisional'], response: complete('510104') });
+    expect(cell(0, '510105')).toEqual({ table: 0, key: { region: '510105' }, total: false, value: null, flags: ['confidential', 'provisional'], response: complete('510105') });
     // Tax: only 510104 fails FREQ(3); the smallest other cell (510105, 3600.00) is hidden with it.
     const tax = (county: string) => formatFen(plan[county].reduce((s, f) => s + f.tax * 3, 0));
     expect(tax('510105')).toBe('3600.00');

@@ -175,6 +175,8 @@ describe('a new user trial (issue 14 A)', () => {
   describe('A.11 a bureau without region reads its own region', () => {
     it('defaults statistics and monitoring to the bureau region; a wider region stays 403', async () => {
       const bureau = await server.token('bureau', { region: '3301' });
+      // The registrations of the tests before have reached the read model (each cell's response counts them).
+      await server.waitForProjection();
       const own = await server.request('GET', '/v1/statistics/revenue?period=2024', { token: bureau });
       expect([own.status, own.body.region]).toEqual([200, '3301']);
       const explicit = await server.request('GET', '/v1/statistics/revenue?period=2024&region=3301', { token: bureau });

@@ -233,3 +233,11 @@ export async function inParallel<T, R>(items: readonly T[], limit: number, task:
   );
   return results;
 }
+
+/**
+ * A statistics answer's rows without each cell's response rates: for suites that check the figures
+ * (test/imputation.e2e-spec.ts checks the rates against its own inputs).
+ */
+export function figuresOf<T extends { response?: unknown }>(rows: readonly T[]): Omit<T, 'response'>[] {
+  return rows.map(({ response: _response, ...figures }) => figures);
+}

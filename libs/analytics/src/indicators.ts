@@ -1,3 +1,5 @@
+import { CARRY_FORWARD, RATIO_IMPUTATION, type ImputationMethod } from './statistics/imputation.js';
+
 export type IndicatorKind = 'flow' | 'stock' | 'count' | 'ratio';
 export type GroupKey = 'region' | 'segment' | 'productClass' | 'beneficiary' | 'kind' | 'period';
 export const GROUP_KEYS: readonly GroupKey[] = ['region', 'segment', 'productClass', 'beneficiary', 'kind', 'period'];
@@ -13,6 +15,8 @@ export interface Indicator {
   readonly nameEn: string;
   readonly description: string;
   readonly groupBy: readonly GroupKey[];
+  /** Report indicators: how owed months not filed are estimated with imputation=include (method and version); null when nothing is estimated. */
+  readonly imputation?: ImputationMethod | null;
 }
 
 export const INDICATORS: readonly Indicator[] = [
@@ -25,6 +29,7 @@ export const INDICATORS: readonly Indicator[] = [
     nameEn: 'Main business revenue',
     description: 'Sum over enterprises and months in the period of the latest revision of revenue (as of asOf).',
     groupBy: ['region', 'segment', 'period'],
+    imputation: RATIO_IMPUTATION,
   },
   {
     id: 'tax',
@@ -35,6 +40,7 @@ export const INDICATORS: readonly Indicator[] = [
     nameEn: 'Tax paid',
     description: 'Sum over enterprises and months in the period of the latest revision of tax paid (as of asOf).',
     groupBy: ['region', 'segment', 'period'],
+    imputation: RATIO_IMPUTATION,
   },
   {
     id: 'employment',
@@ -45,6 +51,7 @@ export const INDICATORS: readonly Indicator[] = [
     nameEn: 'Employment',
     description: "Sum over enterprises of the end-of-month headcount in each one's latest filed month within the period.",
     groupBy: ['region', 'segment', 'period'],
+    imputation: CARRY_FORWARD,
   },
   {
     id: 'enterprises',
@@ -55,6 +62,7 @@ export const INDICATORS: readonly Indicator[] = [
     nameEn: 'Reporting enterprises',
     description: 'Enterprises with at least one monthly report in the period.',
     groupBy: ['region', 'segment', 'period'],
+    imputation: null,
   },
   {
     id: 'outlets-active',
