@@ -175,8 +175,9 @@ export function unitCells(panel: UnitPanel, q: UnitCellQuestion): UnitCell[] {
         part.value += q.indicator === 'enterprises' ? 0 : amountOf(q.indicator, own);
         part.valued = true;
       } else if (flow) {
-        const estimate = yearEarlier ? Math.round(amountOf(q.indicator, yearEarlier) * ratio(m, region, segment)) : latestBefore(m) && amountOf(q.indicator, latestBefore(m)!);
-        if (estimate === undefined) continue;
+        const carried = yearEarlier ? undefined : latestBefore(m);
+        if (!yearEarlier && !carried) continue;
+        const estimate = yearEarlier ? Math.round(amountOf(q.indicator, yearEarlier) * ratio(m, region, segment)) : amountOf(q.indicator, carried!);
         part.value += estimate;
         part.imputed += estimate;
         part.valued = part.estimated = true;
