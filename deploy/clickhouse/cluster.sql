@@ -186,6 +186,24 @@ ORDER BY (month, uscc, position);
 CREATE TABLE IF NOT EXISTS fuju.report_reviews_all ON CLUSTER '{cluster}' AS fuju.report_reviews
   ENGINE = Distributed('{cluster}', fuju, report_reviews, cityHash64(uscc));
 
+CREATE TABLE IF NOT EXISTS fuju.annual_reports ON CLUSTER '{cluster}' (
+  uscc              String,
+  year              UInt16,
+  report_revision   UInt32,
+  product_class     LowCardinality(String),
+  class_revenue_fen Int64,
+  revenue_fen       Int64,
+  export_fen        Int64,
+  rd_fen            Int64,
+  employees         UInt32,
+  position          UInt64,
+  recorded_at       DateTime64(3, 'UTC')
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/fuju/annual_reports', '{replica}')
+ORDER BY (year, uscc, report_revision, product_class, position);
+
+CREATE TABLE IF NOT EXISTS fuju.annual_reports_all ON CLUSTER '{cluster}' AS fuju.annual_reports
+  ENGINE = Distributed('{cluster}', fuju, annual_reports, cityHash64(region_code));
+
 CREATE TABLE IF NOT EXISTS fuju.projector_checkpoints ON CLUSTER '{cluster}' (
   projector  LowCardinality(String),
   position   UInt64,

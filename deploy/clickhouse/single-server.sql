@@ -150,6 +150,21 @@ CREATE TABLE IF NOT EXISTS fuju.report_reviews (
 ) ENGINE = ReplacingMergeTree
 ORDER BY (month, uscc, position);
 
+CREATE TABLE IF NOT EXISTS fuju.annual_reports (
+  uscc              String,
+  year              UInt16,
+  report_revision   UInt32,
+  product_class     LowCardinality(String),
+  class_revenue_fen Int64,
+  revenue_fen       Int64,
+  export_fen        Int64,
+  rd_fen            Int64,
+  employees         UInt32,
+  position          UInt64,
+  recorded_at       DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree
+ORDER BY (year, uscc, report_revision, product_class, position);
+
 CREATE TABLE IF NOT EXISTS fuju.projector_checkpoints (
   projector  LowCardinality(String),
   position   UInt64,

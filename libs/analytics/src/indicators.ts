@@ -7,8 +7,8 @@ export const GROUP_KEYS: readonly GroupKey[] = ['region', 'segment', 'productCla
 /** An entry of the indicator catalogue (`GET /v1/statistics`). */
 export interface Indicator {
   readonly id: string;
-  /** Which projection answers it: monthly reports, or outlets and rentals. */
-  readonly family: 'report' | 'service';
+  /** Which projection answers it: monthly reports, outlets and rentals, or annual reports (asked for whole years). */
+  readonly family: 'report' | 'service' | 'annual';
   readonly kind: IndicatorKind;
   readonly unit: 'yuan' | 'persons' | 'enterprises' | 'outlets' | 'rentals' | 'ratio';
   readonly nameZh: string;
@@ -61,6 +61,52 @@ export const INDICATORS: readonly Indicator[] = [
     nameZh: '填报企业数',
     nameEn: 'Reporting enterprises',
     description: 'Enterprises with at least one monthly report in the period.',
+    groupBy: ['region', 'segment', 'period'],
+    imputation: null,
+  },
+  {
+    id: 'revenue-by-class',
+    family: 'annual',
+    kind: 'flow',
+    unit: 'yuan',
+    nameZh: '主营业务收入（按产品类别）',
+    nameEn: 'Revenue by product class',
+    description:
+      "From the annual report (年报): the year's main business revenue, by the ISO 9999 class the enterprise declared (\"other\" for the rest) when grouped by productClass. Each enterprise-year's latest revision as of asOf, in the region it was located in at the year's end. Whole years only.",
+    groupBy: ['region', 'segment', 'productClass', 'period'],
+    imputation: null,
+  },
+  {
+    id: 'export-revenue',
+    family: 'annual',
+    kind: 'flow',
+    unit: 'yuan',
+    nameZh: '出口交货值',
+    nameEn: 'Export revenue',
+    description: "From the annual report: revenue from exports, at most the year's revenue. Whole years only.",
+    groupBy: ['region', 'segment', 'period'],
+    imputation: null,
+  },
+  {
+    id: 'rd-spending',
+    family: 'annual',
+    kind: 'flow',
+    unit: 'yuan',
+    nameZh: '研发经费支出',
+    nameEn: 'R&D spending',
+    description: 'From the annual report: R&D spending of the year. Whole years only.',
+    groupBy: ['region', 'segment', 'period'],
+    imputation: null,
+  },
+  {
+    id: 'rd-intensity',
+    family: 'annual',
+    kind: 'ratio',
+    unit: 'ratio',
+    nameZh: '研发投入强度',
+    nameEn: 'R&D intensity',
+    description:
+      "From the annual report: Σ R&D spending ÷ Σ revenue of the enterprises reporting in the cell (numerator and denominator in yuan are returned too). In releases its cells are protected as their R&D spending is (frequency and dominance rules). Whole years only.",
     groupBy: ['region', 'segment', 'period'],
     imputation: null,
   },

@@ -227,6 +227,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (month, uscc, position)`,
     ),
   },
+  {
+    // Annual reports are new with this table: there are none in any log before it to rebuild from.
+    version: 9,
+    name: 'annual reports',
+    up: statements(
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.annual_reports (
+        uscc              String,
+        year              UInt16,
+        report_revision   UInt32,
+        product_class     LowCardinality(String),
+        class_revenue_fen Int64,
+        revenue_fen       Int64,
+        export_fen        Int64,
+        rd_fen            Int64,
+        employees         UInt32,
+        position          UInt64,
+        recorded_at       DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (year, uscc, report_revision, product_class, position)`,
+    ),
+  },
 ];
 
 /** Whether one of the migrations just applied needs the projected tables rebuilt from the log. */

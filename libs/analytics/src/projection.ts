@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../event-store/src/index.js';
+import { projectAnnualEvents } from './annual/annual.projection.js';
 import { projectEventLog } from './event-log/event-log.projection.js';
 import { projectPilotEvents } from './pilots/pilot.projection.js';
 import { emptyRows, type ProjectedRows } from './read-models.js';
@@ -13,5 +14,6 @@ export function projectEvents(events: readonly RecordedEvent[]): ProjectedRows {
   projectServiceEvents(events, rows);
   projectPilotEvents(events, rows);
   projectReviewEvents(events, rows);
+  projectAnnualEvents(events, rows);
   return projectEventLog(events, rows);
 }

@@ -1,3 +1,4 @@
+import { annualReports, type AnnualReportRow } from './annual/annual.tables.js';
 import { projectorCheckpoints } from './checkpoints.table.js';
 import { eventLog, type EventLogRow } from './event-log/event-log.table.js';
 import { pilots, type PilotRow } from './pilots/pilot.table.js';
@@ -33,6 +34,7 @@ export const PROJECTED_TABLES = [
   pilots,
   eventLog,
   reportReviews,
+  annualReports,
   projectorCheckpoints,
 ] as const satisfies readonly TableDefinition[];
 export type ProjectedTable = (typeof PROJECTED_TABLES)[number]['name'];
@@ -58,6 +60,7 @@ export type ProjectedRows = {
   rentals: RentalRow[];
   rental_returns: RentalReturnRow[];
   report_reviews: ReportReviewRow[];
+  annual_reports: AnnualReportRow[];
 };
 
 export const emptyRows = (): ProjectedRows => ({
@@ -72,4 +75,5 @@ export const emptyRows = (): ProjectedRows => ({
   rentals: [],
   rental_returns: [],
   report_reviews: [],
+  annual_reports: [],
 });

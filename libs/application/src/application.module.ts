@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { StreamHandler } from './command-handler.js';
 import { AmendEnterpriseDetailsHandler } from './enterprise/amend-enterprise-details.js';
 import { DeregisterEnterpriseHandler } from './enterprise/deregister-enterprise.js';
+import { FileAnnualReportHandler } from './enterprise/file-annual-report.js';
 import { FileMonthlyReportHandler } from './enterprise/file-monthly-report.js';
 import { RegisterEnterpriseHandler } from './enterprise/register-enterprise.js';
 import { RelocateEnterpriseHandler } from './enterprise/relocate-enterprise.js';
@@ -29,6 +30,7 @@ import { StartRentalHandler } from './rental/start-rental.js';
     AmendEnterpriseDetailsHandler,
     DeregisterEnterpriseHandler,
     FileMonthlyReportHandler,
+    FileAnnualReportHandler,
     ReviewFilingHandler,
     OpenOutletHandler,
     CloseOutletHandler,

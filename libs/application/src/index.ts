@@ -9,6 +9,7 @@ export * from './enterprise/amend-enterprise-details.js';
 export * from './enterprise/relocate-enterprise.js';
 export * from './enterprise/deregister-enterprise.js';
 export * from './enterprise/file-monthly-report.js';
+export * from './enterprise/file-annual-report.js';
 export * from './enterprise/review-filing.js';
 export * from './enterprise/send-reminders.js';
 export * from './outlet/open-outlet.js';

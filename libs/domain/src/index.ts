@@ -8,6 +8,7 @@ export * from './enterprise/enterprise.commands.js';
 export * from './enterprise/enterprise.decider.js';
 export * from './enterprise/soft-edit-rules.js';
 export * from './enterprise/report-edits.js';
+export * from './enterprise/annual-report-edits.js';
 export * from './shared/dates.js';
 export * from './shared/filing-calendar.js';
 export * from './shared/decider.js';

@@ -2,9 +2,13 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { access, load } from '../../../../libs/application/src/index.js';
 import {
+  annualFilingDeadline,
   currentMonthInChina,
   enterpriseDecider,
+  type AnnualReportCorrected,
+  type AnnualReportFiled,
   filingDeadline,
+  formatFen,
   monthIndex,
   monthLabel,
   NotFoundError,
@@ -209,6 +213,76 @@ export class GetMonthlyReportHandler implements IQueryHandler<GetMonthlyReportQu
       flags,
       history,
     };
+  }
+}
+
+export interface AnnualRevisionView {
+  revision: number;
+  recordedAt: string;
+  actor: string;
+  revenueByClass: Record<string, string>;
+  revenue: string;
+  exportRevenue: string;
+  rdSpending: string;
+  employees: number;
+  reason?: string;
+  explanations?: Record<string, string>;
+}
+
+/** An annual report (年报) with its history, beside the year's monthly reports it is checked against. */
+export interface AnnualReportView extends Omit<AnnualRevisionView, 'actor' | 'reason'> {
+  uscc: string;
+  year: number;
+  /** 31 March of the following year, end of day in China. */
+  deadline: string;
+  flags: string[];
+  /** The year's monthly reports as known at the same instant: how many were filed and their revenue. */
+  months: { filed: number; revenue: string };
+  history: AnnualRevisionView[];
+}
+
+export class GetAnnualReportQuery extends Query<AnnualReportView> {
+  constructor(
+    readonly context: RequestContext,
+    readonly uscc: string,
+    readonly year: number,
+    readonly asOf?: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetAnnualReportQuery)
+export class GetAnnualReportHandler implements IQueryHandler<GetAnnualReportQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ context, uscc, year, asOf }: GetAnnualReportQuery): Promise<AnnualReportView> {
+    const { state, events } = await loadEnterprise(this.store, context, uscc, asOf);
+    const revisions = events.filter(
+      (e): e is RecordedEvent & (AnnualReportFiled | AnnualReportCorrected) => (e.type === 'AnnualReportFiled' || e.type === 'AnnualReportCorrected') && (e.data as { year: number }).year === year,
+    );
+    if (!revisions.length) throw new NotFoundError(asOf ? `no annual report of ${uscc} for ${year} was known as of ${asOf}` : `${uscc} has not filed an annual report for ${year}`);
+    const history: AnnualRevisionView[] = revisions.map(({ data: d, type, recordedAt, metadata }) => ({
+      revision: d.reportRevision,
+      recordedAt,
+      actor: String(metadata.actor),
+      revenueByClass: { ...d.revenueByClass },
+      revenue: d.revenue,
+      exportRevenue: d.exportRevenue,
+      rdSpending: d.rdSpending,
+      employees: d.employees,
+      ...(type === 'AnnualReportCorrected' ? { reason: (d as AnnualReportCorrected['data']).reason } : {}),
+      ...(d.explanations ? { explanations: d.explanations } : {}),
+    }));
+    const { actor: _actor, reason: _reason, ...latest } = history[history.length - 1];
+    const deadline = annualFilingDeadline(year);
+    const flags: string[] = [];
+    if (latest.revision > 1) flags.push('revised');
+    if (latest.explanations) flags.push('explained');
+    if (history[0].recordedAt > deadline) flags.push('late');
+    const months = Object.entries(state.reports).filter(([period]) => period.startsWith(`${year}-`));
+    const monthsRevenue = months.reduce((sum, [, r]) => sum + BigInt(r.revenueFen), 0n);
+    return { uscc, year, deadline, ...latest, flags, months: { filed: months.length, revenue: formatFen(monthsRevenue) }, history };
   }
 }
 

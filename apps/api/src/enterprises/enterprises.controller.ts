@@ -7,6 +7,8 @@ import {
   AmendEnterpriseDetailsInput,
   DeregisterEnterprise,
   DeregisterEnterpriseInput,
+  FileAnnualReport,
+  FileAnnualReportInput,
   FileMonthlyReport,
   FileMonthlyReportInput,
   RegisterEnterprise,
@@ -23,10 +25,12 @@ import { isMonth, parseAsOf, PERIOD_RANGE_TEXT, usccProblem, ValidationFailedErr
 import { answer, Context, Meta, Roles, type RequestContext } from '../http/auth.js';
 import { ETagInterceptor } from '../http/etag.interceptor.js';
 import {
+  GetAnnualReportQuery,
   GetEnterpriseQuery,
   GetFilingReviewQuery,
   GetMonthlyReportQuery,
   GetObligationsQuery,
+  type AnnualReportView,
   type EnterpriseView,
   type MonthlyReportView,
   type ObligationsView,
@@ -71,6 +75,30 @@ export class EnterprisesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Written> {
     return answer(reply, await this.commands.execute(new FileMonthlyReport(meta, usccParam(uscc), period, input)));
+  }
+
+  @Put(':uscc/annual-reports/:year')
+  @Roles('enterprise', 'bureau')
+  @ApiOperation({ summary: 'File or correct the annual report (年报) of a year that has ended; due by 31 March of the following year (the enterprise itself; its bureau)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the annual report revision the write expects, e.g. "1"' })
+  async fileAnnualReport(
+    @Meta() meta: CommandMeta,
+    @Param('uscc') uscc: string,
+    @Param('year') year: string,
+    @Body() input: FileAnnualReportInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Written> {
+    return answer(reply, await this.commands.execute(new FileAnnualReport(meta, usccParam(uscc), year, input)));
+  }
+
+  @Get(':uscc/annual-reports/:year')
+  @UseInterceptors(ETagInterceptor)
+  @ApiOperation({ summary: "An annual report with its full revision history and the year's monthly reports it is checked against" })
+  @ApiQuery({ name: 'asOf', required: false })
+  annualReport(@Context() context: RequestContext, @Param('uscc') uscc: string, @Param('year') year: string, @Query('asOf') asOf?: string): Promise<AnnualReportView> {
+    usccParam(uscc);
+    if (!/^\d{4}$/.test(year)) throw ValidationFailedError.field('year', 'must be a year YYYY');
+    return this.queries.execute(new GetAnnualReportQuery(context, uscc, Number(year), parseAsOf(asOf)));
   }
 
   @Patch(':uscc')

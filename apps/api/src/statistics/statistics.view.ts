@@ -69,7 +69,7 @@ export function statisticsView({ question: q, regionLevel, granularity, imputati
     partial: q.toMonth >= current,
     coveredTo: monthLabel(Math.min(q.toMonth, current - 1)),
     ...(imputation ? { imputation } : {}),
-    rows: figures.map(({ region, value, top: _top, imputed, ...rest }) => ({
+    rows: figures.map(({ region, value, top: _top, basis: _basis, imputed, ...rest }) => ({
       ...(region !== undefined ? { region: { code: region, name: findRegion(region)?.name ?? null } } : {}),
       ...rest,
       value: publishedValue(q.indicator, value),

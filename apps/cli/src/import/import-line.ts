@@ -6,6 +6,8 @@ import {
   DeregisterEnterpriseInput,
   DesignatePilot,
   DesignatePilotInput,
+  FileAnnualReport,
+  FileAnnualReportInput,
   FileMonthlyReport,
   FileMonthlyReportInput,
   fingerprint,
@@ -48,6 +50,12 @@ export const IMPORT_COMMANDS: Record<string, LineCommand> = {
     request: (k) => ['PUT', `/v1/enterprises/${k.uscc}/reports/${k.period}`],
     build: (m, k, i) => new FileMonthlyReport(m, k.uscc, k.period, i),
   },
+  fileAnnualReport: {
+    keys: ['uscc', 'year'],
+    input: FileAnnualReportInput,
+    request: (k) => ['PUT', `/v1/enterprises/${k.uscc}/annual-reports/${k.year}`],
+    build: (m, k, i) => new FileAnnualReport(m, k.uscc, k.year, i),
+  },
   relocateEnterprise: { keys: ['uscc'], input: RelocateEnterpriseInput, request: (k) => ['POST', `/v1/enterprises/${k.uscc}/relocations`], build: (m, k, i) => new RelocateEnterprise(m, k.uscc, i) },
   deregisterEnterprise: {
     keys: ['uscc'],
@@ -80,8 +88,10 @@ export async function commandFromLine(meta: CommandMeta, input: unknown, key?: s
   if (!spec) throw ValidationFailedError.field('command', `must be one of ${Object.keys(IMPORT_COMMANDS).join(', ')}`);
   const keys: Keys = {};
   for (const k of spec.keys) {
-    if (typeof rest[k] !== 'string' || !rest[k]) throw ValidationFailedError.field(k, `${name} needs "${k}"`);
-    keys[k] = rest[k] as string;
+    const value = rest[k];
+    // A year may come as a number; every other key is a string.
+    if (!((typeof value === 'string' && value) || (typeof value === 'number' && Number.isInteger(value)))) throw ValidationFailedError.field(k, `${name} needs "${k}"`);
+    keys[k] = String(value);
     delete rest[k];
   }
   const body = await parseInput(spec.input, rest);

@@ -46,8 +46,8 @@ export interface UnitPanelQuery {
   readonly upToPosition?: number;
 }
 
-const KNOWN = `recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}`;
-const IN_SCOPE = `uscc IN (SELECT uscc FROM {db:Identifier}.enterprise_locations WHERE ${KNOWN} AND startsWith(region_code, {scope:String}))`;
+export const KNOWN = `recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}`;
+export const IN_SCOPE = `uscc IN (SELECT uscc FROM {db:Identifier}.enterprise_locations WHERE ${KNOWN} AND startsWith(region_code, {scope:String}))`;
 
 const REGISTER_SQL = `
   SELECT uscc,
@@ -101,14 +101,12 @@ const unitOf = (r: UnitRow): PanelUnit => ({
   employees: Number(r.employees),
 });
 
-/** Reads the unit panel of a scope and window (four statements, run side by side). */
-export async function queryUnitPanel(client: ClickHouseClient, db: string, q: UnitPanelQuery): Promise<UnitPanel> {
-  const params = { db, scope: q.scope, fromMonth: q.fromMonth, toMonth: q.toMonth, asOf: asOfParam(q.asOf), upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER };
-  const [register, locations, filedRows, beforeRows] = await Promise.all([
+/** The register of a scope as known at an instant: every enterprise ever located in it (two statements). */
+export async function queryRegister(client: ClickHouseClient, db: string, q: Pick<UnitPanelQuery, 'scope' | 'asOf' | 'upToPosition'>): Promise<Map<string, PanelEnterprise>> {
+  const params = { db, scope: q.scope, asOf: asOfParam(q.asOf), upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER };
+  const [register, locations] = await Promise.all([
     queryRows<{ uscc: string; registered_on: string; deregistered_from: string; segment: string }>(client, REGISTER_SQL, params),
     queryRows<{ uscc: string; effective_month: number | string; region_code: string }>(client, LOCATIONS_SQL, params),
-    queryRows<UnitRow>(client, FILED_SQL, params),
-    queryRows<Record<`last_${'month' | 'region' | 'segment' | 'revenue' | 'tax' | 'employees'}` | 'uscc', string>>(client, BEFORE_SQL, params),
   ]);
   const located = new Map<string, { from: number; region: string }[]>();
   for (const l of locations) {
@@ -127,6 +125,17 @@ export async function queryUnitPanel(client: ClickHouseClient, db: string, q: Un
       locations: located.get(r.uscc) ?? [],
     });
   }
+  return enterprises;
+}
+
+/** Reads the unit panel of a scope and window (four statements, run side by side). */
+export async function queryUnitPanel(client: ClickHouseClient, db: string, q: UnitPanelQuery): Promise<UnitPanel> {
+  const params = { db, scope: q.scope, fromMonth: q.fromMonth, toMonth: q.toMonth, asOf: asOfParam(q.asOf), upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER };
+  const [enterprises, filedRows, beforeRows] = await Promise.all([
+    queryRegister(client, db, q),
+    queryRows<UnitRow>(client, FILED_SQL, params),
+    queryRows<Record<`last_${'month' | 'region' | 'segment' | 'revenue' | 'tax' | 'employees'}` | 'uscc', string>>(client, BEFORE_SQL, params),
+  ]);
   const filed = new Map<string, Map<number, PanelUnit>>();
   for (const r of filedRows) {
     const months = filed.get(r.uscc) ?? new Map<number, PanelUnit>();

@@ -126,9 +126,18 @@ export function parseQuestion(raw: RawQuestion, indicator: Indicator): Statistic
   let imputation: ImputationMode | undefined;
   if (raw.imputation !== undefined) {
     if (!IMPUTATION_MODES.includes(raw.imputation as ImputationMode)) problems.push({ path: 'imputation', message: `must be ${IMPUTATION_MODES.join(' or ')}` });
-    else if (indicator.family !== 'report' && raw.imputation === 'include')
+    else if (indicator.family === 'service' && raw.imputation === 'include')
       problems.push({ path: 'imputation', message: `${indicator.id} records events, not survey returns: nothing is missing to estimate` });
+    else if (indicator.family === 'annual' && raw.imputation === 'include')
+      problems.push({ path: 'imputation', message: `${indicator.id} comes from the annual report, which is not estimated: its cells state their response instead` });
     else imputation = raw.imputation as ImputationMode;
+  }
+  if (indicator.family === 'annual' && label) {
+    // Annual reports know whole years only.
+    if (fromMonth % 12 !== 0 || toMonth % 12 !== 11)
+      problems.push({ path: raw.period !== undefined ? 'period' : 'from', message: `${indicator.id} comes from the annual report: ask for whole years (YYYY, or from and to as years)` });
+    else if (raw.granularity !== undefined && raw.granularity !== 'year') problems.push({ path: 'granularity', message: `${indicator.id} comes from the annual report: its granularity is year` });
+    else granularity = 'year';
   }
   if (problems.length) throw new ValidationFailedError(problems);
   const kind = raw.kind ?? '';

@@ -7,7 +7,8 @@ import type { Indicator } from '../indicators.js';
 import { ProjectionProgress } from '../projection-progress.js';
 import { countCommunitiesByRegion, queryServiceStatistics, type PeriodSpan, type ServiceIndicator, type ServiceStatisticsRow } from '../services/service-statistics.query.js';
 import { queryReportStatistics, type ReportIndicator } from '../reports/report-statistics.query.js';
-import { queryUnitPanel } from '../reports/unit-panel.query.js';
+import { queryRegister, queryUnitPanel } from '../reports/unit-panel.query.js';
+import { annualCells, queryAnnualReports, type AnnualIndicator } from '../annual/annual-statistics.js';
 import { imputationMethodOf, unitCells, type ImputationMethod, type ImputationMode, type ResponseRates, type UnitCell } from './imputation.js';
 import type { StatisticsQuestion } from './question.js';
 
@@ -39,6 +40,8 @@ export interface Figure extends FigureKey {
   readonly imputedContributors?: number;
   /** Report indicators: how complete the cell is (issue 20). */
   readonly response?: ResponseRates;
+  /** A ratio whose cells are protected in releases (R&D intensity): the additive amount (fen) its dominance is judged on, of which `top` is a part. */
+  readonly basis?: bigint;
 }
 
 export interface Figures {
@@ -79,12 +82,16 @@ export class StatisticsService {
     const byPeriod = q.series || q.groupBy.includes('period');
     const regionLength = q.groupBy.includes('region') && q.regionLevel ? PREFIX_LENGTH[q.regionLevel] : 0;
     const report = q.indicator.family === 'report';
-    const figures = report ? await this.reportFigures(q, byPeriod, regionLength, options) : await this.serviceFigures(q, byPeriod, regionLength, options);
+    const figures = report
+      ? await this.reportFigures(q, byPeriod, regionLength, options)
+      : q.indicator.family === 'annual'
+        ? await this.annualFigures(q, byPeriod, regionLength, options)
+        : await this.serviceFigures(q, byPeriod, regionLength, options);
     return {
       question: q,
       ...(regionLength ? { regionLevel: q.regionLevel } : {}),
       ...(byPeriod ? { granularity: q.granularity } : {}),
-      ...(report ? { imputation: { mode: q.imputation ?? 'none', method: q.imputation === 'include' ? imputationMethodOf(q.indicator.id) : null } } : {}),
+      ...(report || q.indicator.family === 'annual' ? { imputation: { mode: q.imputation ?? 'none', method: q.imputation === 'include' ? imputationMethodOf(q.indicator.id) : null } } : {}),
       figures,
     };
   }
@@ -151,6 +158,56 @@ export class StatisticsService {
         ...(include ? { imputed: unit?.imputed ?? 0n, imputedContributors: unit?.imputedContributors ?? 0 } : {}),
         response: unit?.response ?? NO_RESPONSE,
       };
+    });
+  }
+
+  /** Annual-report indicators: each enterprise-year's latest report as known, with response rates (never estimated). */
+  private async annualFigures(q: StatisticsQuestion, byPeriod: boolean, regionLength: number, options: FigureOptions): Promise<Figure[]> {
+    const fromYear = Math.floor(q.fromMonth / 12);
+    const toYear = Math.floor(q.toMonth / 12);
+    const scope = { scope: q.region.slice(0, 2), asOf: q.asOf, upToPosition: options.upToPosition };
+    // From the year before: year-on-year figures and the weights of the response rate.
+    const [register, reports] = await Promise.all([
+      queryRegister(this.client, this.config.database, scope),
+      queryAnnualReports(this.client, this.config.database, { ...scope, fromYear: fromYear - 2, toYear }),
+    ]);
+    const question = {
+      indicator: q.indicator.id as AnnualIndicator,
+      byYear: byPeriod,
+      region: q.region,
+      regionLength,
+      bySegment: q.groupBy.includes('segment'),
+      byClass: q.groupBy.includes('productClass'),
+      at: q.asOf ?? new Date().toISOString(),
+    };
+    const current = annualCells(register, reports, { ...question, fromYear, toYear });
+    const before = annualCells(register, reports, { ...question, fromYear: fromYear - 1, toYear: toYear - 1 });
+    const key = (c: { bucket: number; region: string; segment: string; productClass: string }, shift = 0) => `${c.bucket < 0 ? -1 : c.bucket + shift}|${c.region}|${c.segment}|${c.productClass}`;
+    const previous = new Map(before.map((c) => [key(c, 12), c]));
+    let cells = current;
+    if (!regionLength && !question.bySegment && !question.byClass) {
+      const buckets = byPeriod ? periodsBetween(q.fromMonth, q.toMonth, 'year').map((p) => p.fromMonth) : [-1];
+      const found = new Map(cells.map((c) => [c.bucket, c]));
+      cells = buckets.map((bucket) => found.get(bucket) ?? { bucket, region: '', segment: '', productClass: '', value: 0n, denominator: 0n, top: 0n, contributors: 0, response: NO_RESPONSE });
+    }
+    const intensity = q.indicator.id === 'rd-intensity';
+    const share = (numerator: bigint, denominator: bigint) => (denominator === 0n ? 0 : roundRatio(Number(numerator) / Number(denominator)));
+    return cells.map((c): Figure => {
+      const before = previous.get(key(c));
+      const common = {
+        ...(regionLength ? { region: c.region } : {}),
+        ...(question.bySegment ? { segment: c.segment } : {}),
+        ...(question.byClass ? { productClass: c.productClass } : {}),
+        ...(byPeriod ? { period: periodLabelOf(c.bucket, 'year') } : {}),
+        contributors: c.contributors,
+        ...(options.withDominance ? { top: c.top } : {}),
+        response: c.response,
+      };
+      if (!intensity) return { ...common, value: c.value, yoy: yoy(c.value, before?.value ?? 0n) };
+      const value = share(c.value, c.denominator);
+      const prior = before ? share(before.value, before.denominator) : 0;
+      // Numerator and denominator in yuan; the dominance basis of a release is the numerator (fen).
+      return { ...common, value, numerator: Number(c.value) / 100, denominator: Number(c.denominator) / 100, basis: c.value, yoy: prior === 0 ? null : roundRatio(value / prior - 1) };
     });
   }
 

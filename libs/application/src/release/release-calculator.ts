@@ -28,6 +28,7 @@ import {
   type ReleaseCell,
   type ReleaseResponse,
   type ReleaseDrafted,
+  annualFilingDeadline,
   filingDeadline,
 } from '../../../domain/src/index.js';
 import { highsSolver } from './highs-solver.js';
@@ -60,6 +61,14 @@ function provisional(period: string, cutoff: string): boolean {
     const label = `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
     if (filingDeadline(label) > cutoff) return true;
   }
+  return false;
+}
+
+/** An annual-report cell is provisional while the annual report of one of its years was not yet due at the cut-off (31 March of the next year). */
+function annualProvisional(period: string, cutoff: string): boolean {
+  const p = parsePeriod(period);
+  if (!p) return false;
+  for (let year = Math.floor(p.fromMonth / 12); year <= Math.floor(p.toMonth / 12); year++) if (annualFilingDeadline(year) > cutoff) return true;
   return false;
 }
 
@@ -133,7 +142,8 @@ export class ReleaseCalculator {
     const rows: { id: string; table: number; key: Record<string, string>; total: boolean; row: { value: string | number; numeric: number }; figure: Figure; control: ControlCell }[] = [];
     for (const [table, spec] of draft.tables.entries()) {
       const indicator = findIndicator(spec.indicator)!;
-      const sensitive = indicator.unit === 'yuan' || indicator.unit === 'persons';
+      // Money and headcounts are protected; so is R&D intensity, on its R&D spending (its `basis`).
+      const sensitive = indicator.unit === 'yuan' || indicator.unit === 'persons' || indicator.id === 'rd-intensity';
       const grouped = spec.groupBy.filter((g) => g !== 'period');
       const byPeriod = spec.groupBy.includes('period');
       const estimates = draft.imputation === 'include' && indicator.family === 'report';
@@ -158,7 +168,7 @@ export class ReleaseCalculator {
             id,
             groups: grouped.length && !total ? [group] : [],
             ...(grouped.length && total ? { totalOf: group } : {}),
-            value: row.numeric,
+            value: figure.basis === undefined ? row.numeric : numeric(figure.basis),
             contributors: figure.contributors,
             top: figure.top === undefined ? 0 : numeric(figure.top),
             sensitive,
@@ -200,9 +210,10 @@ export class ReleaseCalculator {
       if (confidential) flags.push('confidential');
       if (before && before.value !== null && value !== null && before.value !== value) flags.push('revised');
       const reviewed = findIndicator(draft.tables[table].indicator)!.family !== 'report' || !unaccepted.some(containedIn(key, draft));
-      if (provisional(key.period ?? draft.period, draft.cutoff.asOf) || !reviewed) flags.push('provisional');
+      const annual = findIndicator(draft.tables[table].indicator)!.family === 'annual';
+      if ((annual ? annualProvisional : provisional)(key.period ?? draft.period, draft.cutoff.asOf) || !reviewed) flags.push('provisional');
       if (figure.imputedContributors) flags.push('estimated');
-      const response = draft.imputation === 'include' && figure.response ? releaseResponse(figure.response, confidential, draft.disclosure.minContributors) : undefined;
+      const response = (draft.imputation === 'include' || annual) && figure.response ? releaseResponse(figure.response, confidential, draft.disclosure.minContributors) : undefined;
       return { table, key, total, value, flags, ...(response ? { response } : {}) };
     });
     return { cells, confidential };

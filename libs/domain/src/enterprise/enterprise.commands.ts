@@ -1,7 +1,8 @@
 import { isSegment, normaliseProductClass, SEGMENTS, type Segment } from '../../../reference/src/index.js';
 import { ValidationFailedError } from '../errors.js';
 import type { CommandContext } from '../shared/event.js';
-import { currentMonthInChina } from '../shared/filing-calendar.js';
+import { currentMonthInChina, currentYearInChina } from '../shared/filing-calendar.js';
+import { annualFigureEdits, type AnnualValues } from './annual-report-edits.js';
 import { nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { FieldParser, type CountyCode, type Fen, type Month, type Uscc } from '../shared/values.js';
 import { figureEdits } from './report-edits.js';
@@ -37,6 +38,13 @@ export type FileMonthlyReport = {
   context: CommandContext;
 };
 
+/** The annual report (年报) of a year that has ended: revenue by declared class, export revenue, R&D spending, year-end employment. */
+export type FileAnnualReport = {
+  type: 'FileAnnualReport';
+  data: { uscc: string; year: number; values: AnnualValues; explanations?: Record<string, string>; reason: string };
+  context: CommandContext;
+};
+
 /** Corrects the register's details; absent fields stay as they are. A segment change re-files the enterprise's history under the new segment. */
 export type AmendEnterpriseDetails = {
   type: 'AmendEnterpriseDetails';
@@ -53,7 +61,7 @@ export type AcceptFiling = { type: 'AcceptFiling'; data: { uscc: string; period:
 export type SendFilingReminder = { type: 'SendFilingReminder'; data: { uscc: string; period: Month }; context: CommandContext };
 export type ReviewCommand = QueryFiling | AnswerQuery | ReturnFiling | AcceptFiling | SendFilingReminder;
 
-export type EnterpriseCommand = RegisterEnterprise | AmendEnterpriseDetails | RelocateEnterprise | DeregisterEnterprise | FileMonthlyReport | ReviewCommand;
+export type EnterpriseCommand = RegisterEnterprise | AmendEnterpriseDetails | RelocateEnterprise | DeregisterEnterprise | FileMonthlyReport | FileAnnualReport | ReviewCommand;
 
 /** The commands as they arrive: every field as the wire carries it. */
 export type RawEnterpriseCommand =
@@ -63,6 +71,10 @@ export type RawEnterpriseCommand =
   | {
       type: 'FileMonthlyReport';
       data: { uscc: string; period: string; revenue: string; taxPaid: string; employees: number; explanations?: Record<string, string>; reason?: string };
+    }
+  | {
+      type: 'FileAnnualReport';
+      data: { uscc: string; year: string | number; revenueByClass: unknown; exportRevenue: unknown; rdSpending: unknown; employees: unknown; explanations?: Record<string, string>; reason?: string };
     }
   | { type: 'AmendEnterpriseDetails'; data: { uscc: string; name?: string; segment?: string; industryCode?: string | null; productClasses?: string[] } }
   | { type: 'QueryFiling'; data: { uscc: string; period: string; question: string } }
@@ -85,6 +97,8 @@ export function parseEnterpriseCommand(raw: RawEnterpriseCommand, now: string): 
       return parseDeregisterEnterprise(raw.data);
     case 'FileMonthlyReport':
       return parseFileMonthlyReport(raw.data, now);
+    case 'FileAnnualReport':
+      return parseFileAnnualReport(raw.data, now);
     case 'AmendEnterpriseDetails':
       return parseAmendEnterpriseDetails(raw.data);
     case 'QueryFiling':
@@ -184,6 +198,33 @@ export function parseFileMonthlyReport(d: RawData<'FileMonthlyReport'>, now: str
       revenue: figures.values?.revenueFen as Fen,
       taxPaid: figures.values?.taxFen as Fen,
       employees: d.employees,
+      ...(d.explanations ? { explanations: d.explanations } : {}),
+      reason: typeof d.reason === 'string' ? normaliseText(d.reason) : '',
+    },
+  };
+}
+
+/** The earliest year an annual report may be for (the periods' range). */
+const FIRST_YEAR = 2000;
+
+export function parseFileAnnualReport(d: RawData<'FileAnnualReport'>, now: string): Parsed<'FileAnnualReport'> {
+  const f = new FieldParser();
+  const year = typeof d.year === 'number' ? d.year : /^\d{4}$/.test(String(d.year)) ? Number(d.year) : NaN;
+  const current = currentYearInChina(now);
+  if (!Number.isInteger(year) || year < FIRST_YEAR) f.check('year', `must be a year YYYY from ${FIRST_YEAR}`);
+  else if (year >= current) f.check('year', `must be a year that has ended: ${current - 1} or before`);
+  const figures = annualFigureEdits(d);
+  for (const problem of figures.problems) f.check(problem.path, problem.message);
+  if (d.explanations !== undefined && (typeof d.explanations !== 'object' || d.explanations === null)) f.check('explanations', 'must be an object of rule id → written explanation');
+  else for (const [rule, text] of Object.entries(d.explanations ?? {})) if (typeof text !== 'string') f.check(`explanations.${rule}`, 'must be a written explanation');
+  if (d.reason !== undefined && typeof d.reason !== 'string') f.check('reason', 'must be a written reason');
+  f.done();
+  return {
+    type: 'FileAnnualReport',
+    data: {
+      uscc: d.uscc,
+      year,
+      values: figures.values!,
       ...(d.explanations ? { explanations: d.explanations } : {}),
       reason: typeof d.reason === 'string' ? normaliseText(d.reason) : '',
     },

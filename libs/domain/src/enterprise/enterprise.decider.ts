@@ -10,11 +10,12 @@ import {
 import { metadataOf } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
 import { monthIndex, monthLabel } from '../shared/period.js';
-import type { EnterpriseEvent, FilingAccepted, FilingQueried, FilingReturned, MonthlyReportCorrected, MonthlyReportFiled, QueryAnswered, RuleRun } from './enterprise.events.js';
+import { annualSoftEditRuns, OTHER_CLASS, type AnnualValues } from './annual-report-edits.js';
+import type { AnnualReportCorrected, AnnualReportFiled, EnterpriseEvent, FilingAccepted, FilingQueried, FilingReturned, MonthlyReportCorrected, MonthlyReportFiled, QueryAnswered, RuleRun } from './enterprise.events.js';
 import { enterpriseStreamId } from './enterprise.events.js';
 import { normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { softEditRuns } from './report-edits.js';
-import { explanationProblem, SOFT_EDIT_RULES, type ReportValues } from './soft-edit-rules.js';
+import { explanationProblem, type ReportValues } from './soft-edit-rules.js';
 import { inForceAt, type Decider } from '../shared/decider.js';
 import type {
   AcceptFiling,
@@ -22,6 +23,7 @@ import type {
   AnswerQuery,
   DeregisterEnterprise,
   EnterpriseCommand,
+  FileAnnualReport,
   FileMonthlyReport,
   QueryFiling,
   RegisterEnterprise,
@@ -32,6 +34,17 @@ import type {
 
 export interface ReportState extends ReportValues {
   readonly revision: number;
+}
+
+/** An annual report as last filed or corrected. */
+export interface AnnualReportState {
+  readonly revision: number;
+  /** Revenue per class key, fen. */
+  readonly revenueByClass: Readonly<Record<string, number>>;
+  readonly revenueFen: number;
+  readonly exportFen: number;
+  readonly rdFen: number;
+  readonly employees: number;
 }
 
 export interface EnterpriseState {
@@ -46,6 +59,8 @@ export interface EnterpriseState {
   readonly deregisteredFrom: string | null;
   readonly locations: readonly { regionCode: string; effectiveFrom: string }[];
   readonly reports: Readonly<Record<string, ReportState>>;
+  /** Annual reports (年报) by year. */
+  readonly annualReports: Readonly<Record<number, AnnualReportState>>;
   /** The review (审核) of each filed month. */
   readonly reviews: Readonly<Record<string, ReviewState>>;
   /** Months the enterprise was reminded of (催报). */
@@ -102,6 +117,7 @@ export const initialEnterpriseState = (): EnterpriseState => ({
   deregisteredFrom: null,
   locations: [],
   reports: {},
+  annualReports: {},
   reviews: {},
   reminded: {},
 });
@@ -118,6 +134,8 @@ export function decideEnterprise(command: EnterpriseCommand, state: EnterpriseSt
       return deregister(command, state);
     case 'FileMonthlyReport':
       return fileMonthlyReport(command, state);
+    case 'FileAnnualReport':
+      return fileAnnualReport(command, state);
     case 'QueryFiling':
       return queryFiling(command, state);
     case 'AnswerQuery':
@@ -174,6 +192,9 @@ export function evolveEnterprise(state: EnterpriseState, event: EnterpriseEvent)
       const queries = Object.fromEntries(Object.entries(review.queries).map(([id, q]) => [id, q.closedBy === null ? { ...q, closedBy: 'correction' as const } : q]));
       return { ...state, reports, reviews: { ...state.reviews, [event.data.period]: { ...review, queries, returned: null } } };
     }
+    case 'AnnualReportFiled':
+    case 'AnnualReportCorrected':
+      return { ...state, annualReports: { ...state.annualReports, [event.data.year]: annualReportOf(event) } };
     case 'FilingQueried':
     case 'QueryAnswered':
     case 'FilingReturned':
@@ -208,6 +229,18 @@ function reviewAfter(review: ReviewState, event: FilingQueried | QueryAnswered |
 function reportOf(event: Extract<EnterpriseEvent, { type: 'MonthlyReportFiled' | 'MonthlyReportCorrected' }>): ReportState {
   const d = event.data;
   return { revision: d.reportRevision, revenueFen: parseFen(d.revenue), taxFen: parseFen(d.taxPaid), employees: d.employees };
+}
+
+function annualReportOf(event: AnnualReportFiled | AnnualReportCorrected): AnnualReportState {
+  const d = event.data;
+  return {
+    revision: d.reportRevision,
+    revenueByClass: Object.fromEntries(Object.entries(d.revenueByClass).map(([k, v]) => [k, parseFen(v)])),
+    revenueFen: parseFen(d.revenue),
+    exportFen: parseFen(d.exportRevenue),
+    rdFen: parseFen(d.rdSpending),
+    employees: d.employees,
+  };
 }
 
 /**
@@ -301,23 +334,11 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
   if (existing && existing.revenueFen === current.revenueFen && existing.taxFen === current.taxFen && existing.employees === current.employees)
     return [];
   const { reason } = d;
-  if (existing && reason.length === 0)
-    throw ValidationFailedError.field('reason', `a correction of ${d.period} (revision ${existing.revision}) needs a reason`);
-  const reasonIssue = existing ? substantiveTextProblem(reason, REASON_MIN_WEIGHT) : undefined;
-  if (reasonIssue) throw ValidationFailedError.field('reason', reasonIssue);
+  correctionReason(existing, reason, d.period);
 
   const month = monthIndex(d.period);
-  const rules: RuleRun[] = softEditRuns(current, state.reports[monthLabel(month - 1)], state.reports[monthLabel(month - 12)]).map(({ id, version, triggered }) => ({ id, version, triggered }));
-  const explanations: Record<string, string> = {};
-  const missing: FieldProblem[] = [];
-  for (const rule of rules.filter((r) => r.triggered)) {
-    const description = SOFT_EDIT_RULES.find((r) => r.id === rule.id)!.description;
-    const text = d.explanations?.[rule.id];
-    const problem = text === undefined ? `${description}: an explanation is required` : explanationProblem(text);
-    if (problem) missing.push({ path: rule.id, message: text === undefined ? problem : `${description}: the explanation ${problem}` });
-    else explanations[rule.id] = normaliseText(text!);
-  }
-  if (missing.length) throw new ExplanationRequiredError(missing);
+  const runs = softEditRuns(current, state.reports[monthLabel(month - 1)], state.reports[monthLabel(month - 12)]);
+  const { rules, explanations } = explained(runs, d.explanations);
 
   const figures = { revenue: formatFen(current.revenueFen), taxPaid: formatFen(current.taxFen), employees: current.employees };
   const withExplanations = Object.keys(explanations).length ? { explanations } : {};
@@ -337,6 +358,87 @@ function fileMonthlyReport(command: FileMonthlyReport, state: EnterpriseState): 
     metadata,
   };
   return [corrected];
+}
+
+/**
+ * The soft edits that ran, and the explanation of each one triggered: a missing or placeholder
+ * explanation is an ExplanationRequiredError naming the rule (monthly and annual reports alike).
+ */
+function explained(runs: readonly { id: string; version: number; description: string; triggered: boolean }[], given: Record<string, string> | undefined): { rules: RuleRun[]; explanations: Record<string, string> } {
+  const explanations: Record<string, string> = {};
+  const missing: FieldProblem[] = [];
+  for (const { id, description } of runs.filter((r) => r.triggered)) {
+    const text = given?.[id];
+    const problem = text === undefined ? `${description}: an explanation is required` : explanationProblem(text);
+    if (problem) missing.push({ path: id, message: text === undefined ? problem : `${description}: the explanation ${problem}` });
+    else explanations[id] = normaliseText(text!);
+  }
+  if (missing.length) throw new ExplanationRequiredError(missing);
+  return { rules: runs.map(({ id, version, triggered }) => ({ id, version, triggered })), explanations };
+}
+
+/** A correction needs a substantive reason; a first filing none. */
+function correctionReason(existing: { revision: number } | undefined, reason: string, what: string): void {
+  if (!existing) return;
+  if (reason.length === 0) throw ValidationFailedError.field('reason', `a correction of ${what} (revision ${existing.revision}) needs a reason`);
+  const issue = substantiveTextProblem(reason, REASON_MIN_WEIGHT);
+  if (issue) throw ValidationFailedError.field('reason', issue);
+}
+
+function sameAnnual(a: AnnualReportState, b: AnnualValues): boolean {
+  const classes = Object.entries(a.revenueByClass);
+  return (
+    a.exportFen === b.exportFen &&
+    a.rdFen === b.rdFen &&
+    a.employees === b.employees &&
+    classes.length === b.revenueByClass.size &&
+    classes.every(([k, v]) => b.revenueByClass.get(k) === v)
+  );
+}
+
+/**
+ * The annual report (年报) of a year: once per enterprise and year, corrected with a reason. Classes
+ * must be ones the enterprise declared (or `other`); the year must not start after its deregistration
+ * nor end before its registration. Soft edits compare it with the year's monthly reports.
+ */
+function fileAnnualReport(command: FileAnnualReport, state: EnterpriseState): EnterpriseEvent[] {
+  const d = command.data;
+  requireRegistered(state, d.uscc);
+  if (d.year < Number(state.registeredOn.slice(0, 4)))
+    throw ValidationFailedError.field('year', `must not be before the registration year ${state.registeredOn.slice(0, 4)}`);
+  if (state.deregisteredFrom !== null && `${d.year}-01` >= state.deregisteredFrom)
+    throw new RuleViolationError(`enterprise ${d.uscc} is deregistered from ${state.deregisteredFrom}`, [{ path: 'year', message: `the enterprise is deregistered from ${state.deregisteredFrom}` }]);
+  const undeclared = [...d.values.revenueByClass.keys()].filter((c) => c !== OTHER_CLASS && !state.productClasses.includes(c));
+  if (undeclared.length)
+    throw new ValidationFailedError(
+      undeclared.map((c) => ({
+        path: `revenueByClass.${c}`,
+        message: `is not a product class the enterprise declared (${state.productClasses.join(', ') || 'none'}): report it under "other", or amend the register first`,
+      })),
+    );
+  const existing = state.annualReports[d.year];
+  if (existing && sameAnnual(existing, d.values)) return [];
+  correctionReason(existing, d.reason, `the annual report of ${d.year}`);
+
+  const months = Array.from({ length: 12 }, (_, i) => state.reports[`${d.year}-${String(i + 1).padStart(2, '0')}`]).filter((r) => r !== undefined);
+  const runs = annualSoftEditRuns({
+    current: d.values,
+    monthsFiled: months.length,
+    monthsRevenueFen: months.reduce((sum, r) => sum + r.revenueFen, 0),
+    decemberEmployees: state.reports[`${d.year}-12`]?.employees,
+  });
+  const { rules, explanations } = explained(runs, d.explanations);
+  const figures = {
+    revenueByClass: Object.fromEntries([...d.values.revenueByClass].map(([k, v]) => [k, formatFen(v)])),
+    revenue: formatFen(d.values.revenueFen),
+    exportRevenue: formatFen(d.values.exportFen),
+    rdSpending: formatFen(d.values.rdFen),
+    employees: d.values.employees,
+  };
+  const withExplanations = Object.keys(explanations).length ? { explanations } : {};
+  const metadata = metadataOf(command.context);
+  if (!existing) return [{ type: 'AnnualReportFiled', data: { uscc: d.uscc, year: d.year, ...figures, reportRevision: 1, rules, ...withExplanations }, metadata }];
+  return [{ type: 'AnnualReportCorrected', data: { uscc: d.uscc, year: d.year, ...figures, reportRevision: existing.revision + 1, reason: d.reason, rules, ...withExplanations }, metadata }];
 }
 
 /** The filed report a review command is about (NotFound when the month was not filed). */

@@ -76,6 +76,30 @@ export type FilingAccepted = DomainEvent<'FilingAccepted', { uscc: string; perio
 /** A bureau reminds an enterprise of a month it has not filed (催报); once per month and enterprise. */
 export type FilingReminderSent = DomainEvent<'FilingReminderSent', { uscc: string; period: string }>;
 
+/** The annual report's figures (年报), amounts as yuan decimal strings with 2 decimals. */
+export interface AnnualReportFigures {
+  /** Main business revenue of the year by ISO 9999 class the enterprise declared (`other` for the rest). */
+  readonly revenueByClass: Readonly<Record<string, string>>;
+  /** Their sum: the year's main business revenue. */
+  readonly revenue: string;
+  /** Of which exported (出口交货值). */
+  readonly exportRevenue: string;
+  /** R&D spending of the year (研发经费支出). */
+  readonly rdSpending: string;
+  /** Headcount at the year's end. */
+  readonly employees: number;
+}
+
+export type AnnualReportFiled = DomainEvent<
+  'AnnualReportFiled',
+  AnnualReportFigures & { uscc: string; year: number; reportRevision: 1; rules: RuleRun[]; explanations?: Record<string, string> }
+>;
+
+export type AnnualReportCorrected = DomainEvent<
+  'AnnualReportCorrected',
+  AnnualReportFigures & { uscc: string; year: number; reportRevision: number; reason: string; rules: RuleRun[]; explanations?: Record<string, string> }
+>;
+
 export type ReviewEvent = FilingQueried | QueryAnswered | FilingReturned | FilingAccepted | FilingReminderSent;
 
 export type EnterpriseEvent =
@@ -85,6 +109,8 @@ export type EnterpriseEvent =
   | EnterpriseDeregistered
   | MonthlyReportFiled
   | MonthlyReportCorrected
+  | AnnualReportFiled
+  | AnnualReportCorrected
   | ReviewEvent;
 
 export const ENTERPRISE_EVENT_TYPES: readonly EnterpriseEvent['type'][] = [
@@ -94,6 +120,8 @@ export const ENTERPRISE_EVENT_TYPES: readonly EnterpriseEvent['type'][] = [
   'EnterpriseDeregistered',
   'MonthlyReportFiled',
   'MonthlyReportCorrected',
+  'AnnualReportFiled',
+  'AnnualReportCorrected',
   'FilingQueried',
   'QueryAnswered',
   'FilingReturned',

@@ -30,3 +30,11 @@ export function filingDeadline(period: string): string {
   const [y, m] = period.split('-').map(Number);
   return new Date(Date.UTC(y, m, 16) - CHINA_OFFSET_MS).toISOString();
 }
+
+/**
+ * The filing deadline of a year's annual report (年报): 31 March of the following year, end of day
+ * in China (an instant, ISO). A year can be reported once it has ended.
+ */
+export function annualFilingDeadline(year: number): string {
+  return new Date(Date.UTC(year + 1, 3, 1) - CHINA_OFFSET_MS).toISOString();
+}
