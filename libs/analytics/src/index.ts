@@ -31,3 +31,5 @@ export * from './statistics/question.js';
 export * from './statistics/imputation.js';
 export * from './reports/unit-panel.query.js';
 export * from './statistics/statistics.service.js';
+export * from './annual/annual-statistics.js';
+export * from './consistency/consistency.js';

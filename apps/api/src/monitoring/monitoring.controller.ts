@@ -2,8 +2,22 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryFilingCompliance, queryReviews, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow, type ReviewStatus } from '../../../../libs/analytics/src/index.js';
-import { filingDeadline, isMonth, monthIndex, parseAsOf, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import {
+  ANALYTICS_CONFIG,
+  ANNUAL_VS_MONTHS_CHECK,
+  CLICKHOUSE_CLIENT,
+  consistencyChecks,
+  REVENUE_PER_EMPLOYEE_CHECK,
+  STOCK_FLOW_CHECKS,
+  type AnnualVsMonthsFinding,
+  type CheckDescription,
+  type RangeCell,
+  type RevenuePerEmployeeFinding,
+  type StockFlowCell,
+  type StockFlowRecord,
+  ProjectionProgress,
+  queryFilingCompliance, queryReviews, querySoftEditFlags, type AnalyticsConfig, type ComplianceRow, type FlagRow, type ReviewStatus } from '../../../../libs/analytics/src/index.js';
+import { filingDeadline, isMonth, monthIndex, parseAsOf, parsePeriod, PERIOD_RANGE_TEXT, ValidationFailedError } from '../../../../libs/domain/src/index.js';
 import { findRegion, isRegionPrefix } from '../../../../libs/reference/src/index.js';
 import { access, SendReminders, SendRemindersInput, type CommandMeta, type RemindersSent } from '../../../../libs/application/src/index.js';
 import { Context, Meta, Roles, type RequestContext } from '../http/auth.js';
@@ -31,6 +45,43 @@ export interface ComplianceView {
   byRegion: { region: { code: string; name: string | null }; due: number; filed: number; late: number; missing: number; reviewStatus?: ReviewCounts }[];
   missing: { uscc: string; name: string; regionCode: string }[];
   late: { uscc: string; name: string; regionCode: string; firstFiledAt: string }[];
+}
+
+type Named = { code: string; name: string | null };
+const named = (code: string): Named => ({ code, name: findRegion(code)?.name ?? null });
+
+/** A stock–flow identity: every county's figures, and the counties where it does not hold with the records that explain it. */
+interface StockFlowView extends CheckDescription {
+  cells: (Omit<StockFlowCell, 'region'> & { region: Named })[];
+  findings: { region: Named; difference: number; enterprises: string[]; records: Omit<StockFlowRecord, 'region'>[] }[];
+}
+
+export interface ConsistencyView {
+  period: string;
+  region: string | null;
+  asOf: string | null;
+  /** The instant the opening stocks are taken as known at. */
+  openingKnownAt: string;
+  summary: { checks: number; findings: number };
+  checks: [
+    StockFlowView,
+    StockFlowView,
+    CheckDescription & { cells: RangeCell[]; findings: RevenuePerEmployeeFinding[] },
+    CheckDescription & { applies: boolean; findings: AnnualVsMonthsFinding[] },
+  ];
+}
+
+function stockFlowView(check: CheckDescription, { cells, records }: { cells: StockFlowCell[]; records: StockFlowRecord[] }): StockFlowView {
+  return {
+    ...check,
+    cells: cells.map(({ region, ...c }) => ({ region: named(region), ...c })),
+    findings: cells
+      .filter((c) => c.difference !== 0)
+      .map((c) => {
+        const own = records.filter((r) => r.region === c.region);
+        return { region: named(c.region), difference: c.difference, enterprises: [...new Set(own.map((r) => r.uscc))].sort(), records: own.map(({ region: _region, ...r }) => r) };
+      }),
+  };
 }
 
 /** How the filed reports of a cell stand in review. */
@@ -115,6 +166,63 @@ export class MonitoringController {
       byRegion: [...counties.entries()].map(([code, c]) => ({ region: { code, name: findRegion(code)?.name ?? null }, ...c, ...(reviews ? { reviewStatus: reviewCounts.get(code) ?? noReviews() } : {}) })),
       missing: missing.map(({ uscc, name, regionCode }) => ({ uscc, name, regionCode })),
       late: late.map(({ uscc, name, regionCode, firstFiledAt }) => ({ uscc, name, regionCode, firstFiledAt: firstFiledAt! })),
+    };
+  }
+
+  @Get('consistency')
+  @Roles('bureau', 'regulator', 'admin')
+  @ApiOperation({
+    summary:
+      'Consistency checks before publishing (issue 20): stock–flow identities of rentals and outlets per county, revenue per employee outside its cell’s usual range, and (for a whole year) annual reports against the sum of the months — each with the enterprises concerned',
+  })
+  @ApiQuery({ name: 'period', example: '2024', description: 'YYYY, YYYY-Qn or YYYY-MM' })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'asOf', required: false })
+  @ApiQuery({
+    name: 'openingAsOf',
+    required: false,
+    description: "the instant the opening stocks were published (e.g. the previous release's cut-off); default: when the month before the period was due (the 15th, end of day in China)",
+  })
+  async consistency(
+    @Context() context: RequestContext,
+    @Query('period') period?: string,
+    @Query('region') region?: string,
+    @Query('asOf') asOf?: string,
+    @Query('openingAsOf') openingAsOf?: string,
+  ): Promise<ConsistencyView> {
+    const p = parsePeriod(period ?? '');
+    if (!p) throw ValidationFailedError.field('period', `is required: YYYY, YYYY-Qn or YYYY-MM ${PERIOD_RANGE_TEXT}`);
+    const prefix = region ?? ownRegion(context) ?? '';
+    if (prefix !== '' && !(/^\d{2}(\d{2}){0,2}$/.test(prefix) && isRegionPrefix(prefix))) throw ValidationFailedError.field('region', 'must be an existing 2-, 4- or 6-digit GB/T 2260 region code');
+    const at = parseAsOf(asOf);
+    let opening: string | undefined;
+    try {
+      opening = parseAsOf(openingAsOf);
+    } catch {
+      throw ValidationFailedError.field('openingAsOf', 'must be an ISO 8601 instant with a time zone, e.g. 2025-01-15T16:00:00Z');
+    }
+    access.assertRegion(context.principal, prefix, 'check the figures of');
+    const result = await consistencyChecks(this.client, this.config.database, {
+      fromMonth: p.fromMonth,
+      toMonth: p.toMonth,
+      region: prefix,
+      asOf: at,
+      upToPosition: this.progress.cut.upTo,
+      ...(opening ? { openingAsOf: opening } : {}),
+    });
+    const checks: ConsistencyView['checks'] = [
+      stockFlowView(STOCK_FLOW_CHECKS.rentals, result.stockFlow.rentals),
+      stockFlowView(STOCK_FLOW_CHECKS.outlets, result.stockFlow.outlets),
+      { ...REVENUE_PER_EMPLOYEE_CHECK, ...result.revenuePerEmployee },
+      { ...ANNUAL_VS_MONTHS_CHECK, applies: result.annualVsMonths !== null, findings: result.annualVsMonths ?? [] },
+    ];
+    return {
+      period: p.label,
+      region: prefix || null,
+      asOf: at ?? null,
+      openingKnownAt: result.openingKnownAt,
+      summary: { checks: checks.length, findings: checks.reduce((n, c) => n + c.findings.length, 0) },
+      checks,
     };
   }
 
