@@ -463,6 +463,12 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
       (await api('/v1/statistics')).find((c: any) => c.id === 'outlets-active').groupBy.filter((g: string) => g !== 'region' && g !== 'period'),
     );
     expect(entry.groupBy.filter((g: string) => g !== 'region' && g !== 'period').length).toBeGreaterThan(1);
+    // An annual-report indicator is asked for the whole year: no span to choose, the year's rows as the API gives them.
+    await open('#/explore?indicator=revenue-by-class&year=2024&groupBy=productClass&span=m3');
+    await page.waitForSelector('#explore-table');
+    expect([await page.$('#span'), await page.textContent('#explore-table caption')]).toEqual([null, '2024']);
+    const annual = await api('/v1/statistics/revenue-by-class?period=2024&groupBy=productClass');
+    expect(await page.$$eval('#explore-table tbody tr', (rows) => rows.length)).toBe(annual.rows.length);
   });
 
   it('states units in English too, and in a bureau’s own region (issue 19, point 1)', async () => {

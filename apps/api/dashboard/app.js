@@ -673,8 +673,10 @@ const PAGE_RENDERERS = {
     const dimensions = entry.groupBy.filter((g) => g !== 'region' && g !== 'period');
     const groupBy = dimensions.includes(params.groupBy) ? params.groupBy : (dimensions[0] ?? '');
     const kind = entry.groupBy.includes('kind') ? params.kind || '' : '';
-    const span = spanOptions(year).some((o) => o.value === params.span) ? params.span : '';
-    const when = spanQuery(year, span);
+    // Annual-report indicators are known for whole years only: no span.
+    const annual = entry.frequency === 'annual';
+    const span = !annual && spanOptions(year).some((o) => o.value === params.span) ? params.span : '';
+    const when = annual ? { period: String(year) } : spanQuery(year, span);
     const [data] = await batch([`/v1/statistics/${entry.id}?${qs({ ...when, region, groupBy, kind })}`]);
     const className = (code) => {
       const c = classes.find((x) => x.code === code) ?? classes.find((x) => x.code === String(code).slice(0, 2));
@@ -689,18 +691,18 @@ const PAGE_RENDERERS = {
     view.innerHTML = `<div class="controls">
         ${select('indicator', catalogue.map((c) => ({ value: c.id, label: t(c.id) })), entry.id, t('indicator'))}
         ${select('year', yearOptions, year, t('period'))}
-        ${select('span', spanOptions(year), span, t('span'))}
+        ${annual ? '' : select('span', spanOptions(year), span, t('span'))}
         ${dimensions.length ? select('group-by', dimensions.map((d) => ({ value: d, label: t(`dim_${d}`) })), groupBy, t('groupBy')) : ''}
         ${entry.groupBy.includes('kind') ? select('kind', [{ value: '', label: t('all') }, ...OUTLET_KIND_IDS.map((k) => ({ value: k, label: t(`ok_${k}`) }))], kind, t('dim_kind')) : ''}
         <span>${t('region')}: ${region || t('national')}</span></div>
       ${periodFacts(data)}
       ${viewTools(show)}
       <div class="chart" id="explore-bar" data-chart="explore"></div>
-      <table id="explore-table" class="view-table"><caption data-span="${span}">${escapeHtml(spanText(year, span))}</caption><thead><tr><th>${groupBy ? t(`dim_${groupBy}`) : ''}</th><th class="num">${t(entry.id)} (${unit})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
+      <table id="explore-table" class="view-table"><caption data-span="${span}">${escapeHtml(annual ? `${year}` : spanText(year, span))}</caption><thead><tr><th>${groupBy ? t(`dim_${groupBy}`) : ''}</th><th class="num">${t(entry.id)} (${unit})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
       ${rows.map((r) => `<tr data-key="${escapeHtml(r[groupBy] ?? '')}"><td>${escapeHtml(label(r))}</td>${numberCell(r.value, scale)}<td class="num" data-number="${r.contributors}" data-decimals="0">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`).join('')}</tbody></table>`;
     document.getElementById('indicator').onchange = (e) => go({ indicator: e.target.value, groupBy: '', kind: '' });
     document.getElementById('year').onchange = (e) => go({ year: e.target.value, span: '' });
-    document.getElementById('span').onchange = (e) => go({ span: e.target.value });
+    document.getElementById('span')?.addEventListener('change', (e) => go({ span: e.target.value }));
     document.getElementById('group-by')?.addEventListener('change', (e) => go({ groupBy: e.target.value }));
     document.getElementById('kind')?.addEventListener('change', (e) => go({ kind: e.target.value }));
     wireViewTools({

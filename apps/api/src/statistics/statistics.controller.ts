@@ -19,8 +19,9 @@ export class StatisticsController {
   @Get()
   @Roles('bureau', 'regulator', 'admin')
   @ApiOperation({ summary: 'The indicator catalogue' })
-  catalogue(): Omit<Indicator, 'family'>[] {
-    return INDICATORS.map(({ family: _family, ...entry }) => entry);
+  catalogue(): (Omit<Indicator, 'family'> & { frequency: 'monthly' | 'annual' })[] {
+    // Annual-report indicators are asked for whole years: the catalogue says so.
+    return INDICATORS.map(({ family, ...entry }) => ({ ...entry, frequency: family === 'annual' ? 'annual' : 'monthly' }));
   }
 
   @Get(':indicator')
