@@ -27,12 +27,17 @@ function ownRegion(context: RequestContext): string | undefined {
   return context.principal.role === 'bureau' ? context.principal.region : undefined;
 }
 
-function monitoringParams(period: string | undefined, region: string | undefined) {
-  if (!isMonth(period)) throw ValidationFailedError.field('period', `is required: a month YYYY-MM ${PERIOD_RANGE_TEXT}`);
+/** A region prefix from the query ('' = the country); anything but an existing code is a 400 naming `region`. */
+function regionParam(region: string | undefined): string {
   const prefix = region ?? '';
   if (prefix !== '' && !(/^\d{2}(\d{2}){0,2}$/.test(prefix) && isRegionPrefix(prefix)))
     throw ValidationFailedError.field('region', 'must be an existing 2-, 4- or 6-digit GB/T 2260 region code');
-  return { period, prefix };
+  return prefix;
+}
+
+function monitoringParams(period: string | undefined, region: string | undefined) {
+  if (!isMonth(period)) throw ValidationFailedError.field('period', `is required: a month YYYY-MM ${PERIOD_RANGE_TEXT}`);
+  return { period, prefix: regionParam(region) };
 }
 
 export interface ComplianceView {
@@ -192,8 +197,7 @@ export class MonitoringController {
   ): Promise<ConsistencyView> {
     const p = parsePeriod(period ?? '');
     if (!p) throw ValidationFailedError.field('period', `is required: YYYY, YYYY-Qn or YYYY-MM ${PERIOD_RANGE_TEXT}`);
-    const prefix = region ?? ownRegion(context) ?? '';
-    if (prefix !== '' && !(/^\d{2}(\d{2}){0,2}$/.test(prefix) && isRegionPrefix(prefix))) throw ValidationFailedError.field('region', 'must be an existing 2-, 4- or 6-digit GB/T 2260 region code');
+    const prefix = regionParam(region ?? ownRegion(context));
     const at = parseAsOf(asOf);
     let opening: string | undefined;
     try {

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { filingDeadline, inForceAt, monthLabel } from '../../../domain/src/index.js';
+import { annualDiffersFromMonths, filingDeadline, inForceAt, monthLabel } from '../../../domain/src/index.js';
 import { queryAnnualReports } from '../annual/annual-statistics.js';
 import { asOfParam, queryRows } from '../clickhouse.client.js';
 import { queryUnitPanel, type PanelUnit } from '../reports/unit-panel.query.js';
@@ -303,7 +303,7 @@ export async function consistencyChecks(client: ClickHouseClient, db: string, q:
       if (!months.length) continue;
       const monthsFen = months.reduce((s, u) => s + u.revenue, 0);
       const annualFen = Number(report.revenue);
-      if (Math.abs(annualFen - monthsFen) * 20 <= monthsFen) continue;
+      if (!annualDiffersFromMonths(annualFen, monthsFen)) continue;
       annualVsMonths.push({
         uscc: report.uscc,
         region,

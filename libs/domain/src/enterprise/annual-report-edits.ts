@@ -1,7 +1,8 @@
 import { normaliseProductClass } from '../../../reference/src/index.js';
 import type { FieldProblem } from '../errors.js';
 import { MAX_AMOUNT_FEN, parseYuan } from '../shared/money.js';
-import { MAX_EMPLOYEES } from './report-edits.js';
+import { employeesProblem } from './report-edits.js';
+import type { SoftEditRule } from './soft-edit-rules.js';
 
 /**
  * The edit rules of the annual report (年报审核, issue 20). Hard edits reject the filing; soft edits
@@ -48,9 +49,8 @@ export function annualFigureEdits(raw: { readonly revenueByClass: unknown; reado
   const rd = parseYuan(raw.rdSpending);
   if ('problem' in rd) problems.push({ path: 'rdSpending', message: rd.problem });
   const employees = raw.employees;
-  if (typeof employees !== 'number' || !Number.isInteger(employees)) problems.push({ path: 'employees', message: 'must be a whole number (the headcount at the year end)' });
-  else if (employees < 0) problems.push({ path: 'employees', message: 'must not be negative' });
-  else if (employees > MAX_EMPLOYEES) problems.push({ path: 'employees', message: `must not exceed ${MAX_EMPLOYEES}` });
+  const headcount = employeesProblem(employees);
+  if (headcount) problems.push({ path: 'employees', message: `${headcount} (the headcount at the year end)` });
   if (problems.length || 'problem' in exported || 'problem' in rd) return { problems };
   const revenueFen = [...byClass.values()].reduce((a, b) => a + b, 0);
   if (revenueFen >= MAX_AMOUNT_FEN) problems.push({ path: 'revenueByClass', message: 'the classes must sum to less than 10^13 yuan' });
@@ -69,19 +69,17 @@ export interface AnnualSoftEditInput {
   readonly decemberEmployees?: number;
 }
 
-export interface AnnualSoftEditRule {
-  readonly id: string;
-  readonly version: number;
-  readonly description: string;
-  readonly triggers: (input: AnnualSoftEditInput) => boolean;
+/** Whether annual revenue differs from the sum of the year's months by more than 5% of that sum (the soft edit and the consistency check). */
+export function annualDiffersFromMonths(annualFen: number, monthsFen: number): boolean {
+  return Math.abs(annualFen - monthsFen) * 20 > monthsFen;
 }
 
-export const ANNUAL_SOFT_EDIT_RULES: readonly AnnualSoftEditRule[] = [
+export const ANNUAL_SOFT_EDIT_RULES: readonly SoftEditRule<AnnualSoftEditInput>[] = [
   {
     id: 'annual-revenue-vs-months',
     version: 1,
     description: 'annual revenue differs from the sum of the months filed for the year by more than 5%',
-    triggers: ({ current, monthsFiled, monthsRevenueFen }) => monthsFiled > 0 && Math.abs(current.revenueFen - monthsRevenueFen) * 20 > monthsRevenueFen,
+    triggers: ({ current, monthsFiled, monthsRevenueFen }) => monthsFiled > 0 && annualDiffersFromMonths(current.revenueFen, monthsRevenueFen),
   },
   {
     id: 'annual-employees-vs-december',

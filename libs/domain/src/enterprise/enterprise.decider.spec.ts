@@ -189,4 +189,54 @@ describe('enterprise decider', () => {
       given([registered]).when({ type: 'SendFilingReminder', data: { uscc: USCC, period: '2020-04' } }).then([]);
     });
   });
+
+  describe('annual report (年报)', () => {
+    const annual = (year: number | string, extra: Record<string, unknown> = {}) => ({
+      type: 'FileAnnualReport' as const,
+      data: { uscc: USCC, year, revenueByClass: { '1222': '1000000', other: '50000.5' }, exportRevenue: '200000', rdSpending: '30000', employees: 40, ...extra },
+    });
+    const RULES = [
+      { id: 'annual-revenue-vs-months', version: 1, triggered: false },
+      { id: 'annual-employees-vs-december', version: 1, triggered: false },
+      { id: 'rd-over-half-revenue', version: 1, triggered: false },
+    ];
+    const annualFiled: EnterpriseEvent = {
+      type: 'AnnualReportFiled',
+      data: {
+        uscc: USCC,
+        year: 2023,
+        revenueByClass: { '12 22': '1000000.00', other: '50000.50' },
+        revenue: '1050000.50',
+        exportRevenue: '200000.00',
+        rdSpending: '30000.00',
+        employees: 40,
+        reportRevision: 1,
+        rules: RULES,
+      },
+      metadata,
+    };
+
+    it('files once per year with classes normalised and the total summed; the same figures again append nothing', () => {
+      given([registered]).when(annual(2023)).then([annualFiled]);
+      given([registered, annualFiled]).when(annual('2023')).then([]);
+    });
+
+    it('rejects a year not ended, before registration or from deregistration, and an undeclared class', () => {
+      given([registered]).when(annual(2024)).thenThrows(ValidationFailedError, [{ path: 'year' }]); // now is 2024
+      given([registered]).when(annual(2019)).thenThrows(ValidationFailedError, [{ path: 'year' }]);
+      const gone: EnterpriseEvent = { type: 'EnterpriseDeregistered', data: { uscc: USCC, effectiveFrom: '2023-01', reason: '企业已注销，停止经营' }, metadata };
+      given([registered, gone]).when(annual(2023)).thenThrows(RuleViolationError);
+      given([registered]).when(annual(2023, { revenueByClass: { '18 12': '5.00' }, exportRevenue: '0' })).thenThrows(ValidationFailedError, [{ path: 'revenueByClass.18 12' }]);
+    });
+
+    it('needs a reason to correct, and an explanation when revenue is more than 5% off the months', () => {
+      given([registered, annualFiled]).when(annual(2023, { exportRevenue: '1.00' })).thenThrows(ValidationFailedError, [{ path: 'reason' }]);
+      const months = Array.from({ length: 12 }, (_, i) => filed(`2023-${String(i + 1).padStart(2, '0')}`, '80000.00', '0.00', 40));
+      // Σ months 960,000.00 × 1.05 = 1,008,000.00 < 1,050,000.50.
+      given([registered, ...months]).when(annual(2023)).thenThrows(ExplanationRequiredError, [{ path: 'annual-revenue-vs-months' }]);
+      given([registered, ...months])
+        .when(annual(2023, { revenueByClass: { '12 22': '1008000.00' } }))
+        .then([{ ...annualFiled, data: { ...annualFiled.data, revenueByClass: { '12 22': '1008000.00' }, revenue: '1008000.00' } } as EnterpriseEvent]);
+    });
+  });
 });

@@ -10,6 +10,14 @@ import { SOFT_EDIT_RULES, type ReportValues } from './soft-edit-rules.js';
  */
 export const MAX_EMPLOYEES = 1_000_000;
 
+/** Why a headcount is not acceptable (a whole number from 0 to MAX_EMPLOYEES), or undefined. */
+export function employeesProblem(employees: unknown): string | undefined {
+  if (typeof employees !== 'number' || !Number.isInteger(employees)) return 'must be a whole number';
+  if (employees < 0) return 'must not be negative';
+  if (employees > MAX_EMPLOYEES) return `must not exceed ${MAX_EMPLOYEES}`;
+  return undefined;
+}
+
 /** Hard edits (逻辑性审核) of a month's figures as filed: each bad figure with why; the values when all pass. */
 export function figureEdits(raw: { readonly revenue: unknown; readonly taxPaid: unknown; readonly employees: unknown }): { problems: FieldProblem[]; values?: ReportValues } {
   const problems: FieldProblem[] = [];
@@ -18,9 +26,8 @@ export function figureEdits(raw: { readonly revenue: unknown; readonly taxPaid: 
   const tax = parseYuan(raw.taxPaid);
   if ('problem' in tax) problems.push({ path: 'taxPaid', message: tax.problem });
   const employees = raw.employees;
-  if (typeof employees !== 'number' || !Number.isInteger(employees)) problems.push({ path: 'employees', message: 'must be a whole number' });
-  else if (employees < 0) problems.push({ path: 'employees', message: 'must not be negative' });
-  else if (employees > MAX_EMPLOYEES) problems.push({ path: 'employees', message: `must not exceed ${MAX_EMPLOYEES}` });
+  const headcount = employeesProblem(employees);
+  if (headcount) problems.push({ path: 'employees', message: headcount });
   if (problems.length || 'problem' in revenue || 'problem' in tax) return { problems };
   return { problems, values: { revenueFen: revenue.fen, taxFen: tax.fen, employees: employees as number } };
 }

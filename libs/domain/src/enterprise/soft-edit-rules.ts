@@ -16,11 +16,12 @@ export interface SoftEditInput {
   readonly sameMonthLastYear?: ReportValues;
 }
 
-export interface SoftEditRule {
+/** A soft-edit rule over what it compares (a monthly report with its neighbours by default; the annual report with its months). */
+export interface SoftEditRule<Input = SoftEditInput> {
   readonly id: string;
   readonly version: number;
   readonly description: string;
-  readonly triggers: (input: SoftEditInput) => boolean;
+  readonly triggers: (input: Input) => boolean;
 }
 
 export const SOFT_EDIT_RULES: readonly SoftEditRule[] = [
