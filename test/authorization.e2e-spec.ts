@@ -67,6 +67,15 @@ describe('authorisation matrix', () => {
     'POST /v1/enterprises': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: '/v1/enterprises', body: { uscc: withUsccCheckCharacter(`91330106MA2Y${String(++serial).padStart(5, '0')}`), name: '新企业', regionCode: '330106', segment: 'other', productClasses: [], registeredOn: '2022-01-01' } }) },
     'PUT /v1/enterprises/{uscc}/reports/{period}': { allow: ENTERPRISE_WRITERS, request: () => ({ method: 'PUT', path: `/v1/enterprises/${OWN}/reports/2024-01`, body: { revenue: '100.00', taxPaid: '1.00', employees: 3 } }) },
     'GET /v1/enterprises/{uscc}/reports/{period}': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/reports/2024-01` }) },
+    'PUT /v1/enterprises/{uscc}/annual-reports/{year}': {
+      allow: ENTERPRISE_WRITERS,
+      request: () => ({ method: 'PUT', path: `/v1/enterprises/${OWN}/annual-reports/2024`, body: { revenueByClass: { other: '100.00' }, exportRevenue: '0.00', rdSpending: '0.00', employees: 3 } }),
+    },
+    'GET /v1/enterprises/{uscc}/annual-reports/{year}': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/annual-reports/2024` }) },
+    // Lists (issue 21): the directory for figure readers; outlets and rentals also for enterprises, each its own.
+    'GET /v1/enterprises': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/enterprises?region=33&q=矩阵' }) },
+    'GET /v1/outlets': { allow: ['enterpriseOwn', 'enterpriseForeign', ...FIGURE_READERS], request: () => ({ method: 'GET', path: '/v1/outlets?region=33' }) },
+    'GET /v1/rentals': { allow: ['enterpriseOwn', 'enterpriseForeign', ...FIGURE_READERS], request: () => ({ method: 'GET', path: '/v1/rentals?region=33' }) },
     'GET /v1/enterprises/{uscc}/obligations': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/obligations` }) },
     'GET /v1/enterprises/{uscc}/reports/{period}/review': { allow: ENTERPRISE_READERS, request: () => ({ method: 'GET', path: `/v1/enterprises/${OWN}/reports/2024-01/review` }) },
     // Review (issue 18): the bureau of the region (and admins) query, return and accept; only the enterprise answers.
@@ -99,6 +108,7 @@ describe('authorisation matrix', () => {
     'GET /v1/pilots/{regionCode}': { allow: ['bureauInside', 'bureauOutside', 'regulator', 'admin'], request: () => ({ method: 'GET', path: '/v1/pilots/3301' }) },
     'GET /v1/pilots/{regionCode}/progress': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/pilots/3301/progress' }) },
     'GET /v1/monitoring/filing-compliance': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/monitoring/filing-compliance?period=2024-01&region=33' }) },
+    'GET /v1/monitoring/consistency': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/monitoring/consistency?period=2024&region=33' }) },
     'GET /v1/monitoring/flags': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/monitoring/flags?period=2024-01&region=33' }) },
     'POST /v1/releases': { allow: ['bureauInside', 'admin'], request: () => ({ method: 'POST', path: '/v1/releases', body: { title: '矩阵', period: '2024', region: '33', tables: [{ indicator: 'revenue' }] } }) },
     'GET /v1/releases': { allow: 'public', request: () => ({ method: 'GET', path: '/v1/releases' }) },

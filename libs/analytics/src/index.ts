@@ -33,3 +33,4 @@ export * from './reports/unit-panel.query.js';
 export * from './statistics/statistics.service.js';
 export * from './annual/annual-statistics.js';
 export * from './consistency/consistency.js';
+export * from './directory/directory.query.js';

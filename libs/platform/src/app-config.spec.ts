@@ -24,6 +24,8 @@ describe('configuration', () => {
 
   it('validates the disclosure settings once at boot, never per request (issue 17: they were read from process.env per draft)', () => {
     expect(loadConfig({}).disclosure).toEqual({ minContributors: 3, dominanceShare: 0.85, protection: 0.15 });
+    expect([loadConfig({}).language, loadConfig({ DEFAULT_LANGUAGE: 'ZH' }).language]).toEqual(['en', 'zh']);
+    expect(() => loadConfig({ DEFAULT_LANGUAGE: 'fr' })).toThrow('DEFAULT_LANGUAGE must be "en" or "zh", got "fr"');
     expect(loadConfig({ DISCLOSURE_MIN_CONTRIBUTORS: '2', DISCLOSURE_DOMINANCE_SHARE: '0.95', DISCLOSURE_PROTECTION: '0.2' }).disclosure).toEqual({
       minContributors: 2,
       dominanceShare: 0.95,

@@ -26,6 +26,8 @@ export interface AppConfig {
   readonly relay: boolean;
   /** Disclosure control of releases: FREQ(n), NK(1, k) and the protection p across releases (DESIGN.md defaults 3, 0.85, 0.15). */
   readonly disclosure: { minContributors: number; dominanceShare: number; protection: number };
+  /** The language of problem details when a request states no preference (Accept-Language): en or zh. */
+  readonly language: 'zh' | 'en';
 }
 
 export class ConfigError extends Error {}
@@ -82,8 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (projector === 'separate' && !url) throw new ConfigError('PROJECTOR=separate needs CLICKHOUSE_URL: the api and the projector process must share a ClickHouse server');
   const relayRaw = (env.RELAY ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(relayRaw)) throw new ConfigError(`RELAY must be "on" or "off", got "${env.RELAY}"`);
+  const language = (env.DEFAULT_LANGUAGE || 'en').toLowerCase();
+  if (language !== 'en' && language !== 'zh') throw new ConfigError(`DEFAULT_LANGUAGE must be "en" or "zh", got "${env.DEFAULT_LANGUAGE}"`);
   return {
     disclosure,
+    language,
     projector,
     relay: ['on', 'true', '1'].includes(relayRaw),
     rateLimitPerMinute: rate,

@@ -1,4 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryDirectory, type AnalyticsConfig, type DirectoryEntry } from '../../../../libs/analytics/src/index.js';
+import { findRegion, SEGMENTS } from '../../../../libs/reference/src/index.js';
+import { choice, listScope, pageView, parsePaging, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -54,7 +58,41 @@ export class EnterprisesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly progress: ProjectionProgress,
   ) {}
+
+  @Get()
+  @Roles('bureau', 'regulator', 'admin')
+  @ApiOperation({ summary: 'The enterprise directory: search by name (Chinese or not) or USCC prefix, filter by region, segment and status, page by USCC; a bureau lists its region' })
+  @ApiQuery({ name: 'q', required: false, description: 'part of the name, or the start of the USCC' })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'segment', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['active', 'deregistered'] })
+  @ApiQuery({ name: 'page', required: false })
+  @ApiQuery({ name: 'pageSize', required: false })
+  @ApiQuery({ name: 'position', required: false, description: 'the log position of the listing (from its next link)' })
+  @ApiQuery({ name: 'asOf', required: false })
+  async directory(
+    @Context() context: RequestContext,
+    @Query() raw: { q?: string; region?: string; segment?: string; status?: string; page?: string; pageSize?: string; position?: string; asOf?: string },
+  ): Promise<PageView<DirectoryEntry & { regionName: string | null }>> {
+    const q = typeof raw.q === 'string' ? raw.q.trim() : '';
+    if (q.length > 50) throw ValidationFailedError.field('q', 'must be at most 50 characters');
+    const segment = choice('segment', raw.segment, SEGMENTS);
+    const status = choice('status', raw.status, ['active', 'deregistered'] as const);
+    const { region } = listScope(context.principal, raw, 'enterprises');
+    const paging = parsePaging(raw, this.progress.position);
+    const { items, total } = await queryDirectory(this.client, this.config.database, { q, region, segment, status, ...paging });
+    return pageView(
+      items.map((e) => ({ ...e, regionName: findRegion(e.regionCode)?.name ?? null })),
+      total,
+      paging,
+      '/v1/enterprises',
+      { q, region, segment, status },
+    );
+  }
 
   @Post()
   @Roles('admin', 'bureau')

@@ -1,6 +1,8 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Inject, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FujuError, type ErrorCode, type FieldProblem } from '../../../../libs/domain/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/platform/src/index.js';
+import { detailZh, fieldMessageZh, languageOf, TITLES_ZH } from './problem-language.js';
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -77,14 +79,20 @@ export interface ProblemDetails {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const problem = this.toProblem(exception);
-    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url} failed: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    const english = this.toProblem(exception);
+    if (english.status >= 500) this.logger.error(`${request.method} ${request.url} failed: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    const language = languageOf(request.headers['accept-language'], this.config?.language ?? 'en');
+    const problem = language === 'zh' ? inChinese(english) : english;
     reply
       .status(problem.status)
       .header('content-type', 'application/problem+json; charset=utf-8')
+      .header('content-language', language)
+      .header('vary', 'Accept-Language')
       .send({ ...problem, instance: request.url.split('?')[0] });
   }
 
@@ -112,6 +120,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
             : 'the request could not be processed';
     return { type: `https://fuju-ledger.example/problems/${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code };
   }
+}
+
+/** The same problem with its title, detail and field messages in Chinese (code, status and paths unchanged). */
+function inChinese(problem: ProblemDetails): ProblemDetails {
+  const errors = problem.errors ?? [];
+  return {
+    ...problem,
+    title: TITLES_ZH[problem.status] ?? '错误',
+    detail: detailZh(problem.code, errors),
+    ...(errors.length ? { errors: errors.map((e) => ({ path: e.path, message: fieldMessageZh(e) })) } : {}),
+  };
 }
 
 function messageOf(exception: HttpException): string {

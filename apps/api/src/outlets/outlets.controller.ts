@@ -1,4 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryOutletList, type AnalyticsConfig, type OutletEntry } from '../../../../libs/analytics/src/index.js';
+import { OUTLET_KINDS } from '../../../../libs/reference/src/index.js';
+import { choice, listScope, pageView, parsePaging, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -17,7 +21,32 @@ export class OutletsController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
+    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly progress: ProjectionProgress,
   ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Outlets by id, filtered by region, kind, enterprise and status (an enterprise lists its own; a bureau its region)' })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'kind', required: false })
+  @ApiQuery({ name: 'uscc', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed'] })
+  @ApiQuery({ name: 'page', required: false })
+  @ApiQuery({ name: 'pageSize', required: false })
+  @ApiQuery({ name: 'position', required: false, description: 'the log position of the listing (from its next link)' })
+  @ApiQuery({ name: 'asOf', required: false })
+  async list(
+    @Context() context: RequestContext,
+    @Query() raw: { region?: string; kind?: string; uscc?: string; status?: string; page?: string; pageSize?: string; position?: string; asOf?: string },
+  ): Promise<PageView<OutletEntry>> {
+    const kind = choice('kind', raw.kind, OUTLET_KINDS);
+    const status = choice('status', raw.status, ['open', 'closed'] as const);
+    const { region, uscc } = listScope(context.principal, raw, 'outlets');
+    const paging = parsePaging(raw, this.progress.position);
+    const { items, total } = await queryOutletList(this.client, this.config.database, { region, kind, uscc, status, ...paging });
+    return pageView(items, total, paging, '/v1/outlets', { region, kind, uscc: raw.uscc, status });
+  }
 
   @Post()
   @Roles('enterprise', 'bureau')

@@ -1,4 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryRentalList, type AnalyticsConfig, type RentalEntry } from '../../../../libs/analytics/src/index.js';
+import { BENEFICIARIES, normaliseProductClass } from '../../../../libs/reference/src/index.js';
+import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { choice, listScope, pageView, parsePaging, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -16,7 +21,38 @@ export class RentalsController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
+    @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly progress: ProjectionProgress,
   ) {}
+
+  @Get('rentals')
+  @ApiOperation({ summary: 'Rentals by id, filtered by region, outlet, enterprise, ISO 9999 class, beneficiary and status (an enterprise lists its own; a bureau its region)' })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'outletId', required: false })
+  @ApiQuery({ name: 'uscc', required: false })
+  @ApiQuery({ name: 'productClass', required: false, description: 'a class or subclass: "12" lists every "12 xx"' })
+  @ApiQuery({ name: 'beneficiary', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['active', 'ended'] })
+  @ApiQuery({ name: 'page', required: false })
+  @ApiQuery({ name: 'pageSize', required: false })
+  @ApiQuery({ name: 'position', required: false, description: 'the log position of the listing (from its next link)' })
+  @ApiQuery({ name: 'asOf', required: false })
+  async list(
+    @Context() context: RequestContext,
+    @Query()
+    raw: { region?: string; outletId?: string; uscc?: string; productClass?: string; beneficiary?: string; status?: string; page?: string; pageSize?: string; position?: string; asOf?: string },
+  ): Promise<PageView<RentalEntry>> {
+    const beneficiary = choice('beneficiary', raw.beneficiary, BENEFICIARIES);
+    const status = choice('status', raw.status, ['active', 'ended'] as const);
+    const productClass = raw.productClass ? normaliseProductClass(raw.productClass) : '';
+    if (productClass === undefined) throw ValidationFailedError.field('productClass', 'must be an ISO 9999 class or subclass such as "12" or "12 22"');
+    if (raw.outletId !== undefined) assertIdentifierParam('outletId', raw.outletId);
+    const { region, uscc } = listScope(context.principal, raw, 'rentals');
+    const paging = parsePaging(raw, this.progress.position);
+    const { items, total } = await queryRentalList(this.client, this.config.database, { region, outletId: raw.outletId ?? '', uscc, productClass, beneficiary, status, ...paging });
+    return pageView(items, total, paging, '/v1/rentals', { region, outletId: raw.outletId, uscc: raw.uscc, productClass, beneficiary, status });
+  }
 
   @Post('rentals')
   @Roles('enterprise', 'bureau')
