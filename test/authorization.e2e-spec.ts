@@ -120,6 +120,7 @@ describe('authorisation matrix', () => {
     'GET /v1/releases/{id}/diff/{otherId}': { allow: 'public', request: () => ({ method: 'GET', path: `/v1/releases/${ids.release}/diff/${ids.release}` }) },
     'GET /v1/releases/{id}/verification': { allow: ['regulator', 'admin'], request: () => ({ method: 'GET', path: `/v1/releases/${ids.release}/verification` }) },
     'GET /v1/audit/events': { allow: ['regulator'], request: () => ({ method: 'GET', path: '/v1/audit/events?limit=5' }) },
+    'GET /v1/audit/log': { allow: ['regulator'], request: () => ({ method: 'GET', path: '/v1/audit/log?after=0' }) },
     'GET /v1/audit/vintages': { allow: ['regulator'], request: () => ({ method: 'GET', path: '/v1/audit/vintages?indicator=revenue&period=2024' }) },
     'GET /v1/demo/roles': { allow: 'public', request: () => ({ method: 'GET', path: '/v1/demo/roles' }) },
     'POST /v1/demo/tokens': { allow: 'public', request: () => ({ method: 'POST', path: '/v1/demo/tokens', body: { role: 'admin' } }) },

@@ -1,4 +1,9 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/platform/src/index.js';
+import { fileRequest, sendFile, type Column } from '../http/tabular.js';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, queryAuditEvents, queryReportVintages, type AnalyticsConfig, type AuditEvent } from '../../../../libs/analytics/src/index.js';
@@ -17,7 +22,36 @@ export class AuditController {
   constructor(
     @Inject(CLICKHOUSE_CLIENT) private readonly client: ClickHouseClient,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
+
+  @Get('log')
+  @ApiOperation({
+    summary:
+      'The whole event log as NDJSON, one event per line in position order, from after=<position> up to the head when asked (X-Log-Head); resume with after=<the last position received>',
+  })
+  @ApiQuery({ name: 'after', required: false, description: 'position of the last event already received (0: from the start)' })
+  async log(@Res() reply: FastifyReply, @Query('after') after?: string): Promise<void> {
+    if (after !== undefined && !/^\d{1,15}$/.test(after)) throw ValidationFailedError.field('after', 'must be a log position (a whole number)');
+    const head = await this.store.headPosition();
+    const store = this.store;
+    async function* lines(): AsyncGenerator<string> {
+      let position = Number(after ?? 0);
+      while (position < head) {
+        const batch: RecordedEvent[] = await store.readAll({ after: position, limit: 5000 });
+        if (!batch.length) break;
+        let text = '';
+        for (const e of batch) {
+          if (e.position > head) return;
+          text += `${JSON.stringify({ position: e.position, streamId: e.streamId, revision: e.revision, type: e.type, data: e.data, metadata: e.metadata, recordedAt: e.recordedAt })}\n`;
+        }
+        yield text;
+        position = batch[batch.length - 1].position;
+      }
+    }
+    await reply.header('content-type', 'application/x-ndjson; charset=utf-8').header('x-log-head', String(head)).send(Readable.from(lines()));
+  }
 
   @Get('events')
   @ApiOperation({ summary: 'Events with metadata in log order, filtered, paginated by after=<position>' })
@@ -27,8 +61,12 @@ export class AuditController {
   @ApiQuery({ name: 'from', required: false, description: 'recorded at or after this instant' })
   @ApiQuery({ name: 'to', required: false, description: 'recorded at or before this instant' })
   @ApiQuery({ name: 'after', required: false, description: 'position of the last event already seen' })
-  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
+  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100 (a file: up to 100000, default 10000)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'], description: 'csv or xlsx: the events as a download' })
+  @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'], description: "the language of a file's column headers" })
   async events(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query('streamId') streamId?: string,
     @Query('type') type?: string,
     @Query('actor') actor?: string,
@@ -36,12 +74,16 @@ export class AuditController {
     @Query('to') to?: string,
     @Query('after') after?: string,
     @Query('limit') limit?: string,
-  ): Promise<{ events: AuditEvent[]; next: number | null }> {
+    @Query('format') rawFormat?: string,
+    @Query('lang') lang?: string,
+  ): Promise<{ events: AuditEvent[]; next: number | null } | Buffer | string> {
+    const { format, language } = fileRequest(request, { format: rawFormat, lang }, this.appConfig.language);
+    const max = format ? 100_000 : 1000;
     if (after !== undefined && !/^\d{1,15}$/.test(after)) throw ValidationFailedError.field('after', 'must be a log position (a whole number)');
-    if (limit !== undefined && !(/^\d{1,4}$/.test(limit) && Number(limit) >= 1 && Number(limit) <= 1000)) throw ValidationFailedError.field('limit', 'must be between 1 and 1000');
+    if (limit !== undefined && !(/^\d{1,6}$/.test(limit) && Number(limit) >= 1 && Number(limit) <= max)) throw ValidationFailedError.field('limit', `must be between 1 and ${max}`);
     for (const [name, value] of [['streamId', streamId], ['type', type], ['actor', actor]] as const)
       if (value !== undefined && value.length > 200) throw ValidationFailedError.field(name, 'must be at most 200 characters');
-    const size = Number(limit ?? 100);
+    const size = Number(limit ?? (format ? 10_000 : 100));
     const events = await queryAuditEvents(this.client, this.config.database, {
       after: Number(after ?? 0),
       limit: size,
@@ -51,6 +93,7 @@ export class AuditController {
       from: parseAsOf(from, 'from'),
       to: parseAsOf(to, 'to'),
     });
+    if (format) return sendFile(reply, format, `audit-events-after-${after ?? 0}`, language, EVENT_COLUMNS, events);
     return { events, next: events.length === size ? events[events.length - 1].position : null };
   }
 
@@ -80,3 +123,14 @@ export class AuditController {
     };
   }
 }
+
+const EVENT_COLUMNS: Column<AuditEvent>[] = [
+  { zh: '日志位置', en: 'position', type: 'number', value: (e) => e.position },
+  { zh: '记录时间', en: 'recorded_at', value: (e) => e.recordedAt },
+  { zh: '事件流', en: 'stream_id', value: (e) => e.streamId },
+  { zh: '版本', en: 'revision', type: 'number', value: (e) => e.revision },
+  { zh: '事件类型', en: 'type', value: (e) => e.type },
+  { zh: '操作人', en: 'actor', value: (e) => String(e.metadata.actor ?? '') },
+  { zh: '角色', en: 'role', value: (e) => String(e.metadata.role ?? '') },
+  { zh: '数据', en: 'data', value: (e) => JSON.stringify(e.data) },
+];

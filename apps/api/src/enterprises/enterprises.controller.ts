@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Patch, Post, Put, Query, Res, Use
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryDirectory, type AnalyticsConfig, type DirectoryEntry } from '../../../../libs/analytics/src/index.js';
 import { findRegion, SEGMENTS } from '../../../../libs/reference/src/index.js';
-import { choice, listScope, pageView, parsePaging, type PageView } from '../http/paging.js';
+import { choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -78,6 +78,7 @@ export class EnterprisesController {
     @Context() context: RequestContext,
     @Query() raw: { q?: string; region?: string; segment?: string; status?: string; page?: string; pageSize?: string; position?: string; asOf?: string },
   ): Promise<PageView<DirectoryEntry & { regionName: string | null }>> {
+    singleValued(raw);
     const q = typeof raw.q === 'string' ? raw.q.trim() : '';
     if (q.length > 50) throw ValidationFailedError.field('q', 'must be at most 50 characters');
     const segment = choice('segment', raw.segment, SEGMENTS);

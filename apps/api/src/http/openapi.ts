@@ -29,6 +29,9 @@ const PROBLEM_SCHEMA = {
   },
 };
 
+/** Routes whose GET answers `format=csv|xlsx` with a download (issue 21: exports). */
+const DOWNLOADS = ['/v1/releases/{id}', '/v1/statistics/{indicator}', '/v1/monitoring/filing-compliance', '/v1/review', '/v1/audit/events'];
+
 /** Routes whose GET sends an ETag and answers If-None-Match with 304. */
 const ETAGGED = ['/v1/enterprises/{uscc}', '/v1/enterprises/{uscc}/reports/{period}', '/v1/outlets/{outletId}', '/v1/rentals/{rentalId}', '/v1/pilots/{regionCode}', '/v1/releases/{id}'];
 
@@ -53,9 +56,11 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
         responses['200'] ??= { ...success, description: 'nothing new was created: a correction, an identical resubmission, or a replayed Idempotency-Key' };
         responses['201'] ??= { ...success, description: 'created' };
       }
+      if (method === 'get' && path === '/v1/audit/log')
+        responses['200'] = { description: 'the events, one JSON object per line', content: { 'application/x-ndjson': { schema: { type: 'string' } } } };
       if (method === 'get' && ETAGGED.includes(path)) responses['304'] ??= { description: 'Not Modified: If-None-Match names the current ETag' };
-      if (method === 'get' && path === '/v1/releases/{id}') {
-        const ok = (responses['200'] ??= { description: 'the release' }) as { content?: Record<string, unknown> };
+      if (method === 'get' && DOWNLOADS.includes(path)) {
+        const ok = (responses['200'] ??= { description: 'the answer' }) as { content?: Record<string, unknown> };
         ok.content = {
           ...(ok.content ?? { 'application/json': {} }),
           'text/csv': { schema: { type: 'string' } },

@@ -90,3 +90,10 @@ export function listScope(principal: Principal, raw: { region?: string; uscc?: s
   if (principal.role !== 'enterprise') access.assertRegion(principal, region, `list ${what} in`);
   return { region, uscc };
 }
+
+/** Query parameters given once each: a repeated one (`?a=1&a=2`, an array) is a 400 naming it. */
+export function singleValued<T extends Record<string, unknown>>(raw: T): { [K in keyof T]: Exclude<T[K], unknown[]> } {
+  const repeated = Object.entries(raw).filter(([, v]) => Array.isArray(v) || (v !== undefined && typeof v !== 'string'));
+  if (repeated.length) throw new ValidationFailedError(repeated.map(([path]) => ({ path, message: 'must be given once, as text' })));
+  return raw as { [K in keyof T]: Exclude<T[K], unknown[]> };
+}

@@ -1,4 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/platform/src/index.js';
+import { fileRequest, sendFile, type Column } from '../http/tabular.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -104,6 +107,7 @@ export class MonitoringController {
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
     private readonly progress: ProjectionProgress,
     private readonly commands: CommandBus,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
 
   private get upTo(): { upTo?: number } {
@@ -117,13 +121,20 @@ export class MonitoringController {
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'asOf', required: false })
   @ApiQuery({ name: 'reviewStatus', required: false, description: 'true: how the filed reports stand in review (submitted, queried, returned, accepted), in total and per region' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'], description: 'csv or xlsx: the missing and late filers as a download' })
+  @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'], description: "the language of a file's column headers" })
   async compliance(
     @Context() context: RequestContext,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query('period') period?: string,
     @Query('region') region?: string,
     @Query('asOf') asOf?: string,
     @Query('reviewStatus') reviewStatus?: string,
-  ): Promise<ComplianceView> {
+    @Query('format') rawFormat?: string,
+    @Query('lang') lang?: string,
+  ): Promise<ComplianceView | Buffer | string> {
+    const { format, language } = fileRequest(request, { format: rawFormat, lang }, this.appConfig.language);
     if (reviewStatus !== undefined && reviewStatus !== 'true' && reviewStatus !== 'false') throw ValidationFailedError.field('reviewStatus', 'must be true or false');
     const { period: month, prefix } = monitoringParams(period, region ?? ownRegion(context));
     const at = parseAsOf(asOf);
@@ -153,6 +164,10 @@ export class MonitoringController {
         if (r.firstFiledAt > deadline) c.late += 1;
       }
       counties.set(r.regionCode, c);
+    }
+    if (format) {
+      const listed = [...missing.map((r) => ({ ...r, status: 'missing' })), ...late.map((r) => ({ ...r, status: 'late' }))];
+      return sendFile(reply, format, `filing-compliance-${month}-${prefix || 'national'}`, language, COMPLIANCE_COLUMNS, listed);
     }
     return {
       period: month,
@@ -251,3 +266,12 @@ export class MonitoringController {
     return this.commands.execute(new SendReminders(meta, input));
   }
 }
+
+/** The missing and late filers of a month, as a file. */
+const COMPLIANCE_COLUMNS: Column<{ status: string; uscc: string; name: string; regionCode: string; firstFiledAt: string | null }>[] = [
+  { zh: '状态', en: 'status', value: (r) => r.status },
+  { zh: '统一社会信用代码', en: 'uscc', value: (r) => r.uscc },
+  { zh: '企业名称', en: 'name', value: (r) => r.name },
+  { zh: '地区代码', en: 'region_code', value: (r) => r.regionCode },
+  { zh: '首次报送时间', en: 'first_filed_at', value: (r) => r.firstFiledAt },
+];

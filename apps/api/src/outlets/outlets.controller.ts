@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseInterceptors
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryOutletList, type AnalyticsConfig, type OutletEntry } from '../../../../libs/analytics/src/index.js';
 import { OUTLET_KINDS } from '../../../../libs/reference/src/index.js';
-import { choice, listScope, pageView, parsePaging, type PageView } from '../http/paging.js';
+import { choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -40,6 +40,7 @@ export class OutletsController {
     @Context() context: RequestContext,
     @Query() raw: { region?: string; kind?: string; uscc?: string; status?: string; page?: string; pageSize?: string; position?: string; asOf?: string },
   ): Promise<PageView<OutletEntry>> {
+    singleValued(raw);
     const kind = choice('kind', raw.kind, OUTLET_KINDS);
     const status = choice('status', raw.status, ['open', 'closed'] as const);
     const { region, uscc } = listScope(context.principal, raw, 'outlets');

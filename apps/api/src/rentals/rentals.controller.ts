@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryRentalList, type AnalyticsConfig, type RentalEntry } from '../../../../libs/analytics/src/index.js';
 import { BENEFICIARIES, normaliseProductClass } from '../../../../libs/reference/src/index.js';
 import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
-import { choice, listScope, pageView, parsePaging, type PageView } from '../http/paging.js';
+import { choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -43,6 +43,7 @@ export class RentalsController {
     @Query()
     raw: { region?: string; outletId?: string; uscc?: string; productClass?: string; beneficiary?: string; status?: string; page?: string; pageSize?: string; position?: string; asOf?: string },
   ): Promise<PageView<RentalEntry>> {
+    singleValued(raw);
     const beneficiary = choice('beneficiary', raw.beneficiary, BENEFICIARIES);
     const status = choice('status', raw.status, ['active', 'ended'] as const);
     const productClass = raw.productClass ? normaliseProductClass(raw.productClass) : '';

@@ -59,4 +59,14 @@ export class GetStatisticsRequestDto {
   @IsOptional()
   @IsString()
   readonly asOf?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv', 'xlsx'], description: 'csv (UTF-8 with BOM) or xlsx (numbers as numbers): the same rows as the JSON answer, as a download' })
+  @IsOptional()
+  @IsString()
+  readonly format?: string;
+
+  @ApiPropertyOptional({ enum: ['zh', 'en'], description: 'the language of a file\'s column headers (default: Accept-Language)' })
+  @IsOptional()
+  @IsString()
+  readonly lang?: string;
 }
