@@ -89,6 +89,7 @@ describe('the enterprise directory and the outlet and rental lists (issue 21, po
       registeredOn: '2024-01-01',
       status: firm.deregistered ? 'deregistered' : 'active',
       deregisteredFrom: firm.deregistered ? '2025-01' : null,
+      deregistrationKind: firm.deregistered ? 'other' : null,
     });
   });
 

@@ -23,3 +23,4 @@ export * from './release/lp.js';
 export * from './release/lp-presolve.js';
 export * from './shared/instant.js';
 export * from './shared/values.js';
+export * from './shared/upcasting.js';

@@ -2,7 +2,8 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationS
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, createAnalyticsClient, type AnalyticsConfig } from '../../analytics/src/index.js';
 import { DISCLOSURE_RULES } from '../../application/src/index.js';
-import { EVENT_STORE, EventStoreDbEventStore, SqliteEventStore, type EventStore } from '../../event-store/src/index.js';
+import { EVENT_SCHEMAS } from '../../domain/src/index.js';
+import { EVENT_STORE, EventStoreDbEventStore, SqliteEventStore, UpcastingEventStore, type EventStore } from '../../event-store/src/index.js';
 import type { AppConfig } from './app-config.js';
 import { loadJwtSecret } from './tokens.js';
 
@@ -22,7 +23,12 @@ export class EventStoreModule implements OnApplicationShutdown {
         { provide: APP_CONFIG, useValue: config },
         {
           provide: EVENT_STORE,
-          useFactory: () => (config.eventStoreConnectionString ? new EventStoreDbEventStore(config.eventStoreConnectionString) : new SqliteEventStore(config.eventStoreFile)),
+          // Whichever store, every read sees each event in its current shape (schema evolution: libs/domain/src/shared/upcasting.ts).
+          useFactory: () =>
+            new UpcastingEventStore(
+              config.eventStoreConnectionString ? new EventStoreDbEventStore(config.eventStoreConnectionString) : new SqliteEventStore(config.eventStoreFile),
+              EVENT_SCHEMAS,
+            ),
         },
         { provide: JWT_SECRET, useFactory: () => loadJwtSecret(config.dataDir, config.jwtSecret) },
         { provide: DISCLOSURE_RULES, useValue: config.disclosure },

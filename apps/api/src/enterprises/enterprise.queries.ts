@@ -34,6 +34,8 @@ export interface EnterpriseView {
   registeredOn: string;
   status: 'active' | 'deregistered';
   deregisteredFrom: string | null;
+  /** closed, merged, moved_away, other; unrecorded for deregistrations recorded before the kind was; null while registered. */
+  deregistrationKind: string | null;
   locations: readonly { regionCode: string; effectiveFrom: string }[];
   periodsFiled: number;
   revision: number;
@@ -79,6 +81,7 @@ export class GetEnterpriseHandler implements IQueryHandler<GetEnterpriseQuery> {
       registeredOn: state.registeredOn,
       status: state.status === 'deregistered' ? 'deregistered' : 'active',
       deregisteredFrom: state.deregisteredFrom,
+      deregistrationKind: state.deregistrationKind,
       locations: state.locations,
       periodsFiled: Object.keys(state.reports).length,
       revision: last.revision,

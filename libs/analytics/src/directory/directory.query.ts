@@ -29,6 +29,7 @@ export interface DirectoryEntry {
   readonly registeredOn: string;
   readonly status: 'active' | 'deregistered';
   readonly deregisteredFrom: string | null;
+  readonly deregistrationKind: string | null;
 }
 
 export interface DirectoryQuery extends PageQuery {
@@ -46,7 +47,8 @@ const DIRECTORY = `
            argMaxIf(value, position, attribute = 'name') AS name,
            argMaxIf(value, position, attribute = 'segment') AS segment,
            argMaxIf(value, position, attribute = 'registered_on') AS registered_on,
-           argMaxIf(value, position, attribute = 'deregistered_from') AS deregistered_from
+           argMaxIf(value, position, attribute = 'deregistered_from') AS deregistered_from,
+           argMaxIf(value, position, attribute = 'deregistration_kind') AS deregistration_kind
     FROM {db:Identifier}.enterprise_attributes WHERE ${KNOWN} GROUP BY uscc
   ),
   located AS (
@@ -55,7 +57,7 @@ const DIRECTORY = `
   ),
   entries AS (
     SELECT a.uscc AS uscc, a.name AS name, l.region_code AS region_code, a.segment AS segment, a.registered_on AS registered_on,
-           a.deregistered_from AS deregistered_from, if(a.deregistered_from = '', 'active', 'deregistered') AS status
+           a.deregistered_from AS deregistered_from, a.deregistration_kind AS deregistration_kind, if(a.deregistered_from = '', 'active', 'deregistered') AS status
     FROM attributes AS a INNER JOIN located AS l ON a.uscc = l.uscc
     WHERE a.registered_on != ''
       AND ({q:String} = '' OR positionCaseInsensitiveUTF8(a.name, {q:String}) > 0 OR startsWith(a.uscc, upperUTF8({q:String})))
@@ -68,7 +70,7 @@ const DIRECTORY = `
 export async function queryDirectory(client: ClickHouseClient, db: string, q: DirectoryQuery): Promise<Page<DirectoryEntry>> {
   const params = { db, q: q.q, region: q.region, segment: q.segment, status: q.status, ...paging(q) };
   const [rows, [count]] = await Promise.all([
-    queryRows<{ uscc: string; name: string; region_code: string; segment: string; registered_on: string; deregistered_from: string; status: 'active' | 'deregistered' }>(
+    queryRows<{ uscc: string; name: string; region_code: string; segment: string; registered_on: string; deregistered_from: string; deregistration_kind: string; status: 'active' | 'deregistered' }>(
       client,
       `${DIRECTORY} SELECT * FROM entries ORDER BY uscc LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
       params,
@@ -85,6 +87,7 @@ export async function queryDirectory(client: ClickHouseClient, db: string, q: Di
       registeredOn: r.registered_on,
       status: r.status,
       deregisteredFrom: r.deregistered_from || null,
+      deregistrationKind: r.deregistration_kind || null,
     })),
   };
 }

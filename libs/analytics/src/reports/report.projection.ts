@@ -42,7 +42,10 @@ export function projectEnterpriseEvents(events: readonly RecordedEvent[], into: 
       }
       case 'EnterpriseDeregistered': {
         const d = event.data;
-        into.enterprise_attributes.push({ uscc: d.uscc, attribute: 'deregistered_from', value: d.effectiveFrom, ...base });
+        into.enterprise_attributes.push(
+          { uscc: d.uscc, attribute: 'deregistered_from', value: d.effectiveFrom, ...base },
+          { uscc: d.uscc, attribute: 'deregistration_kind', value: d.kind, ...base },
+        );
         break;
       }
       case 'MonthlyReportFiled':

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
-import { enterpriseDecider, parseDeregisterEnterprise } from '../../../domain/src/index.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { DEREGISTRATION_KINDS, enterpriseDecider, parseDeregisterEnterprise } from '../../../domain/src/index.js';
 import { access } from '../access-policy.js';
 import { decision, StreamHandler, type CommandMeta, type CommandResult } from '../command-handler.js';
 
@@ -14,6 +14,11 @@ export class DeregisterEnterpriseInput {
   @IsString()
   @MaxLength(2000)
   readonly reason: string;
+
+  @ApiPropertyOptional({ enum: DEREGISTRATION_KINDS, default: 'other', description: 'how the enterprise left: closed 关闭, merged 合并, moved_away 迁出, other 其他' })
+  @IsOptional()
+  @IsString()
+  readonly kind?: string;
 }
 
 export class DeregisterEnterprise extends Command<CommandResult> {

@@ -6,6 +6,7 @@ import { annualFigureEdits, type AnnualValues } from './annual-report-edits.js';
 import { nameProblem, normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { FieldParser, type CountyCode, type Fen, type Month, type Uscc } from '../shared/values.js';
 import { figureEdits } from './report-edits.js';
+import { DEREGISTRATION_KINDS } from './enterprise.events.js';
 
 /**
  * The enterprise's commands, parsed (issue 17: parse once). Raw input — an HTTP body, an import
@@ -28,7 +29,7 @@ export type RelocateEnterprise = {
 
 export type DeregisterEnterprise = {
   type: 'DeregisterEnterprise';
-  data: { uscc: string; effectiveFrom: Month; reason: string };
+  data: { uscc: string; effectiveFrom: Month; reason: string; kind: (typeof DEREGISTRATION_KINDS)[number] };
   context: CommandContext;
 };
 
@@ -67,7 +68,7 @@ export type EnterpriseCommand = RegisterEnterprise | AmendEnterpriseDetails | Re
 export type RawEnterpriseCommand =
   | { type: 'RegisterEnterprise'; data: { uscc: string; name: string; regionCode: string; segment: string; industryCode?: string | null; productClasses: string[]; registeredOn: string } }
   | { type: 'RelocateEnterprise'; data: { uscc: string; regionCode: string; effectiveFrom: string } }
-  | { type: 'DeregisterEnterprise'; data: { uscc: string; effectiveFrom: string; reason: string } }
+  | { type: 'DeregisterEnterprise'; data: { uscc: string; effectiveFrom: string; reason: string; kind?: string } }
   | {
       type: 'FileMonthlyReport';
       data: { uscc: string; period: string; revenue: string; taxPaid: string; employees: number; explanations?: Record<string, string>; reason?: string };
@@ -178,8 +179,10 @@ export function parseDeregisterEnterprise(d: RawData<'DeregisterEnterprise'>): P
   const f = new FieldParser();
   const effectiveFrom = f.month('effectiveFrom', d.effectiveFrom);
   f.check('reason', substantiveTextProblem(d.reason, REASON_MIN_WEIGHT));
+  const kind = d.kind ?? 'other';
+  if (!(DEREGISTRATION_KINDS as readonly string[]).includes(kind)) f.check('kind', `must be one of ${DEREGISTRATION_KINDS.join(', ')}`);
   f.done();
-  return { type: 'DeregisterEnterprise', data: { uscc: d.uscc, effectiveFrom, reason: normaliseText(d.reason) } };
+  return { type: 'DeregisterEnterprise', data: { uscc: d.uscc, effectiveFrom, reason: normaliseText(d.reason), kind: kind as (typeof DEREGISTRATION_KINDS)[number] } };
 }
 
 export function parseFileMonthlyReport(d: RawData<'FileMonthlyReport'>, now: string): Parsed<'FileMonthlyReport'> {

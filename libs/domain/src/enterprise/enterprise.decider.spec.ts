@@ -104,7 +104,7 @@ describe('enterprise decider', () => {
   });
 
   it('rejects filings of a deregistered enterprise from its deregistration month', () => {
-    const deregistered: EnterpriseEvent = { type: 'EnterpriseDeregistered', data: { uscc: USCC, effectiveFrom: '2024-03', reason: '注销' }, metadata };
+    const deregistered: EnterpriseEvent = { type: 'EnterpriseDeregistered', data: { uscc: USCC, effectiveFrom: '2024-03', reason: '注销', kind: 'other' }, metadata };
     given([registered, deregistered]).when(file('2024-03', '1', '0', 1)).thenThrows(RuleViolationError);
     given([registered, deregistered]).when(file('2024-02', '1', '0', 1)).then([filed('2024-02', '1.00', '0.00', 1)]);
   });
@@ -224,7 +224,7 @@ describe('enterprise decider', () => {
     it('rejects a year not ended, before registration or from deregistration, and an undeclared class', () => {
       given([registered]).when(annual(2024)).thenThrows(ValidationFailedError, [{ path: 'year' }]); // now is 2024
       given([registered]).when(annual(2019)).thenThrows(ValidationFailedError, [{ path: 'year' }]);
-      const gone: EnterpriseEvent = { type: 'EnterpriseDeregistered', data: { uscc: USCC, effectiveFrom: '2023-01', reason: '企业已注销，停止经营' }, metadata };
+      const gone: EnterpriseEvent = { type: 'EnterpriseDeregistered', data: { uscc: USCC, effectiveFrom: '2023-01', reason: '企业已注销，停止经营', kind: 'other' }, metadata };
       given([registered, gone]).when(annual(2023)).thenThrows(RuleViolationError);
       given([registered]).when(annual(2023, { revenueByClass: { '18 12': '5.00' }, exportRevenue: '0' })).thenThrows(ValidationFailedError, [{ path: 'revenueByClass.18 12' }]);
     });

@@ -11,7 +11,7 @@ import { metadataOf } from '../shared/event.js';
 import { formatFen, parseYuan } from '../shared/money.js';
 import { monthIndex, monthLabel } from '../shared/period.js';
 import { annualSoftEditRuns, OTHER_CLASS, type AnnualValues } from './annual-report-edits.js';
-import type { AnnualReportCorrected, AnnualReportFiled, EnterpriseEvent, FilingAccepted, FilingQueried, FilingReturned, MonthlyReportCorrected, MonthlyReportFiled, QueryAnswered, RuleRun } from './enterprise.events.js';
+import type { AnnualReportCorrected, AnnualReportFiled, DeregistrationKind, EnterpriseEvent, FilingAccepted, FilingQueried, FilingReturned, MonthlyReportCorrected, MonthlyReportFiled, QueryAnswered, RuleRun } from './enterprise.events.js';
 import { enterpriseStreamId } from './enterprise.events.js';
 import { normaliseText, REASON_MIN_WEIGHT, substantiveTextProblem } from '../shared/text.js';
 import { softEditRuns } from './report-edits.js';
@@ -57,6 +57,8 @@ export interface EnterpriseState {
   readonly productClasses: readonly string[];
   readonly registeredOn: string;
   readonly deregisteredFrom: string | null;
+  /** How it left the register (schema v2 of EnterpriseDeregistered), or null while registered. */
+  readonly deregistrationKind: DeregistrationKind | null;
   readonly locations: readonly { regionCode: string; effectiveFrom: string }[];
   readonly reports: Readonly<Record<string, ReportState>>;
   /** Annual reports (年报) by year. */
@@ -115,6 +117,7 @@ export const initialEnterpriseState = (): EnterpriseState => ({
   productClasses: [],
   registeredOn: '',
   deregisteredFrom: null,
+  deregistrationKind: null,
   locations: [],
   reports: {},
   annualReports: {},
@@ -181,7 +184,7 @@ export function evolveEnterprise(state: EnterpriseState, event: EnterpriseEvent)
         locations: [...state.locations, { regionCode: event.data.regionCode, effectiveFrom: event.data.effectiveFrom }],
       };
     case 'EnterpriseDeregistered':
-      return { ...state, status: 'deregistered', deregisteredFrom: event.data.effectiveFrom };
+      return { ...state, status: 'deregistered', deregisteredFrom: event.data.effectiveFrom, deregistrationKind: event.data.kind };
     case 'MonthlyReportFiled':
       return { ...state, reports: { ...state.reports, [event.data.period]: reportOf(event) } };
     case 'MonthlyReportCorrected': {
@@ -316,7 +319,7 @@ function deregister(command: DeregisterEnterprise, state: EnterpriseState): Ente
   requireRegistered(state, d.uscc);
   notBeforeRegistration(state, 'effectiveFrom', d.effectiveFrom);
   if (state.status === 'deregistered') return [];
-  return [{ type: 'EnterpriseDeregistered', data: { uscc: d.uscc, effectiveFrom: d.effectiveFrom, reason: d.reason }, metadata: metadataOf(command.context) }];
+  return [{ type: 'EnterpriseDeregistered', data: { uscc: d.uscc, effectiveFrom: d.effectiveFrom, reason: d.reason, kind: d.kind }, metadata: metadataOf(command.context) }];
 }
 
 

@@ -27,7 +27,12 @@ export type EnterpriseDetailsAmended = DomainEvent<
 
 export type EnterpriseRelocated = DomainEvent<'EnterpriseRelocated', { uscc: string; regionCode: string; effectiveFrom: string }>;
 
-export type EnterpriseDeregistered = DomainEvent<'EnterpriseDeregistered', { uscc: string; effectiveFrom: string; reason: string }>;
+/** How an enterprise left the register (schema v2); `unrecorded` for deregistrations recorded before v2. */
+export const DEREGISTRATION_KINDS = ['closed', 'merged', 'moved_away', 'other'] as const;
+export type DeregistrationKind = (typeof DEREGISTRATION_KINDS)[number] | 'unrecorded';
+
+/** Schema v2: `kind` added (v1 events are upcast with kind `unrecorded`). */
+export type EnterpriseDeregistered = DomainEvent<'EnterpriseDeregistered', { uscc: string; effectiveFrom: string; reason: string; kind: DeregistrationKind }>;
 
 export interface MonthlyReportFigures {
   /** Yuan, decimal string with 2 decimals. */
