@@ -128,6 +128,10 @@ describe('authorisation matrix', () => {
     'POST /v1/batch': { allow: 'any', request: () => ({ method: 'POST', path: '/v1/batch', body: { requests: ['/v1/statistics'] } }) },
     'GET /v1/statistics': { allow: ['bureauInside', 'bureauOutside', 'regulator', 'admin'], request: () => ({ method: 'GET', path: '/v1/statistics' }) },
     'GET /v1/statistics/{indicator}': { allow: FIGURE_READERS, request: () => ({ method: 'GET', path: '/v1/statistics/revenue?period=2024&region=33&groupBy=region' }) },
+    // Imports (issue 21): any bureau (each line is then checked against its region) and admins; a job's owner reads it.
+    'POST /v1/imports': { allow: ['bureauInside', 'bureauOutside', 'admin'], request: () => ({ method: 'POST', path: '/v1/imports', body: {} }) },
+    'GET /v1/imports/{id}': { allow: ['bureauInside', 'bureauOutside', 'admin'], request: () => ({ method: 'GET', path: '/v1/imports/no-such-job' }) },
+    'GET /v1/imports/{id}/rejects': { allow: ['bureauInside', 'bureauOutside', 'admin'], request: () => ({ method: 'GET', path: '/v1/imports/no-such-job/rejects' }) },
     'GET /health': { allow: 'public', request: () => ({ method: 'GET', path: '/health' }) },
     'POST /v1/admin/rebuilds': { allow: ['admin'], request: () => ({ method: 'POST', path: '/v1/admin/rebuilds' }) },
     'GET /v1/admin/rebuilds/{id}': { allow: ['admin'], request: () => ({ method: 'GET', path: '/v1/admin/rebuilds/no-such-job' }) },

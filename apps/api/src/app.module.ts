@@ -10,6 +10,7 @@ import { EnterprisesModule } from './enterprises/enterprises.module.js';
 import { AuthGuard } from './http/auth.js';
 import { FixedWindowThrottlerStorage } from './http/fixed-window-throttler.storage.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { RateLimitGuard } from './http/rate-limit.guard.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { OperationsModule } from './operations/operations.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         DemoModule,
         OperationsModule,
         BatchModule,
+        ImportsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RateLimitGuard },

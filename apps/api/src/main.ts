@@ -17,7 +17,8 @@ import { ConfigError, DEMO_REGIONS, loadConfig, loadDemoDataSet, type AppConfig 
 import { warmCommunityIndex } from '../../../libs/reference/src/index.js';
 import { AppModule } from './app.module.js';
 import { DEMO_MARKER } from './demo/demo.controller.js';
-import { registerJsonBodyParser } from './http/json-body.js';
+import { registerImportBodyParsers, registerJsonBodyParser } from './http/json-body.js';
+import { MAX_IMPORT_BYTES } from './imports/imports.controller.js';
 import { clientErrorResponse } from './http/problem-details.filter.js';
 import { completeDocument } from './http/openapi.js';
 
@@ -69,6 +70,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyParser: false,
   });
   registerJsonBodyParser(app.getHttpAdapter().getInstance());
+  registerImportBodyParsers(app.getHttpAdapter().getInstance(), MAX_IMPORT_BYTES);
   app.useGlobalPipes(validationPipe);
   // Security headers; CORS stays off (no cross-origin browser access unless a deployment adds it).
   // helmet's middleware is built once here (the Fastify plugin rebuilt it, parsing the CSP, on every request).

@@ -5,11 +5,10 @@ import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { loadReferencePilots, type Role } from '../../../libs/application/src/index.js';
+import { loadReferencePilots, runImport, type Role } from '../../../libs/application/src/index.js';
 import { FujuError, usccProblem } from '../../../libs/domain/src/index.js';
 import { ConfigError, loadConfig, loadJwtSecret, signToken, writeSide, type AppConfig } from '../../../libs/platform/src/index.js';
 import { backupEventStore, restoreEventStore } from './backup.js';
-import { runImport } from './import/importer.js';
 
 /**
  * The operator's command line. It never opens the ClickHouse engine (chDB binds one process
@@ -118,9 +117,9 @@ program
     let started = false;
     let summary;
     try {
-      summary = await runImport(app, path, {
+      summary = await runImport(app.get(CommandBus), path, {
         format,
-        actor: options.actor,
+        actor: { subject: options.actor, role: 'admin' },
         rejectsFile,
         onProgress: (done, total) => {
           if (!started) bar.start(total, 0);

@@ -28,3 +28,5 @@ export * from './release/publication-ledger.js';
 export * from './release/highs-solver.js';
 export * from './release/release.module.js';
 export * from './release/demo-release.js';
+export * from './import/import-line.js';
+export * from './import/importer.js';

@@ -34,3 +34,9 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
     done(null, parsed);
   });
 }
+
+/** Import uploads (NDJSON, CSV) arrive as text, up to `limit` bytes (more than any JSON request may be). */
+export function registerImportBodyParsers(fastify: FastifyInstance, limit: number): void {
+  for (const type of ['application/x-ndjson', 'text/csv'])
+    fastify.addContentTypeParser(type, { parseAs: 'string', bodyLimit: limit }, (_request, body, done) => done(null, body));
+}

@@ -1,12 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import type { CommandBus } from '@nestjs/cqrs';
 import { parse } from 'csv-parse';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
-import { FujuError } from '../../../../libs/domain/src/index.js';
-import type { CommandMeta, CommandResult } from '../../../../libs/application/src/index.js';
+import { FujuError } from '../../../domain/src/index.js';
+import type { Principal } from '../actor.js';
+import type { CommandMeta, CommandResult } from '../command-handler.js';
 import { commandFromLine } from './import-line.js';
 
 /** Lines in flight at once. */
@@ -51,9 +51,11 @@ export interface ImportSummary {
 
 export interface ImportOptions {
   readonly format: 'ndjson' | 'csv';
-  /** Recorded as the actor of every event. */
-  readonly actor: string;
+  /** Who imports: recorded as the actor of every event, and whose rights every line is checked against. */
+  readonly actor: Principal;
   readonly rejectsFile: string;
+  /** Names the file in idempotency keys (default: its base name): the same tag, line and content append nothing twice. */
+  readonly tag?: string;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -96,9 +98,8 @@ function countLines(file: string): number {
  * idempotency key derived from the file name, line number and content, so running the same file
  * again appends nothing twice. Bad lines are written to the rejects file with their reasons.
  */
-export async function runImport(app: INestApplicationContext, file: string, options: ImportOptions): Promise<ImportSummary> {
+export async function runImport(bus: CommandBus, file: string, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
-  const bus = app.get(CommandBus);
   const total = countLines(file);
   const summary: ImportSummary = { file, format: options.format, lines: 0, accepted: 0, unchanged: 0, rejected: 0, byCommand: {}, rejectsFile: null, seconds: 0 };
   const count = (name: string, outcome: 'accepted' | 'unchanged' | 'rejected') => {
@@ -106,7 +107,7 @@ export async function runImport(app: INestApplicationContext, file: string, opti
     (summary.byCommand[name] ??= { accepted: 0, unchanged: 0, rejected: 0 })[outcome] += 1;
   };
 
-  const fileTag = basename(file);
+  const fileTag = options.tag ?? basename(file);
   const rejected: { line: number; text: string }[] = [];
   const reject = (line: number, name: string, code: string, reason: string, errors: unknown, raw: string) => {
     count(name, 'rejected');
@@ -127,7 +128,7 @@ export async function runImport(app: INestApplicationContext, file: string, opti
     }
     const keys = dependencyKeys(input as Record<string, unknown>);
     const before = keys.map((k) => lastByKey.get(k)).filter((p): p is Promise<void> => p !== undefined);
-    const meta: CommandMeta = { actor: { subject: options.actor, role: 'admin' }, requestId: `import-${fileTag}-${line}` };
+    const meta: CommandMeta = { actor: options.actor, requestId: `import-${fileTag}-${line}` };
     const key = `import:${fileTag}:${line}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
     const task = Promise.all(before).then(async () => {
       try {

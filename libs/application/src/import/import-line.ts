@@ -26,8 +26,8 @@ import {
   StartRentalInput,
   type CommandMeta,
   type CommandResult,
-} from '../../../../libs/application/src/index.js';
-import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
+} from '../index.js';
+import { ValidationFailedError } from '../../../domain/src/index.js';
 
 type Input = new () => object;
 type Keys = Record<string, string>;
