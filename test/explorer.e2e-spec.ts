@@ -469,6 +469,24 @@ describe('statistics explorer: numbers for Chinese readers (issue 19, point 1)',
     expect([await page.$('#span'), await page.textContent('#explore-table caption')]).toEqual([null, '2024']);
     const annual = await api('/v1/statistics/revenue-by-class?period=2024&groupBy=productClass');
     expect(await page.$$eval('#explore-table tbody tr', (rows) => rows.length)).toBe(annual.rows.length);
+    // Beside the figures, the catalogue's statistical metadata (统计制度).
+    const catalogue = await api('/v1/statistics');
+    const metadataOf = async () => page.$$eval('#indicator-metadata dd', (dds) => dds.map((d) => [d.getAttribute('data-md'), d.textContent]));
+    const byClass = catalogue.find((c: any) => c.id === 'revenue-by-class');
+    expect(await metadataOf()).toEqual([
+      ['md_definition', byClass.metadata.definitionZh],
+      ['md_unit', 'yuan'],
+      ['md_frequency', '年度'],
+      ['md_source', `${byClass.metadata.source.formZh}: ${byClass.metadata.source.items.join('; ')}`],
+      ['md_method', '不推算'],
+      ['md_deadline', byClass.metadata.deadline],
+    ]);
+    await open('#/explore?indicator=revenue&year=2024&groupBy=segment');
+    await page.waitForSelector('#indicator-metadata');
+    expect((await metadataOf()).filter(([k]) => k === 'md_method' || k === 'md_frequency')).toEqual([
+      ['md_frequency', '月度'],
+      ['md_method', 'ratio-yoy v1'],
+    ]);
   });
 
   it('states units in English too, and in a bureau’s own region (issue 19, point 1)', async () => {

@@ -379,6 +379,21 @@ function spanOptions(year) {
     ...[1, 2, 3, 4].filter((q) => q * 3 <= last).map((q) => ({ value: `q${q}`, label: t('span_quarter').replace('{q}', q) })),
   ];
 }
+/** The indicator's statistical metadata (统计制度) from the catalogue, in the page's language. */
+function metadataPanel(entry) {
+  const md = entry.metadata;
+  if (!md) return '';
+  const row = (key, value) => `<dt>${t(key)}</dt><dd data-md="${key}">${escapeHtml(value)}</dd>`;
+  const method = entry.imputation ? `${entry.imputation.id} v${entry.imputation.version}` : t('md_none');
+  return `<details class="metadata" id="indicator-metadata"><summary>${t('md_title')}</summary><dl>
+    ${row('md_definition', state.lang === 'zh' ? md.definitionZh : entry.description)}
+    ${row('md_unit', `${entry.unit}${md.unitMultiplier ? ` × 10^${md.unitMultiplier}` : ''}`)}
+    ${row('md_frequency', t(`md_${md.frequency}`))}
+    ${row('md_source', `${state.lang === 'zh' ? md.source.formZh : md.source.form}: ${md.source.items.join('; ')}`)}
+    ${row('md_method', method)}
+    ${row('md_deadline', md.deadline)}
+  </dl></details>`;
+}
 /** The statistics parameters of a year and span; the year under way is January to its last month over. */
 function spanQuery(year, span) {
   const [thisYear, thisMonth] = chinaMonth();
@@ -699,7 +714,8 @@ const PAGE_RENDERERS = {
       ${viewTools(show)}
       <div class="chart" id="explore-bar" data-chart="explore"></div>
       <table id="explore-table" class="view-table"><caption data-span="${span}">${escapeHtml(annual ? `${year}` : spanText(year, span))}</caption><thead><tr><th>${groupBy ? t(`dim_${groupBy}`) : ''}</th><th class="num">${t(entry.id)} (${unit})</th><th class="num">${t('contributors')}</th><th class="num">${t('yoy')}</th></tr></thead><tbody>
-      ${rows.map((r) => `<tr data-key="${escapeHtml(r[groupBy] ?? '')}"><td>${escapeHtml(label(r))}</td>${numberCell(r.value, scale)}<td class="num" data-number="${r.contributors}" data-decimals="0">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`).join('')}</tbody></table>`;
+      ${rows.map((r) => `<tr data-key="${escapeHtml(r[groupBy] ?? '')}"><td>${escapeHtml(label(r))}</td>${numberCell(r.value, scale)}<td class="num" data-number="${r.contributors}" data-decimals="0">${r.contributors}</td><td class="num">${changeText(r.yoy, r.value, data.unit, state.lang)}</td></tr>`).join('')}</tbody></table>
+      ${metadataPanel(entry)}`;
     document.getElementById('indicator').onchange = (e) => go({ indicator: e.target.value, groupBy: '', kind: '' });
     document.getElementById('year').onchange = (e) => go({ year: e.target.value, span: '' });
     document.getElementById('span')?.addEventListener('change', (e) => go({ span: e.target.value }));
