@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Patch, Post, Put, Query, Res, Use
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryDirectory, type AnalyticsConfig, type DirectoryEntry } from '../../../../libs/analytics/src/index.js';
 import { findRegion, SEGMENTS } from '../../../../libs/reference/src/index.js';
-import { choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
+import { ApiPaging, choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -70,10 +70,7 @@ export class EnterprisesController {
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'segment', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['active', 'deregistered'] })
-  @ApiQuery({ name: 'page', required: false })
-  @ApiQuery({ name: 'pageSize', required: false })
-  @ApiQuery({ name: 'position', required: false, description: 'the log position of the listing (from its next link)' })
-  @ApiQuery({ name: 'asOf', required: false })
+  @ApiPaging()
   async directory(
     @Context() context: RequestContext,
     @Query() raw: { q?: string; region?: string; segment?: string; status?: string; page?: string; pageSize?: string; position?: string; asOf?: string },

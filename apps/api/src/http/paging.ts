@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { access, type Principal } from '../../../../libs/application/src/index.js';
 import { ForbiddenError, parseAsOf, ValidationFailedError, type FieldProblem } from '../../../../libs/domain/src/index.js';
 import { isRegionPrefix } from '../../../../libs/reference/src/index.js';
@@ -96,4 +98,14 @@ export function singleValued<T extends Record<string, unknown>>(raw: T): { [K in
   const repeated = Object.entries(raw).filter(([, v]) => Array.isArray(v) || (v !== undefined && typeof v !== 'string'));
   if (repeated.length) throw new ValidationFailedError(repeated.map(([path]) => ({ path, message: 'must be given once, as text' })));
   return raw as { [K in keyof T]: Exclude<T[K], unknown[]> };
+}
+
+/** The paging parameters every list documents. */
+export function ApiPaging(): MethodDecorator {
+  return applyDecorators(
+    ApiQuery({ name: 'page', required: false }),
+    ApiQuery({ name: 'pageSize', required: false, description: `1-${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` }),
+    ApiQuery({ name: 'position', required: false, description: 'the log position of the listing (from its next link)' }),
+    ApiQuery({ name: 'asOf', required: false }),
+  );
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseInterceptors
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryOutletList, type AnalyticsConfig, type OutletEntry } from '../../../../libs/analytics/src/index.js';
 import { OUTLET_KINDS } from '../../../../libs/reference/src/index.js';
-import { choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
+import { ApiPaging, choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -32,10 +32,7 @@ export class OutletsController {
   @ApiQuery({ name: 'kind', required: false })
   @ApiQuery({ name: 'uscc', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed'] })
-  @ApiQuery({ name: 'page', required: false })
-  @ApiQuery({ name: 'pageSize', required: false })
-  @ApiQuery({ name: 'position', required: false, description: 'the log position of the listing (from its next link)' })
-  @ApiQuery({ name: 'asOf', required: false })
+  @ApiPaging()
   async list(
     @Context() context: RequestContext,
     @Query() raw: { region?: string; kind?: string; uscc?: string; status?: string; page?: string; pageSize?: string; position?: string; asOf?: string },

@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { ANALYTICS_CONFIG, CLICKHOUSE_CLIENT, ProjectionProgress, queryRentalList, type AnalyticsConfig, type RentalEntry } from '../../../../libs/analytics/src/index.js';
 import { BENEFICIARIES, normaliseProductClass } from '../../../../libs/reference/src/index.js';
 import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
-import { choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
+import { ApiPaging, choice, listScope, pageView, parsePaging, singleValued, type PageView } from '../http/paging.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -34,10 +34,7 @@ export class RentalsController {
   @ApiQuery({ name: 'productClass', required: false, description: 'a class or subclass: "12" lists every "12 xx"' })
   @ApiQuery({ name: 'beneficiary', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['active', 'ended'] })
-  @ApiQuery({ name: 'page', required: false })
-  @ApiQuery({ name: 'pageSize', required: false })
-  @ApiQuery({ name: 'position', required: false, description: 'the log position of the listing (from its next link)' })
-  @ApiQuery({ name: 'asOf', required: false })
+  @ApiPaging()
   async list(
     @Context() context: RequestContext,
     @Query()

@@ -19,6 +19,15 @@ export interface PageQuery {
 }
 
 const KNOWN = `recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}`;
+
+/** One page of a listing's rows (ordered by `orderBy`) and the listing's total, side by side. */
+async function pageOf<Row, T>(client: ClickHouseClient, listing: string, orderBy: string, params: Record<string, unknown>, map: (row: Row) => T): Promise<Page<T>> {
+  const [rows, [count]] = await Promise.all([
+    queryRows<Row>(client, `${listing} ORDER BY ${orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt32}`, params),
+    queryRows<{ total: string }>(client, `SELECT toString(count()) AS total FROM (${listing})`, params),
+  ]);
+  return { total: Number(count?.total ?? 0), items: rows.map(map) };
+}
 const paging = (q: PageQuery) => ({ offset: (q.page - 1) * q.pageSize, limit: q.pageSize, asOf: asOfParam(q.asOf), upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER });
 
 export interface DirectoryEntry {
@@ -69,17 +78,12 @@ const DIRECTORY = `
 /** A page of the enterprise directory, by USCC. */
 export async function queryDirectory(client: ClickHouseClient, db: string, q: DirectoryQuery): Promise<Page<DirectoryEntry>> {
   const params = { db, q: q.q, region: q.region, segment: q.segment, status: q.status, ...paging(q) };
-  const [rows, [count]] = await Promise.all([
-    queryRows<{ uscc: string; name: string; region_code: string; segment: string; registered_on: string; deregistered_from: string; deregistration_kind: string; status: 'active' | 'deregistered' }>(
-      client,
-      `${DIRECTORY} SELECT * FROM entries ORDER BY uscc LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-      params,
-    ),
-    queryRows<{ total: string }>(client, `${DIRECTORY} SELECT toString(count()) AS total FROM entries`, params),
-  ]);
-  return {
-    total: Number(count?.total ?? 0),
-    items: rows.map((r) => ({
+  return pageOf(
+    client,
+    `${DIRECTORY} SELECT * FROM entries`,
+    'uscc',
+    params,
+    (r: { uscc: string; name: string; region_code: string; segment: string; registered_on: string; deregistered_from: string; deregistration_kind: string; status: 'active' | 'deregistered' }) => ({
       uscc: r.uscc,
       name: r.name,
       regionCode: r.region_code,
@@ -88,8 +92,8 @@ export async function queryDirectory(client: ClickHouseClient, db: string, q: Di
       status: r.status,
       deregisteredFrom: r.deregistered_from || null,
       deregistrationKind: r.deregistration_kind || null,
-    })),
-  };
+    }),
+  );
 }
 
 export interface OutletEntry {
@@ -127,19 +131,22 @@ const OUTLETS = `
 /** A page of outlets, by id ("closed" once a closure is recorded, whatever its date). */
 export async function queryOutletList(client: ClickHouseClient, db: string, q: OutletListQuery): Promise<Page<OutletEntry>> {
   const params = { db, region: q.region, kind: q.kind, uscc: q.uscc, status: q.status, ...paging(q) };
-  const filtered = `${OUTLETS} SELECT * FROM entries WHERE {status:String} = '' OR status = {status:String}`;
-  const [rows, [count]] = await Promise.all([
-    queryRows<{ outlet_id: string; uscc: string; kind: string; community_code: string; name: string; opened_on: string; closed_on: string; status: 'open' | 'closed' }>(
-      client,
-      `${filtered} ORDER BY outlet_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-      params,
-    ),
-    queryRows<{ total: string }>(client, `SELECT toString(count()) AS total FROM (${filtered})`, params),
-  ]);
-  return {
-    total: Number(count?.total ?? 0),
-    items: rows.map((r) => ({ outletId: r.outlet_id, uscc: r.uscc, kind: r.kind, communityCode: r.community_code, name: r.name, openedOn: r.opened_on, closedOn: r.closed_on || null, status: r.status })),
-  };
+  return pageOf(
+    client,
+    `${OUTLETS} SELECT * FROM entries WHERE {status:String} = '' OR status = {status:String}`,
+    'outlet_id',
+    params,
+    (r: { outlet_id: string; uscc: string; kind: string; community_code: string; name: string; opened_on: string; closed_on: string; status: 'open' | 'closed' }) => ({
+      outletId: r.outlet_id,
+      uscc: r.uscc,
+      kind: r.kind,
+      communityCode: r.community_code,
+      name: r.name,
+      openedOn: r.opened_on,
+      closedOn: r.closed_on || null,
+      status: r.status,
+    }),
+  );
 }
 
 export interface RentalEntry {
@@ -186,18 +193,12 @@ const RENTALS = `
 /** A page of rentals, by id ("ended" once the return is recorded). */
 export async function queryRentalList(client: ClickHouseClient, db: string, q: RentalListQuery): Promise<Page<RentalEntry>> {
   const params = { db, region: q.region, outletId: q.outletId, uscc: q.uscc, productClass: q.productClass, beneficiary: q.beneficiary, status: q.status, ...paging(q) };
-  const filtered = `${RENTALS} SELECT * FROM entries WHERE {status:String} = '' OR status = {status:String}`;
-  const [rows, [count]] = await Promise.all([
-    queryRows<{ rental_id: string; outlet_id: string; uscc: string; community_code: string; product_class: string; trace_code: string; beneficiary: string; started_on: string; ended_on: string; status: 'active' | 'ended' }>(
-      client,
-      `${filtered} ORDER BY rental_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-      params,
-    ),
-    queryRows<{ total: string }>(client, `SELECT toString(count()) AS total FROM (${filtered})`, params),
-  ]);
-  return {
-    total: Number(count?.total ?? 0),
-    items: rows.map((r) => ({
+  return pageOf(
+    client,
+    `${RENTALS} SELECT * FROM entries WHERE {status:String} = '' OR status = {status:String}`,
+    'rental_id',
+    params,
+    (r: { rental_id: string; outlet_id: string; uscc: string; community_code: string; product_class: string; trace_code: string; beneficiary: string; started_on: string; ended_on: string; status: 'active' | 'ended' }) => ({
       rentalId: r.rental_id,
       outletId: r.outlet_id,
       uscc: r.uscc,
@@ -208,6 +209,6 @@ export async function queryRentalList(client: ClickHouseClient, db: string, q: R
       startedOn: r.started_on,
       endedOn: r.ended_on || null,
       status: r.status,
-    })),
-  };
+    }),
+  );
 }
