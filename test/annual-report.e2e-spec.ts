@@ -164,6 +164,20 @@ describe('the annual report and its indicators (issue 20, point 5)', () => {
       flags: ['explained', 'late'],
       months: { filed: 12, revenue: '1200000.00' },
     });
+    // The obligations list the annual reports owed, each year from registration that has ended in China (2023–2025 now).
+    const owed = await get(`/v1/enterprises/${q.id}/obligations`);
+    const lastEnded = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4)) - 1;
+    const later = Array.from({ length: lastEnded - 2024 }, (_, i) => 2025 + i);
+    expect(owed.annual.map((a: { year: number; deadline: string; status: string; revision: number }) => [a.year, a.deadline, a.status, a.revision])).toEqual([
+      [2023, '2024-03-31T16:00:00.000Z', 'late', 1],
+      [2024, '2025-03-31T16:00:00.000Z', 'late', 1],
+      ...later.map((y) => [y, `${y + 1}-03-31T16:00:00.000Z`, `${y + 1}-03-31T16:00:00.000Z` < new Date().toISOString() ? 'missing' : 'due', 0]),
+    ]);
+    expect((await get(`/v1/enterprises/${byName('R').id}/obligations`)).annual.map((a: { year: number; status: string }) => [a.year, a.status])).toEqual([
+      [2023, 'late'],
+      [2024, 'missing'],
+      ...later.map((y) => [y, `${y + 1}-03-31T16:00:00.000Z` < new Date().toISOString() ? 'missing' : 'due']),
+    ]);
     // An identical resubmission appends nothing.
     const again = await fileAnnual(q, 2024, body(q.y2024!, { explanations: Q_EXPLANATIONS }));
     expect(again.status).toBe(200);
@@ -277,6 +291,11 @@ describe('the annual report and its indicators (issue 20, point 5)', () => {
     const v = inRegion('440105');
     expect(cell(1, '440105')).toMatchObject({ value: round6(sum(v, 2024, (a) => a.rdFen) / sum(v, 2024, total)), flags: [], response: { expected: 3, filed: 3, rate: 1, weightedRate: 1 } });
     expect(cell(1, 'total')).toMatchObject({ value: round6(sum(all, 2024, (a) => a.rdFen) / sum(all, 2024, total)), flags: [] });
+    // The download carries the same response rates.
+    const csv = (await (await fetch(`${server.url}/v1/releases/${draft.body.releaseId}?format=csv`)).text()).trim().split('\n').map((l) => l.split(','));
+    const col = (name: string) => csv[0].indexOf(name);
+    const row440105 = csv.find((r) => r[col('indicator')] === 'rd-intensity' && r[col('region_code')] === '440105')!;
+    expect([col('response_expected'), col('response_filed'), col('response_rate'), col('response_weighted_rate')].map((i) => row440105[i])).toEqual(['3', '3', '1', '1']);
   });
 
   it('corrects an annual report with a reason; asOf before the correction keeps the figure then known', async () => {

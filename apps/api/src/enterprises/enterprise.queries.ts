@@ -338,6 +338,8 @@ export interface ObligationsView {
   asOf: string | null;
   summary: Record<ObligationStatus, number> & { openQueries: number; returned: number; reminders: number };
   obligations: ObligationView[];
+  /** Annual reports (年报): every year from the registration year that has ended, before the deregistration. */
+  annual: { year: number; deadline: string; status: ObligationStatus; filedAt: string | null; revision: number }[];
 }
 
 export class GetObligationsQuery extends EnterpriseRead<ObligationsView> {}
@@ -376,7 +378,22 @@ export class GetObligationsHandler implements IQueryHandler<GetObligationsQuery>
       });
     }
     const count = (status: ObligationStatus) => obligations.filter((o) => o.status === status).length;
+    const annual: ObligationsView['annual'] = [];
+    const lastYear = Math.floor(current / 12) - 1;
+    for (let year = Number(state.registeredOn.slice(0, 4)); year <= lastYear; year++) {
+      if (state.deregisteredFrom && `${year}-01` >= state.deregisteredFrom) break;
+      const deadline = annualFilingDeadline(year);
+      const filedAt = events.find((e) => e.type === 'AnnualReportFiled' && (e.data as { year: number }).year === year)?.recordedAt ?? null;
+      annual.push({
+        year,
+        deadline,
+        status: filedAt ? (filedAt > deadline ? 'late' : 'filed') : now > deadline ? 'missing' : 'due',
+        filedAt,
+        revision: state.annualReports[year]?.revision ?? 0,
+      });
+    }
     return {
+      annual,
       uscc,
       name: state.name,
       asOf: asOf ?? null,

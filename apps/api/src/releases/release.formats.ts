@@ -4,7 +4,25 @@ import { findIndicator } from '../../../../libs/analytics/src/index.js';
 import { findRegion } from '../../../../libs/reference/src/index.js';
 import type { ReleaseView } from './release.queries.js';
 
-const COLUMNS = ['table', 'indicator', 'unit', 'period', 'region_code', 'region_name', 'segment', 'kind', 'product_class', 'beneficiary', 'total', 'value', 'flags'] as const;
+const COLUMNS = [
+  'table',
+  'indicator',
+  'unit',
+  'period',
+  'region_code',
+  'region_name',
+  'segment',
+  'kind',
+  'product_class',
+  'beneficiary',
+  'total',
+  'value',
+  'flags',
+  'response_expected',
+  'response_filed',
+  'response_rate',
+  'response_weighted_rate',
+] as const;
 
 /** One flat row per published cell: the same rows for CSV and XLSX. */
 export function releaseRows(release: ReleaseView): (string | number | null)[][] {
@@ -25,6 +43,11 @@ export function releaseRows(release: ReleaseView): (string | number | null)[][] 
       c.total ? 'total' : '',
       c.value,
       c.flags.join(' '),
+      // The cell's response as published (releases drafted with estimates, and annual-report tables).
+      c.response?.expected ?? null,
+      c.response?.filed ?? null,
+      c.response?.rate ?? null,
+      c.response?.weightedRate ?? null,
     ];
   });
 }
