@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 14 C: an outside fuzzer. schemathesis (pinned, with every dependency, in
+# Issue 14 C: an outside fuzzer (and, first, the SDMX validation of issue 21). schemathesis (pinned, with every dependency, in
 # .ci/schemathesis-requirements.txt) against the OpenAPI document the server serves: every
 # operation, once without a token and once with a token of each role. Fails on any 5xx, on a status
 # code, content type or body the document does not describe. Needs `npm run build` first.
@@ -30,6 +30,17 @@ curl -fsS "$URL/health" >/dev/null
 token() { curl -fsS -X POST -H 'content-type: application/json' -d "{\"role\":\"$1\"}" "$URL/v1/demo/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
 declare -A TOKENS=([enterprise]=$(token enterprise) [bureau]=$(token bureau) [regulator]=$(token regulator) [admin]=$(token admin))
 status=0
+# Issue 21: our SDMX read by an independent library (pysdmx and the SDMX TWG's schemas, pinned), on the
+# demo data before the fuzzer writes anything: structures, data, and the round trip from SDMX-CSV.
+SDMX_VENV=.tmp/sdmx-venv
+if [ ! -x "$SDMX_VENV/bin/python" ] || ! cmp -s .ci/sdmx-requirements.txt "$SDMX_VENV/requirements.txt"; then
+  rm -rf "$SDMX_VENV"
+  python3 -m venv "$SDMX_VENV"
+  "$SDMX_VENV/bin/pip" install --quiet --disable-pip-version-check -r .ci/sdmx-requirements.txt
+  cp .ci/sdmx-requirements.txt "$SDMX_VENV/requirements.txt"
+fi
+echo "== SDMX validation (pysdmx)"
+if ! "$SDMX_VENV/bin/python" .ci/sdmx_check.py "$URL" "${TOKENS[regulator]}"; then status=1; fi
 for role in anonymous enterprise bureau regulator admin; do
   auth=()
   [ "$role" != anonymous ] && auth=(-H "Authorization: Bearer ${TOKENS[$role]}")

@@ -132,6 +132,7 @@ describe('authorisation matrix', () => {
     'POST /v1/imports': { allow: ['bureauInside', 'bureauOutside', 'admin'], request: () => ({ method: 'POST', path: '/v1/imports', body: {} }) },
     'GET /v1/imports/{id}': { allow: ['bureauInside', 'bureauOutside', 'admin'], request: () => ({ method: 'GET', path: '/v1/imports/no-such-job' }) },
     'GET /v1/imports/{id}/rejects': { allow: ['bureauInside', 'bureauOutside', 'admin'], request: () => ({ method: 'GET', path: '/v1/imports/no-such-job/rejects' }) },
+    'GET /v1/sdmx/structure': { allow: 'public', request: () => ({ method: 'GET', path: '/v1/sdmx/structure' }) },
     'GET /health': { allow: 'public', request: () => ({ method: 'GET', path: '/health' }) },
     'POST /v1/admin/rebuilds': { allow: ['admin'], request: () => ({ method: 'POST', path: '/v1/admin/rebuilds' }) },
     'GET /v1/admin/rebuilds/{id}': { allow: ['admin'], request: () => ({ method: 'GET', path: '/v1/admin/rebuilds/no-such-job' }) },

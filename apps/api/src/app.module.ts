@@ -11,6 +11,7 @@ import { AuthGuard } from './http/auth.js';
 import { FixedWindowThrottlerStorage } from './http/fixed-window-throttler.storage.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { ImportsModule } from './imports/imports.module.js';
+import { SdmxModule } from './sdmx/sdmx.module.js';
 import { RateLimitGuard } from './http/rate-limit.guard.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { OperationsModule } from './operations/operations.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         OperationsModule,
         BatchModule,
         ImportsModule,
+        SdmxModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -32,6 +32,9 @@ const PROBLEM_SCHEMA = {
 /** Routes whose GET answers `format=csv|xlsx` with a download (issue 21: exports). */
 const DOWNLOADS = ['/v1/releases/{id}', '/v1/statistics/{indicator}', '/v1/monitoring/filing-compliance', '/v1/review', '/v1/audit/events'];
 
+/** Routes whose GET also answers format=sdmx-json|sdmx-csv. */
+const SDMX_DATA = ['/v1/releases/{id}', '/v1/statistics/{indicator}'];
+
 /** Routes whose GET sends an ETag and answers If-None-Match with 304. */
 const ETAGGED = ['/v1/enterprises/{uscc}', '/v1/enterprises/{uscc}/reports/{period}', '/v1/outlets/{outletId}', '/v1/rentals/{rentalId}', '/v1/pilots/{regionCode}', '/v1/releases/{id}'];
 
@@ -65,8 +68,11 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
           ...(ok.content ?? { 'application/json': {} }),
           'text/csv': { schema: { type: 'string' } },
           'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+          ...(SDMX_DATA.includes(path) ? { 'application/vnd.sdmx.data+json': { schema: { type: 'object' } }, 'application/vnd.sdmx.data+csv': { schema: { type: 'string' } } } : {}),
         };
       }
+      if (method === 'get' && path === '/v1/sdmx/structure')
+        responses['200'] = { description: 'the SDMX-JSON 2.0 structure message', content: { 'application/vnd.sdmx.structure+json': { schema: { type: 'object' } } } };
     }
   }
   return document;

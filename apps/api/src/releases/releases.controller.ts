@@ -3,8 +3,11 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ValidationFailedError } from '../../../../libs/domain/src/index.js';
+import { findIndicator } from '../../../../libs/analytics/src/index.js';
 import { DiscardRelease, DiscardReleaseInput, DraftRelease, DraftReleaseInput, PublishRelease, type CommandMeta, type CommandResult } from '../../../../libs/application/src/index.js';
 import { Context, Meta, OptionalAuth, Roles, type RequestContext } from '../http/auth.js';
+import { isSdmxFormat, SDMX_FORMATS, sendSdmx } from '../http/sdmx.js';
+import { releaseDatasets } from '../http/sdmx-views.js';
 import { ETagInterceptor } from '../http/etag.interceptor.js';
 import { assertIdentifierParam } from '../http/path-params.js';
 import { releaseCsv, releaseXlsx } from './release.formats.js';
@@ -83,11 +86,12 @@ export class ReleasesController {
   @UseInterceptors(ETagInterceptor)
   @OptionalAuth()
   @ApiOperation({ summary: 'A release with its cells; suppressed cells have value null and flag confidential' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx', 'sdmx-json', 'sdmx-csv'] })
   async get(@Context() context: RequestContext, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('format') format = 'json'): Promise<unknown> {
     assertIdentifierParam('id', id);
-    if (!['json', 'csv', 'xlsx'].includes(format)) throw ValidationFailedError.field('format', 'must be json, csv or xlsx');
+    if (!['json', 'csv', 'xlsx', ...SDMX_FORMATS].includes(format)) throw ValidationFailedError.field('format', 'must be json, csv, xlsx, sdmx-json or sdmx-csv');
     const release: ReleaseView = await this.queryBus.execute(new GetReleaseQuery(optional(context), id));
+    if (isSdmxFormat(format)) return sendSdmx(reply, format, releaseDatasets(release, (indicator) => findIndicator(indicator)?.unit ?? ''));
     if (format === 'csv') {
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${id}.csv"`);
       return releaseCsv(release);

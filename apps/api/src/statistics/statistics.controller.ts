@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/platform/src/index.js';
 import { fileRequest, sendFile, type Column } from '../http/tabular.js';
+import { isSdmxFormat, sendSdmx } from '../http/sdmx.js';
+import { statisticsDataset } from '../http/sdmx-views.js';
 import { access } from '../../../../libs/application/src/index.js';
 import { findIndicator, INDICATORS, parseQuestion, ProjectionProgress, StatisticsService, type Indicator } from '../../../../libs/analytics/src/index.js';
 import { NotFoundError } from '../../../../libs/domain/src/index.js';
@@ -38,7 +40,8 @@ export class StatisticsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StatisticsView | Buffer | string> {
-    const { format, language } = fileRequest(request, { format: rawFormat, lang }, this.config.language);
+    const sdmx = isSdmxFormat(rawFormat) ? rawFormat : undefined;
+    const { format, language } = sdmx ? { format: undefined, language: this.config.language } : fileRequest(request, { format: rawFormat, lang }, this.config.language);
     const indicator = findIndicator(id);
     if (!indicator) throw new NotFoundError(`there is no indicator "${id}"; GET /v1/statistics lists them`);
     // A bureau that names no region reads its own (API.md); naming a wider one stays forbidden.
@@ -48,6 +51,7 @@ export class StatisticsController {
     // The position is read before the figures: they include at least every event up to it.
     const position = this.progress.position;
     const view = statisticsView(await this.statistics.figures(question), { position, now: new Date().toISOString() });
+    if (sdmx) return sendSdmx(reply, sdmx, [statisticsDataset(view)]);
     if (!format) return view;
     return sendFile(reply, format, `${view.indicator}-${view.period.replace('/', '_')}-${view.region ?? 'national'}`, language, statisticsColumns(view), view.rows);
   }

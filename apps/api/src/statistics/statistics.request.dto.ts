@@ -60,7 +60,10 @@ export class GetStatisticsRequestDto {
   @IsString()
   readonly asOf?: string;
 
-  @ApiPropertyOptional({ enum: ['json', 'csv', 'xlsx'], description: 'csv (UTF-8 with BOM) or xlsx (numbers as numbers): the same rows as the JSON answer, as a download' })
+  @ApiPropertyOptional({
+    enum: ['json', 'csv', 'xlsx', 'sdmx-json', 'sdmx-csv'],
+    description: 'csv (UTF-8 with BOM) or xlsx (numbers as numbers): the same rows as the JSON answer, as a download; sdmx-json or sdmx-csv: SDMX 2.0 data of the dataflow of the indicator (GET /v1/sdmx/structure)',
+  })
   @IsOptional()
   @IsString()
   readonly format?: string;
