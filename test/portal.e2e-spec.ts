@@ -131,6 +131,8 @@ describe('filing portal and bureau review in a real browser (issue 18)', () => {
       ['3', '201'],
       ['4', '400'],
     ]);
+    // The server's reason comes in the page's language (Chinese here).
+    expect(await enterprise.textContent('#csv-lines tr[data-line="4"] td:nth-child(3)')).toBe('请求未通过校验，未保存任何数据：revenue（须为十进制金额字符串，如 "1234.50"）。');
     // The same file again files nothing twice.
     await enterprise.setInputFiles('#csv-file', { name: '我的月报.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await enterprise.waitForFunction(() => document.querySelectorAll('#csv-lines tr[data-status="201"]').length === 2);

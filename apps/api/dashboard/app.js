@@ -37,7 +37,7 @@ const scope = () => (principal()?.role === 'bureau' ? principal().region : '');
 async function send(method, path, body, headers = {}) {
   const response = await fetch(path, {
     method,
-    headers: { ...(state.token ? { authorization: `Bearer ${state.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: { 'accept-language': state.lang, ...(state.token ? { authorization: `Bearer ${state.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (response.status === 401 && state.token) {
@@ -49,7 +49,8 @@ async function send(method, path, body, headers = {}) {
 }
 
 async function api(path) {
-  const response = await fetch(path, { headers: state.token ? { authorization: `Bearer ${state.token}` } : {} });
+  // Problems come back in the page's language (issue 21: Chinese messages).
+  const response = await fetch(path, { headers: { 'accept-language': state.lang, ...(state.token ? { authorization: `Bearer ${state.token}` } : {}) } });
   const type = response.headers.get('content-type') || '';
   const body = type.includes('json') ? await response.json() : await response.text();
   if (response.status === 401 && state.token) {
