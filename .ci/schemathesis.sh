@@ -5,13 +5,18 @@
 # code, content type or body the document does not describe. Needs `npm run build` first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A virtual environment with exactly the pinned requirements, made again when they change.
+ensure_venv() {
+  local venv="$1" requirements="$2"
+  if [ ! -x "$venv/bin/python" ] || ! cmp -s "$requirements" "$venv/requirements.txt"; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
+  fi
+}
 VENV=.tmp/schemathesis-venv
-if [ ! -x "$VENV/bin/schemathesis" ] || ! cmp -s .ci/schemathesis-requirements.txt "$VENV/requirements.txt"; then
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r .ci/schemathesis-requirements.txt
-  cp .ci/schemathesis-requirements.txt "$VENV/requirements.txt"
-fi
+ensure_venv "$VENV" .ci/schemathesis-requirements.txt
 DATA=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"
@@ -33,12 +38,7 @@ status=0
 # Issue 21: our SDMX read by an independent library (pysdmx and the SDMX TWG's schemas, pinned), on the
 # demo data before the fuzzer writes anything: structures, data, and the round trip from SDMX-CSV.
 SDMX_VENV=.tmp/sdmx-venv
-if [ ! -x "$SDMX_VENV/bin/python" ] || ! cmp -s .ci/sdmx-requirements.txt "$SDMX_VENV/requirements.txt"; then
-  rm -rf "$SDMX_VENV"
-  python3 -m venv "$SDMX_VENV"
-  "$SDMX_VENV/bin/pip" install --quiet --disable-pip-version-check -r .ci/sdmx-requirements.txt
-  cp .ci/sdmx-requirements.txt "$SDMX_VENV/requirements.txt"
-fi
+ensure_venv "$SDMX_VENV" .ci/sdmx-requirements.txt
 echo "== SDMX validation (pysdmx)"
 if ! "$SDMX_VENV/bin/python" .ci/sdmx_check.py "$URL" "${TOKENS[regulator]}"; then status=1; fi
 for role in anonymous enterprise bureau regulator admin; do
