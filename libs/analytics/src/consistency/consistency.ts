@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { annualDiffersFromMonths, filingDeadline, inForceAt, monthLabel } from '../../../domain/src/index.js';
 import { queryAnnualReports } from '../annual/annual-statistics.js';
 import { asOfParam, queryRows } from '../clickhouse.client.js';
-import { queryUnitPanel, type PanelUnit } from '../reports/unit-panel.query.js';
+import { queryFiledMonths, queryRegister, type PanelEnterprise, type PanelUnit } from '../reports/unit-panel.query.js';
 
 /**
  * Consistency checks a bureau runs before publishing (issue 20, point 4), each a documented,
@@ -227,8 +227,9 @@ export function revenuePerEmployee(filed: ReadonlyMap<string, ReadonlyMap<number
       employees: own.reduce((s, u) => s + u.employees, 0) / own.length,
     });
   }
+  const cellOf = (u: { region: string; segment: string }) => `${u.region.slice(0, 2)}|${u.segment}`;
   const cells = new Map<string, number[]>();
-  for (const u of units) if (u.employees > 0) (cells.get(`${u.region.slice(0, 2)}|${u.segment}`) ?? cells.set(`${u.region.slice(0, 2)}|${u.segment}`, []).get(`${u.region.slice(0, 2)}|${u.segment}`)!).push(u.revenue / u.employees);
+  for (const u of units) if (u.employees > 0) (cells.get(cellOf(u)) ?? cells.set(cellOf(u), []).get(cellOf(u))!).push(u.revenue / u.employees);
   const ranges = new Map<string, RangeCell>();
   for (const [key, values] of cells) {
     const [province, segment] = key.split('|');
@@ -244,7 +245,7 @@ export function revenuePerEmployee(filed: ReadonlyMap<string, ReadonlyMap<number
   const findings: RevenuePerEmployeeFinding[] = [];
   for (const u of units) {
     if (!u.region.startsWith(q.region)) continue;
-    const range = ranges.get(`${u.region.slice(0, 2)}|${u.segment}`);
+    const range = ranges.get(cellOf(u));
     if (u.employees === 0) {
       if (u.revenue > 0) findings.push({ uscc: u.uscc, region: u.region, segment: u.segment, revenue: round2(u.revenue), employees: 0, revenuePerEmployee: null, low: range?.low ?? null, high: range?.high ?? null });
       continue;
@@ -286,20 +287,23 @@ export async function consistencyChecks(client: ClickHouseClient, db: string, q:
   const wholeYear = q.fromMonth % 12 === 0 && q.toMonth === q.fromMonth + 11;
   const year = Math.floor(q.fromMonth / 12);
   const scope = q.region.slice(0, 2);
-  const [rentals, outlets, panel, annual] = await Promise.all([
+  const window = { scope, fromMonth: q.fromMonth, toMonth: q.toMonth, asOf: q.asOf, upToPosition: q.upToPosition };
+  const [rentals, outlets, filed, annual] = await Promise.all([
     queryStockFlow(client, db, { ...q, kind: 'rentals', cutoff: openingKnownAt }),
     queryStockFlow(client, db, { ...q, kind: 'outlets', cutoff: openingKnownAt }),
-    queryUnitPanel(client, db, { scope, fromMonth: q.fromMonth, toMonth: q.toMonth, asOf: q.asOf, upToPosition: q.upToPosition }),
+    queryFiledMonths(client, db, window),
     wholeYear ? queryAnnualReports(client, db, { scope, fromYear: year, toYear: year, asOf: q.asOf, upToPosition: q.upToPosition }) : Promise.resolve(null),
   ]);
+  // The register places an annual report in its region at the year's end (only a whole year needs it).
+  const register = annual ? await queryRegister(client, db, window) : new Map<string, PanelEnterprise>();
   let annualVsMonths: AnnualVsMonthsFinding[] | null = null;
   if (annual) {
     annualVsMonths = [];
     for (const report of annual) {
-      const e = panel.enterprises.get(report.uscc);
+      const e = register.get(report.uscc);
       const region = e ? inForceAt(e.locations, year * 12 + 11, (l) => l.from)?.region : undefined;
       if (region === undefined || !region.startsWith(q.region)) continue;
-      const months = [...(panel.filed.get(report.uscc)?.values() ?? [])].filter((u) => u.month >= q.fromMonth && u.month <= q.toMonth);
+      const months = [...(filed.get(report.uscc)?.values() ?? [])].filter((u) => u.month >= q.fromMonth && u.month <= q.toMonth);
       if (!months.length) continue;
       const monthsFen = months.reduce((s, u) => s + u.revenue, 0);
       const annualFen = Number(report.revenue);
@@ -316,7 +320,7 @@ export async function consistencyChecks(client: ClickHouseClient, db: string, q:
     }
     annualVsMonths.sort((a, b) => a.uscc.localeCompare(b.uscc));
   }
-  return { openingKnownAt, stockFlow: { rentals, outlets }, revenuePerEmployee: revenuePerEmployee(panel.filed, q), annualVsMonths };
+  return { openingKnownAt, stockFlow: { rentals, outlets }, revenuePerEmployee: revenuePerEmployee(filed, q), annualVsMonths };
 }
 
 function lastDayOf(month: number): string {

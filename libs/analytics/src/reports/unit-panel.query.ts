@@ -128,20 +128,26 @@ export async function queryRegister(client: ClickHouseClient, db: string, q: Pic
   return enterprises;
 }
 
-/** Reads the unit panel of a scope and window (four statements, run side by side). */
-export async function queryUnitPanel(client: ClickHouseClient, db: string, q: UnitPanelQuery): Promise<UnitPanel> {
-  const params = { db, scope: q.scope, fromMonth: q.fromMonth, toMonth: q.toMonth, asOf: asOfParam(q.asOf), upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER };
-  const [enterprises, filedRows, beforeRows] = await Promise.all([
-    queryRegister(client, db, q),
-    queryRows<UnitRow>(client, FILED_SQL, params),
-    queryRows<Record<`last_${'month' | 'region' | 'segment' | 'revenue' | 'tax' | 'employees'}` | 'uscc', string>>(client, BEFORE_SQL, params),
-  ]);
+const params = (db: string, q: UnitPanelQuery) => ({ db, scope: q.scope, fromMonth: q.fromMonth, toMonth: q.toMonth, asOf: asOfParam(q.asOf), upTo: q.upToPosition ?? Number.MAX_SAFE_INTEGER });
+
+/** Each enterprise's filed months in the window, as known at the instant (the panel without the register). */
+export async function queryFiledMonths(client: ClickHouseClient, db: string, q: UnitPanelQuery): Promise<Map<string, Map<number, PanelUnit>>> {
   const filed = new Map<string, Map<number, PanelUnit>>();
-  for (const r of filedRows) {
+  for (const r of await queryRows<UnitRow>(client, FILED_SQL, params(db, q))) {
     const months = filed.get(r.uscc) ?? new Map<number, PanelUnit>();
     months.set(Number(r.month), unitOf(r));
     filed.set(r.uscc, months);
   }
+  return filed;
+}
+
+/** Reads the unit panel of a scope and window (four statements, run side by side). */
+export async function queryUnitPanel(client: ClickHouseClient, db: string, q: UnitPanelQuery): Promise<UnitPanel> {
+  const [enterprises, filed, beforeRows] = await Promise.all([
+    queryRegister(client, db, q),
+    queryFiledMonths(client, db, q),
+    queryRows<Record<`last_${'month' | 'region' | 'segment' | 'revenue' | 'tax' | 'employees'}` | 'uscc', string>>(client, BEFORE_SQL, params(db, q)),
+  ]);
   const before = beforeRows.map((r) => ({ uscc: r.uscc, month: r.last_month, region_code: r.last_region, segment: r.last_segment, revenue: r.last_revenue, tax: r.last_tax, employees: r.last_employees }));
   return { enterprises, filed, before: new Map(before.map((r) => [r.uscc, unitOf(r)])) };
 }

@@ -166,10 +166,11 @@ export class StatisticsService {
     const fromYear = Math.floor(q.fromMonth / 12);
     const toYear = Math.floor(q.toMonth / 12);
     const scope = { scope: q.region.slice(0, 2), asOf: q.asOf, upToPosition: options.upToPosition };
-    // From the year before: year-on-year figures and the weights of the response rate.
+    // From the year before: year-on-year figures and the weights of the response rate (the year-earlier
+    // cells serve only their values, so nothing before that is read).
     const [register, reports] = await Promise.all([
       queryRegister(this.client, this.config.database, scope),
-      queryAnnualReports(this.client, this.config.database, { ...scope, fromYear: fromYear - 2, toYear }),
+      queryAnnualReports(this.client, this.config.database, { ...scope, fromYear: fromYear - 1, toYear }),
     ]);
     const question = {
       indicator: q.indicator.id as AnnualIndicator,
