@@ -30,6 +30,7 @@ export * from './reference/reference.queries.js';
 export * from './statistics/question.js';
 export * from './statistics/imputation.js';
 export * from './reports/unit-panel.query.js';
+export * from './reports/response.query.js';
 export * from './statistics/statistics.service.js';
 export * from './annual/annual-statistics.js';
 export * from './consistency/consistency.js';

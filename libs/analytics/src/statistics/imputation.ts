@@ -1,6 +1,7 @@
 import { filingDeadline, inForceAt, monthLabel } from '../../../domain/src/index.js';
 import type { Bucket, ReportIndicator } from '../reports/report-statistics.query.js';
 import type { PanelUnit, UnitPanel } from '../reports/unit-panel.query.js';
+import type { ResponseSums } from '../reports/response.query.js';
 
 /**
  * Non-response and imputation (issue 20): response rates of every cell and estimates for the
@@ -238,17 +239,22 @@ export function unitCells(panel: UnitPanel, q: UnitCellQuestion): UnitCell[] {
       contributors,
       imputedContributors,
       top,
-      response: {
-        expected,
-        filed: complete,
-        rate: expected ? round(complete / expected) : null,
-        weightedRate: weightAll > 0 ? round(weightFiled / weightAll) : null,
-        reportsExpected: owed,
-        reportsFiled: filedReports,
-      },
+      response: responseRates({ expected, complete, reportsExpected: owed, reportsFiled: filedReports, weightAll, weightFiled }),
     });
   }
   return out.sort((a, b) => a.bucket - b.bucket || compare(a.region, b.region) || compare(a.segment, b.segment));
+}
+
+/** The response rates of a cell from its sums (the unit panel's, or ClickHouse's in `queryResponse`). */
+export function responseRates(s: Pick<ResponseSums, 'expected' | 'complete' | 'reportsExpected' | 'reportsFiled' | 'weightAll' | 'weightFiled'>): ResponseRates {
+  return {
+    expected: s.expected,
+    filed: s.complete,
+    rate: s.expected ? round(s.complete / s.expected) : null,
+    weightedRate: s.weightAll > 0 ? round(s.weightFiled / s.weightAll) : null,
+    reportsExpected: s.reportsExpected,
+    reportsFiled: s.reportsFiled,
+  };
 }
 
 /**

@@ -8,8 +8,9 @@ import { ProjectionProgress } from '../projection-progress.js';
 import { countCommunitiesByRegion, queryServiceStatistics, type PeriodSpan, type ServiceIndicator, type ServiceStatisticsRow } from '../services/service-statistics.query.js';
 import { queryReportStatistics, type ReportIndicator } from '../reports/report-statistics.query.js';
 import { queryRegister, queryUnitPanel } from '../reports/unit-panel.query.js';
+import { queryResponse } from '../reports/response.query.js';
 import { annualCells, queryAnnualReports, type AnnualIndicator } from '../annual/annual-statistics.js';
-import { imputationMethodOf, unitCells, type ImputationMethod, type ImputationMode, type ResponseRates, type UnitCell } from './imputation.js';
+import { imputationMethodOf, responseRates, unitCells, type ImputationMethod, type ImputationMode, type ResponseRates, type UnitCell } from './imputation.js';
 import type { StatisticsQuestion } from './question.js';
 
 /** What a figure is of: the groups it belongs to (each present only when grouped by it). */
@@ -110,33 +111,35 @@ export class StatisticsService {
     };
     // The unit panel: the province (estimates use its year-on-year ratios), from the year before the
     // period (year-earlier values) — two years before with imputation (the year-earlier figure is estimated too).
-    const panel = queryUnitPanel(this.client, this.config.database, {
-      scope: q.region.slice(0, 2),
-      fromMonth: q.fromMonth - (include ? 24 : 12),
-      toMonth: q.toMonth,
-      asOf: q.asOf,
-      upToPosition: options.upToPosition,
-    });
     const unitQuestion = { ...question, fromMonth: q.fromMonth, toMonth: q.toMonth, at: q.asOf ?? new Date().toISOString() };
     const key = (r: { bucket: number; region: string; segment: string }, shift = 0) => `${r.bucket < 0 ? -1 : r.bucket + shift}|${r.region}|${r.segment}`;
     let current: CellRow[];
     let lastYear: CellRow[];
-    let units: Map<string, UnitCell>;
+    let units: Map<string, Pick<UnitCell, 'response'> & Partial<UnitCell>>;
     if (include) {
-      const known = await panel;
+      // Estimates work on the unit panel: the province (its year-on-year ratios), from two years
+      // before the period (the year-earlier figure is estimated too).
+      const known = await queryUnitPanel(this.client, this.config.database, {
+        scope: q.region.slice(0, 2),
+        fromMonth: q.fromMonth - 24,
+        toMonth: q.toMonth,
+        asOf: q.asOf,
+        upToPosition: options.upToPosition,
+      });
       const cells = unitCells(known, unitQuestion);
       current = cells;
       lastYear = unitCells(known, { ...unitQuestion, fromMonth: q.fromMonth - 12, toMonth: q.toMonth - 12 });
       units = new Map(cells.map((c) => [key(c), c]));
     } else {
-      const [rows, before, known] = await Promise.all([
+      // Filed figures: both years' sums and the response rates of every cell, each one statement in ClickHouse.
+      const [rows, before, response] = await Promise.all([
         queryReportStatistics(this.client, this.config.database, { ...question, fromMonth: q.fromMonth, toMonth: q.toMonth }),
         queryReportStatistics(this.client, this.config.database, { ...question, fromMonth: q.fromMonth - 12, toMonth: q.toMonth - 12 }),
-        panel,
+        queryResponse(this.client, this.config.database, { ...unitQuestion, upToPosition: options.upToPosition }),
       ]);
       current = rows.map((r) => ({ ...r, value: BigInt(r.value), top: BigInt(r.top) }));
       lastYear = before.map((r) => ({ ...r, value: BigInt(r.value), top: BigInt(r.top) }));
-      units = new Map(unitCells(known, unitQuestion).map((c) => [key(c), c]));
+      units = new Map(response.map((c) => [key(c), { response: responseRates(c) }]));
     }
     const previous = new Map(lastYear.map((r) => [key(r, 12), r]));
     let rows = current;
