@@ -107,7 +107,8 @@ program
   .addOption(new Option('--format <format>', 'input format (default: by file extension)').choices(['ndjson', 'csv']))
   .option('--rejects <file>', 'where to write rejected lines with their reasons (default: <file>.rejects.ndjson)')
   .option('--actor <name>', 'recorded as the actor of every event', `import:${userInfo().username}`)
-  .action(async (file: string, options: { format?: 'ndjson' | 'csv'; rejects?: string; actor: string }) => {
+  .option('--line-by-line', 'send every line alone through the command bus as the API does (the reference path; slower than the default batches)')
+  .action(async (file: string, options: { format?: 'ndjson' | 'csv'; rejects?: string; actor: string; lineByLine?: boolean }) => {
     const path = resolve(file);
     if (!existsSync(path)) fail(`${file}: no such file`);
     const format = options.format ?? (path.toLowerCase().endsWith('.csv') ? 'csv' : 'ndjson');
@@ -121,6 +122,7 @@ program
         format,
         actor: { subject: options.actor, role: 'admin' },
         rejectsFile,
+        lineByLine: options.lineByLine === true,
         onProgress: (done, total) => {
           if (!started) bar.start(total, 0);
           started = true;

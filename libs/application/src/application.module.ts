@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { StreamHandler } from './command-handler.js';
+import { ExecuteInBatchHandler } from './import/batch.js';
 import { AmendEnterpriseDetailsHandler } from './enterprise/amend-enterprise-details.js';
 import { DeregisterEnterpriseHandler } from './enterprise/deregister-enterprise.js';
 import { FileAnnualReportHandler } from './enterprise/file-annual-report.js';
@@ -38,6 +39,7 @@ import { StartRentalHandler } from './rental/start-rental.js';
     ReturnRentalHandler,
     DesignatePilotHandler,
     ReportPilotInvestmentHandler,
+    ExecuteInBatchHandler,
   ],
   exports: [CqrsModule, StreamHandler],
 })

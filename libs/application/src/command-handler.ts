@@ -1,7 +1,16 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { IdempotencyKeyReusedError, PreconditionFailedError, type CommandContext, type Decider, type DomainEvent } from '../../domain/src/index.js';
-import { EVENT_STORE, ExpectedRevisionConflictError, type EventStore, type IdempotencyClaim, type IdempotentOutcome } from '../../event-store/src/index.js';
+import {
+  EVENT_STORE,
+  ExpectedRevisionConflictError,
+  IdempotencyKeyTakenError,
+  type AppendPart,
+  type AppendResult,
+  type EventStore,
+  type IdempotencyClaim,
+  type IdempotentOutcome,
+} from '../../event-store/src/index.js';
 import type { Principal } from './actor.js';
 
 /** The version a write expects its resource at: a number (0: must not exist yet), or `exists` (any version, but it must exist). */
@@ -55,6 +64,9 @@ export interface Handling<S, E extends DomainEvent, F = undefined> {
 
 const MAX_ATTEMPTS = 5;
 
+/** What one command of a batch came to: its result, or the error `handle` would have thrown. */
+export type Settled = { result: CommandResult; error?: undefined } | { error: unknown; result?: undefined };
+
 /**
  * How much folded state stays in memory (least recently used streams are dropped first): at
  * most `streams` streams, and states folded from at most `events` events in all. A state grows
@@ -106,6 +118,81 @@ export class StreamHandler {
   /** Runs a command, once per idempotency key when the meta carries one. */
   handle<S, E extends DomainEvent, F = undefined>(meta: CommandMeta, handling: Handling<S, E, F>): Promise<CommandResult> {
     return idempotent(this.store, meta, (claim) => this.inTurn(handling.streamId, () => this.run(meta, handling, claim)));
+  }
+
+  /**
+   * Runs commands on one stream in order, as {@link handle} would one after another, but decided
+   * in one fold and appended in one write (a bulk import's lines). Each command gets what
+   * `handle` would have given it: its result or its error. Anything the batch cannot vouch for —
+   * a store without batched appends, facts from other streams, an expected version, another
+   * process writing the stream meanwhile, a key used meanwhile — goes through `handle` one by one.
+   */
+  async handleBatch(items: readonly { meta: CommandMeta; handling: Handling<any, DomainEvent, any> }[]): Promise<Settled[]> {
+    const first = items[0]?.handling;
+    const batchable =
+      first &&
+      this.store.appendParts &&
+      items.every((i) => i.handling.streamId === first.streamId && i.handling.decider === first.decider && !i.handling.facts && !i.handling.beforeAppend && i.meta.expectedVersion === undefined);
+    if (batchable) {
+      const settled = await this.inTurn(first.streamId, () => this.runBatch(items));
+      if (settled) return settled;
+    }
+    const out: Settled[] = [];
+    for (const { meta, handling } of items) out.push(await this.handle(meta, handling).then((result) => ({ result }), (error: unknown) => ({ error })));
+    return out;
+  }
+
+  /** One fold and one append for a batch; undefined when it must run one by one after all. */
+  private async runBatch(items: readonly { meta: CommandMeta; handling: Handling<any, DomainEvent, any> }[]): Promise<Settled[] | undefined> {
+    const first = items[0].handling;
+    // Read afresh: a decision made here is final (handle's second attempt decides on the same state).
+    const loaded = await this.load(first, true);
+    let state = loaded.state;
+    const settled: Settled[] = new Array(items.length);
+    const parts: AppendPart[] = [];
+    const answered: { index: number; created: boolean; appended: boolean }[] = [];
+    for (const [index, { meta, handling }] of items.entries()) {
+      const request = meta.idempotency;
+      if (request) {
+        const stored = await this.store.findIdempotentOutcome(meta.actor.subject, request.key);
+        if (stored) {
+          settled[index] = stored.requestHash === request.fingerprint ? { result: { ...(stored.body as Last), created: stored.created, appended: false } } : { error: new IdempotencyKeyReusedError() };
+          continue;
+        }
+      }
+      const context: CommandContext = {
+        actor: meta.actor.subject,
+        role: meta.actor.role,
+        requestId: meta.requestId,
+        ...(request ? { idempotencyKey: request.key } : {}),
+        now: new Date().toISOString(),
+      };
+      let events: DomainEvent[];
+      try {
+        handling.authorize?.(state, undefined);
+        events = handling.decide(state, context, undefined);
+      } catch (error) {
+        settled[index] = { error };
+        continue;
+      }
+      const created = events.length > 0 && (handling.created ? handling.created(events) : true);
+      const claim = request ? { scope: meta.actor.subject, key: request.key, requestHash: request.fingerprint, outcome: (r: Last) => ({ created, body: lastOf(r) }) } : undefined;
+      parts.push({ events: events.map((e) => ({ type: e.type, data: e.data, metadata: { ...e.metadata } })), ...(claim ? { idempotency: claim } : {}) });
+      answered.push({ index, created, appended: events.length > 0 });
+      state = events.reduce(first.decider.evolve, state);
+    }
+    if (!parts.length) return settled;
+    let results: AppendResult[];
+    try {
+      results = await this.store.appendParts!(first.streamId, parts, { expectedRevision: loaded.revision });
+    } catch (error) {
+      if (error instanceof ExpectedRevisionConflictError || error instanceof IdempotencyKeyTakenError) return undefined;
+      throw error;
+    }
+    answered.forEach(({ index, created, appended }, k) => (settled[index] = { result: { ...lastOf(results[k]), created, appended } }));
+    const last = results[results.length - 1];
+    if (last.revision !== loaded.revision) this.advance(first, loaded.revision, state, lastOf(last));
+    return settled;
   }
 
   private async inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {

@@ -30,3 +30,4 @@ export * from './release/release.module.js';
 export * from './release/demo-release.js';
 export * from './import/import-line.js';
 export * from './import/importer.js';
+export * from './import/batch.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ExpectedRevisionConflictError, type EventStore, type NewEvent, type RecordedEvent } from './event-store.port.js';
+import { ExpectedRevisionConflictError, IdempotencyKeyTakenError, type EventStore, type NewEvent, type RecordedEvent } from './event-store.port.js';
 
 const event = (type: string, n: number): NewEvent => ({ type, data: { n }, metadata: { actor: 'contract-test', role: 'system' } });
 const claim = (key: string, requestHash = 'hash-a') => ({
@@ -129,6 +129,33 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(await store.readStream(s)).toHaveLength(1);
       expect(await store.findIdempotentOutcome('actor-1', key)).toEqual(retry.replayed);
       expect(await store.findIdempotentOutcome('actor-2', key)).toBeUndefined();
+    });
+
+    it('appends several requests to one stream at once, each claim with its own result, or nothing at all (where the adapter batches)', async () => {
+      if (!store.appendParts) {
+        process.stderr.write(`SKIPPED appendParts on ${name}: the adapter has no batched append (bulk imports send each line alone)\n`);
+        return;
+      }
+      const s = stream();
+      await store.append(s, [event('A', 1)], { expectedRevision: 0 });
+      const [k1, k2, k3] = [randomUUID(), randomUUID(), randomUUID()];
+      const results = await store.appendParts(s, [{ events: [event('B', 2), event('C', 3)], idempotency: claim(k1) }, { events: [], idempotency: claim(k2) }, { events: [event('D', 4)], idempotency: claim(k3) }], {
+        expectedRevision: 1,
+      });
+      const stored = await store.readStream(s);
+      expect(stored.map((e) => [e.type, e.revision])).toEqual([['A', 1], ['B', 2], ['C', 3], ['D', 4]]);
+      // A part without events answers with the stream's last event before it.
+      expect(results.map((r) => [r.revision, r.position])).toEqual([[3, stored[2].position], [3, stored[2].position], [4, stored[3].position]]);
+      expect(await store.findIdempotentOutcome('actor-1', k2)).toEqual({ requestHash: 'hash-a', created: true, body: { revision: 3, position: stored[2].position } });
+      expect(await store.findIdempotentOutcome('actor-1', k3)).toEqual({ requestHash: 'hash-a', created: true, body: { revision: 4, position: stored[3].position } });
+      // A stale revision or a used key fails the whole write.
+      await expect(store.appendParts(s, [{ events: [event('E', 5)], idempotency: claim(randomUUID()) }], { expectedRevision: 3 })).rejects.toBeInstanceOf(ExpectedRevisionConflictError);
+      const fresh = randomUUID();
+      await expect(store.appendParts(s, [{ events: [event('E', 5)], idempotency: claim(fresh) }, { events: [event('F', 6)], idempotency: claim(k1) }], { expectedRevision: 4 })).rejects.toBeInstanceOf(
+        IdempotencyKeyTakenError,
+      );
+      expect(await store.readStream(s)).toHaveLength(4);
+      expect(await store.findIdempotentOutcome('actor-1', fresh)).toBeUndefined();
     });
 
     it('remembers an outcome for a request that appended nothing, first writer wins', async () => {

@@ -48,6 +48,12 @@ export interface AppendOptions {
   readonly recordedAt?: string;
 }
 
+/** One request's share of a batched append (a bulk import's line): its events and the claim its answer is stored under. */
+export interface AppendPart {
+  readonly events: readonly NewEvent[];
+  readonly idempotency?: IdempotencyClaim;
+}
+
 export interface AppendResult {
   readonly streamId: string;
   readonly revision: number;
@@ -75,6 +81,15 @@ export interface EventStore {
    * already used, appends nothing and returns the stored outcome in `replayed`.
    */
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Optional (the embedded store has it; callers fall back to {@link append} per request without
+   * it): appends several requests' events to one stream in one atomic write. Each part's claim is
+   * stored with the result of the part's own last event (for a part with no events, the stream's
+   * last event before it), and one result per part comes back. Fails as a whole, writing nothing,
+   * with {@link ExpectedRevisionConflictError}, or with {@link IdempotencyKeyTakenError} when a
+   * part's key was already used.
+   */
+  appendParts?(streamId: string, parts: readonly AppendPart[], options: Omit<AppendOptions, 'idempotency'>): Promise<AppendResult[]>;
   /**
    * The events of a stream in revision order (empty for a stream that does not exist);
    * with `afterRevision`, only those after it (to catch up a cached state).
@@ -129,4 +144,12 @@ export interface PartitionedFeed {
   /** Whether the consumer is connected to the broker (false while it retries). */
   readonly connected: boolean;
   follow(handler: { batch(batch: PartitionBatch): Promise<void>; assigned(partitions: number[]): void }): Subscription;
+}
+
+/** A batched append met an idempotency key that was already used: nothing was written (send the parts one by one to replay it). */
+export class IdempotencyKeyTakenError extends Error {
+  constructor(readonly key: string) {
+    super(`idempotency key ${key} was already used`);
+    this.name = 'IdempotencyKeyTakenError';
+  }
 }

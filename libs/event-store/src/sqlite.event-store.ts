@@ -4,7 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   ExpectedRevisionConflictError,
+  IdempotencyKeyTakenError,
   type AppendOptions,
+  type AppendPart,
   type AppendResult,
   type EventStore,
   type IdempotentOutcome,
@@ -80,10 +82,12 @@ export class SqliteEventStore implements EventStore {
     this.appended.setMaxListeners(0);
     this.prepared = prepareStatements(this.db);
     this.appendTx = this.db.transaction(this.appendInTransaction);
+    this.appendPartsTx = this.db.transaction(this.appendPartsInTransaction);
   }
 
   private readonly prepared: ReturnType<typeof prepareStatements>;
   private readonly appendTx;
+  private readonly appendPartsTx;
 
   private readonly appendInTransaction = (streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult => {
       const claim = options.idempotency;
@@ -110,20 +114,53 @@ export class SqliteEventStore implements EventStore {
       return result;
     };
 
+  private readonly appendPartsInTransaction = (streamId: string, parts: readonly AppendPart[], options: Omit<AppendOptions, 'idempotency'>): AppendResult[] => {
+    for (const part of parts)
+      if (part.idempotency && this.prepared.findKey.get(part.idempotency.scope, part.idempotency.key)) throw new IdempotencyKeyTakenError(part.idempotency.key);
+    const current = this.prepared.streamRevision.get(streamId) as number;
+    if (options.expectedRevision !== 'any' && options.expectedRevision !== current) throw new ExpectedRevisionConflictError(streamId, options.expectedRevision, current);
+    const recordedAt = this.nextRecordedAt(options.recordedAt);
+    let revision = current;
+    let last: AppendResult | undefined;
+    return parts.map((part) => {
+      for (const event of part.events) {
+        revision += 1;
+        const info = this.prepared.insert.run(streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
+        last = { streamId, revision, position: Number(info.lastInsertRowid), recordedAt };
+      }
+      last ??= this.currentOf(streamId);
+      const claim = part.idempotency;
+      if (claim) {
+        const outcome = claim.outcome(last);
+        this.prepared.insertKey.run(claim.scope, claim.key, claim.requestHash, outcome.created ? CREATED : UNCHANGED, JSON.stringify(outcome.body), recordedAt);
+      }
+      return last;
+    });
+  };
+
   /**
    * Group commit: appends that arrive in the same turn of the event loop share one transaction
    * and so one fsync. Each keeps its own savepoint, so one append's conflict fails it alone, and
    * no caller hears of success before the shared commit is durable.
    */
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    return this.enqueue(() => this.appendTx(streamId, events, options), (r) => events.length > 0 && !r.replayed);
+  }
+
+  /** Several requests' events to one stream, in the same group commit as other appends (see the port). */
+  async appendParts(streamId: string, parts: readonly AppendPart[], options: Omit<AppendOptions, 'idempotency'>): Promise<AppendResult[]> {
+    return this.enqueue(() => this.appendPartsTx(streamId, parts, options), () => parts.some((p) => p.events.length > 0));
+  }
+
+  private enqueue<R>(write: () => R, appends: (result: R) => boolean): Promise<R> {
     this.assertOpen();
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ streamId, events, options, resolve, reject });
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ write, appends: appends as (r: unknown) => boolean, resolve: resolve as (r: unknown) => void, reject });
       if (this.pending.length === 1) setImmediate(() => this.commitPending());
     });
   }
 
-  private pending: { streamId: string; events: readonly NewEvent[]; options: AppendOptions; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
+  private pending: { write: () => unknown; appends: (result: unknown) => boolean; resolve: (r: unknown) => void; reject: (e: unknown) => void }[] = [];
 
   private commitPending(): void {
     const batch = this.pending;
@@ -132,14 +169,14 @@ export class SqliteEventStore implements EventStore {
       for (const request of batch) request.reject(new Error('the event store is closed'));
       return;
     }
-    let outcomes: ({ result: AppendResult } | { error: unknown })[];
+    let outcomes: ({ result: unknown } | { error: unknown })[];
     try {
       outcomes = this.db
         .transaction(() =>
           batch.map((request) => {
             try {
               // A nested better-sqlite3 transaction is a savepoint: a failure rolls back this append only.
-              return { result: this.appendTx(request.streamId, request.events, request.options) };
+              return { result: request.write() };
             } catch (error) {
               return { error };
             }
@@ -154,7 +191,7 @@ export class SqliteEventStore implements EventStore {
     outcomes.forEach((outcome, i) => {
       if ('error' in outcome) batch[i].reject(outcome.error);
       else {
-        appended ||= batch[i].events.length > 0 && !outcome.result.replayed;
+        appended ||= batch[i].appends(outcome.result);
         batch[i].resolve(outcome.result);
       }
     });

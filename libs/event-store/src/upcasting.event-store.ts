@@ -12,10 +12,16 @@ export interface SchemaRegistry {
  * current shape. What is stored is never rewritten.
  */
 export class UpcastingEventStore implements EventStore {
+  /** Batched appends, when the store underneath has them. */
+  readonly appendParts?: EventStore['appendParts'];
+
   constructor(
     readonly inner: EventStore,
     private readonly schemas: SchemaRegistry,
-  ) {}
+  ) {
+    const parts = inner.appendParts?.bind(inner);
+    if (parts) this.appendParts = (streamId, list, options) => parts(streamId, list.map((p) => ({ ...p, events: p.events.map((e) => this.schemas.stamp(e)) })), options);
+  }
 
   private readonly up = (events: RecordedEvent[]): RecordedEvent[] => events.map((e) => this.schemas.upcast(e));
 

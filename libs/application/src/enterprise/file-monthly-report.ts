@@ -1,9 +1,9 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { enterpriseDecider, parseFileMonthlyReport } from '../../../domain/src/index.js';
+import { enterpriseDecider, parseFileMonthlyReport, type EnterpriseEvent, type EnterpriseState } from '../../../domain/src/index.js';
 import { access } from '../access-policy.js';
-import { decision, StreamHandler, type CommandMeta, type CommandResult } from '../command-handler.js';
+import { decision, StreamHandler, type CommandMeta, type CommandResult, type Handling } from '../command-handler.js';
 
 export class FileMonthlyReportInput {
   @ApiProperty({ example: '1234567.80', description: '主营业务收入, yuan, at most 2 decimals' })
@@ -46,13 +46,18 @@ export class FileMonthlyReport extends Command<CommandResult> {
 export class FileMonthlyReportHandler implements ICommandHandler<FileMonthlyReport> {
   constructor(private readonly streams: StreamHandler) {}
 
-  execute({ meta, uscc, period, input }: FileMonthlyReport): Promise<CommandResult> {
-    return this.streams.handle(meta, {
+  execute(command: FileMonthlyReport): Promise<CommandResult> {
+    return this.streams.handle(command.meta, this.handling(command));
+  }
+
+  /** How the command is carried out on the enterprise's stream (bulk imports batch it). */
+  handling({ meta, uscc, period, input }: FileMonthlyReport) {
+    return {
       ...decision(enterpriseDecider, uscc, parseFileMonthlyReport({ uscc, period, ...input }, new Date().toISOString())),
-      authorize: (state) => access.assertEnterprise(meta.actor, uscc, state.regionCode, 'file reports for'),
-      created: (events) => events[0]?.type === 'MonthlyReportFiled',
+      authorize: (state: EnterpriseState) => access.assertEnterprise(meta.actor, uscc, state.regionCode, 'file reports for'),
+      created: (events: EnterpriseEvent[]) => events[0]?.type === 'MonthlyReportFiled',
       // The report's own revision, as its read shows it: an expected version is about this report.
-      versionOf: (state) => state.reports[period]?.revision ?? 0,
-    });
+      versionOf: (state: EnterpriseState) => state.reports[period]?.revision ?? 0,
+    } satisfies Handling<EnterpriseState, EnterpriseEvent, never>;
   }
 }

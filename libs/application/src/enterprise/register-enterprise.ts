@@ -53,8 +53,13 @@ export class RegisterEnterprise extends Command<CommandResult> {
 export class RegisterEnterpriseHandler implements ICommandHandler<RegisterEnterprise> {
   constructor(private readonly streams: StreamHandler) {}
 
-  execute({ meta, input }: RegisterEnterprise): Promise<CommandResult> {
+  async execute(command: RegisterEnterprise): Promise<CommandResult> {
+    return this.streams.handle(command.meta, this.handling(command));
+  }
+
+  /** How the command is carried out on the new enterprise's stream (bulk imports batch it); throws what the request is refused for. */
+  handling({ meta, input }: RegisterEnterprise) {
     access.assertRegion(meta.actor, String(input.regionCode), 'register enterprises in');
-    return this.streams.handle(meta, decision(enterpriseDecider, input.uscc, parseRegisterEnterprise(input, new Date().toISOString())));
+    return decision(enterpriseDecider, input.uscc, parseRegisterEnterprise(input, new Date().toISOString()));
   }
 }

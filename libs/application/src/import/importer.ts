@@ -6,7 +6,10 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FujuError } from '../../../domain/src/index.js';
 import type { Principal } from '../actor.js';
-import type { CommandMeta, CommandResult } from '../command-handler.js';
+import type { CommandMeta, CommandResult, Settled } from '../command-handler.js';
+import type { FileMonthlyReport } from '../enterprise/file-monthly-report.js';
+import type { RegisterEnterprise } from '../enterprise/register-enterprise.js';
+import { BATCHED_COMMANDS, ExecuteInBatch } from './batch.js';
 import { commandFromLine } from './import-line.js';
 
 /** Lines in flight at once. */
@@ -57,7 +60,16 @@ export interface ImportOptions {
   /** Names the file in idempotency keys (default: its base name): the same tag, line and content append nothing twice. */
   readonly tag?: string;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Every line alone through the command bus, as in the API (the reference path, slower). By
+   * default runs of registrations and monthly reports are batched: the same validation and
+   * decisions per line, one fold and one append per enterprise (see {@link ExecuteInBatch}).
+   */
+  readonly lineByLine?: boolean;
 }
+
+/** Lines of registrations and monthly reports decided and appended together. */
+const BATCH_LINES = 2000;
 
 /** Numbered input records of either format, as objects in the NDJSON command shape. */
 async function* records(file: string, format: 'ndjson' | 'csv'): AsyncGenerator<{ line: number; raw: string; input?: unknown; problem?: string }> {
@@ -113,34 +125,70 @@ export async function runImport(bus: CommandBus, file: string, options: ImportOp
     count(name, 'rejected');
     rejected.push({ line, text: `${JSON.stringify({ line, code, reason, ...(errors ? { errors } : {}), input: raw })}\n` });
   };
+  const failed = (line: number, commandName: string, error: unknown, raw: string) => {
+    if (error instanceof FujuError) reject(line, commandName, error.code, error.message, error.errors.length ? error.errors : null, raw);
+    else reject(line, commandName, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error), null, raw);
+  };
+  let done = 0;
+  const progressed = (lines: number) => {
+    const before = done;
+    done += lines;
+    if (Math.floor(done / 250) !== Math.floor(before / 250)) options.onProgress?.(done, total);
+  };
   // Lines run concurrently (so the store's group commit shares fsyncs), but a line waits for every
   // earlier line it depends on: same enterprise, same outlet, or any rental or pilot line before it.
   const inFlight = new Set<Promise<void>>();
   const lastByKey = new Map<string, Promise<void>>();
-  let done = 0;
+  // A run of batched lines waits for every line before it and is settled before any line after it starts.
+  let run: { line: number; raw: string; name: string; command: RegisterEnterprise | FileMonthlyReport }[] = [];
+  const flush = async () => {
+    if (!run.length) return;
+    const batch = run;
+    run = [];
+    await Promise.all(inFlight);
+    const settled: Settled[] = await bus.execute(new ExecuteInBatch(batch.map((b) => b.command)));
+    settled.forEach((outcome, k) => {
+      const { line, raw, name } = batch[k];
+      if (outcome.result) count(name, outcome.result.appended ? 'accepted' : 'unchanged');
+      else failed(line, name, outcome.error, raw);
+    });
+    progressed(batch.length);
+  };
   for await (const { line, raw, input, problem } of records(file, options.format)) {
     summary.lines += 1;
     const commandName = typeof (input as { command?: unknown })?.command === 'string' ? String((input as { command: string }).command) : '(unknown)';
+    // The summary lists commands in the order they first appear in the file.
+    summary.byCommand[commandName] ??= { accepted: 0, unchanged: 0, rejected: 0 };
     if (problem) {
       reject(line, commandName, 'VALIDATION_FAILED', problem, null, raw);
-      done += 1;
+      progressed(1);
       continue;
     }
-    const keys = dependencyKeys(input as Record<string, unknown>);
-    const before = keys.map((k) => lastByKey.get(k)).filter((p): p is Promise<void> => p !== undefined);
     const meta: CommandMeta = { actor: options.actor, requestId: `import-${fileTag}-${line}` };
     const key = `import:${fileTag}:${line}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
+    if (!options.lineByLine && BATCHED_COMMANDS.has(commandName)) {
+      try {
+        const { name, command } = await commandFromLine(meta, input, key);
+        run.push({ line, raw, name, command: command as RegisterEnterprise | FileMonthlyReport });
+      } catch (error) {
+        failed(line, commandName, error, raw);
+        progressed(1);
+      }
+      if (run.length >= BATCH_LINES) await flush();
+      continue;
+    }
+    await flush();
+    const keys = dependencyKeys(input as Record<string, unknown>);
+    const before = keys.map((k) => lastByKey.get(k)).filter((p): p is Promise<void> => p !== undefined);
     const task = Promise.all(before).then(async () => {
       try {
         const { name, command } = await commandFromLine(meta, input, key);
         const result: CommandResult = await bus.execute(command);
         count(name, result.appended ? 'accepted' : 'unchanged');
       } catch (error) {
-        if (error instanceof FujuError) reject(line, commandName, error.code, error.message, error.errors.length ? error.errors : null, raw);
-        else reject(line, commandName, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error), null, raw);
+        failed(line, commandName, error, raw);
       }
-      done += 1;
-      if (done % 250 === 0) options.onProgress?.(done, total);
+      progressed(1);
     });
     for (const k of keys) lastByKey.set(k, task);
     inFlight.add(task);
@@ -150,6 +198,7 @@ export async function runImport(bus: CommandBus, file: string, options: ImportOp
     });
     if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
   }
+  await flush();
   await Promise.all(inFlight);
   if (rejected.length) {
     const out = createWriteStream(options.rejectsFile, 'utf8');
