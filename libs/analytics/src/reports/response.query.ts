@@ -48,7 +48,7 @@ export function lastDueMonth(at: string): number {
 
 const MONTH_OF = (date: string) => `(toUInt32(substring(${date}, 1, 4)) * 12 + toUInt32(substring(${date}, 6, 2)) - 1)`;
 
-const responseSql = (inScope: string) => `
+const responseSql = (inScope: string, weight: string) => `
   WITH
   register AS (
     SELECT uscc,
@@ -71,16 +71,16 @@ const responseSql = (inScope: string) => `
     GROUP BY uscc
   ),
   filed AS (
-    SELECT uscc, month, region_code, segment,
+    SELECT enterprise AS unit, month, region_code, segment,
            multiIf({indicator:String} = 'tax', sum(tax_fen), {indicator:String} = 'employment', sum(employees), sum(revenue_fen)) AS amount
     FROM {db:Identifier}.report_deltas
     WHERE ${KNOWN} AND month BETWEEN {fromMonth:UInt32} - 12 AND {toMonth:UInt32} AND ${inScope}
       AND uscc IN (SELECT uscc FROM register)
-    GROUP BY uscc, month, region_code, segment
+    GROUP BY unit, month, region_code, segment
     HAVING sum(reports) > 0
   ),
   due AS (
-    SELECT r.uscc AS uscc, m AS month, r.segment AS segment,
+    SELECT cityHash64(r.uscc) AS unit, m AS month, r.segment AS segment,
            if(arrayExists(l -> l.1 <= m, l.locs), arrayLast(l -> l.1 <= m, l.locs).2, l.locs[1].2) AS region_code
     FROM register AS r LEFT JOIN locations AS l ON l.uscc = r.uscc
     ARRAY JOIN range(
@@ -90,19 +90,19 @@ const responseSql = (inScope: string) => `
     ) AS m
   ),
   units AS (
-    SELECT uscc, month,
+    SELECT unit, month,
            max(source = 0) AS own,
            if(own, anyIf(region_code, source = 0), anyIf(region_code, source = 2)) AS region,
            if(own, anyIf(segment, source = 0), anyIf(segment, source = 2)) AS unit_segment,
            sumIf(amount, source = 1) AS year_earlier
     FROM (
-      SELECT uscc, month, region_code, segment, amount, 0 AS source FROM filed WHERE month >= {fromMonth:UInt32}
+      SELECT unit, month, region_code, segment, amount, 0 AS source FROM filed WHERE month >= {fromMonth:UInt32}
       UNION ALL
-      SELECT uscc, month + 12, '', '', amount, 1 FROM filed WHERE month + 12 <= {toMonth:UInt32}
+      SELECT unit, month + 12, '', '', amount, 1 FROM filed WHERE month + 12 <= {toMonth:UInt32}
       UNION ALL
-      SELECT uscc, month, region_code, segment, 0, 2 FROM due
+      SELECT unit, month, region_code, segment, 0, 2 FROM due
     )
-    GROUP BY uscc, month
+    GROUP BY unit, month
     HAVING own OR max(source = 2)
   ),
   placed AS (
@@ -112,16 +112,15 @@ const responseSql = (inScope: string) => `
                    toInt64(-1)) AS bucket,
            if({regionLength:UInt8} = 0, '', substring(region, 1, {regionLength:UInt8})) AS region_key,
            if({bySegment:Bool}, unit_segment, '') AS segment_key,
-           uscc, month, own, year_earlier
+           unit, month, own, year_earlier
     FROM units
     WHERE startsWith(region, {region:String})
   ),
   parts AS (
-    SELECT bucket, region_key, segment_key, uscc,
+    SELECT bucket, region_key, segment_key, unit,
            count() AS owed, countIf(own) AS filed,
-           if({indicator:String} = 'employment', sumIf(year_earlier, month = end_month), sum(year_earlier)) AS weight
-    FROM (SELECT *, max(month) OVER (PARTITION BY bucket, uscc) AS end_month FROM placed)
-    GROUP BY bucket, region_key, segment_key, uscc
+           ${weight}
+    GROUP BY bucket, region_key, segment_key, unit
   )
   SELECT bucket, region_key, segment_key,
          count() AS expected, countIf(filed = owed) AS complete,
@@ -132,13 +131,18 @@ const responseSql = (inScope: string) => `
 
 /** Every enterprise ever located in the province asked (all of them nationally, without the lookup). */
 const IN_PROVINCE = `uscc IN (SELECT uscc FROM {db:Identifier}.enterprise_locations WHERE ${KNOWN} AND startsWith(region_code, {scope:String}))`;
-const NATIONAL_SQL = responseSql('1');
-const PROVINCE_SQL = responseSql(IN_PROVINCE);
+/** Flows weigh every owed month by its value a year earlier; a stock only its last owed month of the bucket (the window costs, so only stocks pay it). */
+const FLOW_WEIGHT = 'sum(year_earlier) AS weight FROM placed';
+const STOCK_WEIGHT = 'sumIf(year_earlier, month = end_month) AS weight FROM (SELECT *, max(month) OVER (PARTITION BY bucket, unit) AS end_month FROM placed)';
+const SQL = {
+  national: { flow: responseSql('1', FLOW_WEIGHT), stock: responseSql('1', STOCK_WEIGHT) },
+  province: { flow: responseSql(IN_PROVINCE, FLOW_WEIGHT), stock: responseSql(IN_PROVINCE, STOCK_WEIGHT) },
+};
 
 /** The response sums of every cell of a report question (one statement). */
 export async function queryResponse(client: ClickHouseClient, db: string, q: ResponseQuestion): Promise<ResponseSums[]> {
   const scope = q.region.slice(0, 2);
-  const rows = await queryRows<Record<string, string | number>>(client, scope ? PROVINCE_SQL : NATIONAL_SQL, {
+  const rows = await queryRows<Record<string, string | number>>(client, SQL[scope ? 'province' : 'national'][q.indicator === 'employment' ? 'stock' : 'flow'], {
     db,
     scope,
     indicator: q.indicator,
