@@ -9,8 +9,9 @@ import { runAnalytics } from './analytics.js';
 import { judge, machine, markdownTable, writeReport, type BenchRun, type Figure } from './report.js';
 import { bulkImport, commandPath, httpWorkloads } from './write-path.js';
 import { publication } from './disclosure.js';
+import { kafkaWorkloads } from './kafka.js';
 
-const WORKLOADS = ['analytics', 'commands', 'http', 'import', 'disclosure'] as const;
+const WORKLOADS = ['analytics', 'growth', 'commands', 'http', 'import', 'disclosure', 'kafka'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Sizes {
@@ -28,6 +29,9 @@ interface Sizes {
   importMonths: number;
   disclosureCounties: number;
   disclosureEarlier: number;
+  /** Enterprises of the smaller logs the growth table measures beside the main one. */
+  growthEnterprises: number[];
+  kafkaEvents: number;
 }
 
 const FULL: Sizes = {
@@ -45,6 +49,9 @@ const FULL: Sizes = {
   importMonths: 50,
   disclosureCounties: 100,
   disclosureEarlier: 20,
+  // ≈ 1 M and 3 M events (the main log is ≈ 10.9 M).
+  growthEnterprises: [25_800, 77_300],
+  kafkaEvents: 300_000,
 };
 
 const QUICK: Sizes = {
@@ -62,6 +69,8 @@ const QUICK: Sizes = {
   importMonths: 24,
   disclosureCounties: 10,
   disclosureEarlier: 4,
+  growthEnterprises: [1_000],
+  kafkaEvents: 10_000,
 };
 
 const count = (value: string) => {
@@ -73,10 +82,11 @@ const count = (value: string) => {
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 /** The analytics workloads run in a child process: its own chDB engine, and its own peak RSS. */
-async function analyticsInChild(sizes: Sizes): Promise<{ figures: Figure[]; sizes: Record<string, number> }> {
+async function analyticsInChild(sizes: Sizes, growthOnly = false): Promise<{ figures: Figure[]; sizes: Record<string, number> }> {
   const out = join(mkdtempSync(join(tmpdir(), 'fuju-bench-')), 'analytics.json');
   const args = [fileURLToPath(import.meta.url), '--child-analytics', out, '--enterprises', String(sizes.enterprises), '--months', String(sizes.months)];
   args.push('--query-runs', String(sizes.queryRuns), '--peer-runs', String(sizes.peerRuns), '--raw-sample', String(sizes.rawSample));
+  if (growthOnly) args.push('--growth-only');
   await new Promise<void>((done, fail) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`the analytics workload exited with ${code}`))));
@@ -95,6 +105,7 @@ const program = new Command()
   .option('--peer-runs <n>', 'runs of the SQLite peer query', count)
   .option('--raw-sample <n>', 'events in the raw chDB insert sample', count)
   .addOption(new Option('--child-analytics <file>').hideHelp())
+  .addOption(new Option('--growth-only').hideHelp())
   .action(async (options) => {
     const base = options.quick ? QUICK : FULL;
     const sizes: Sizes = {
@@ -111,6 +122,7 @@ const program = new Command()
         runs: sizes.queryRuns,
         peerRuns: sizes.peerRuns,
         rawSample: sizes.rawSample,
+        growthOnly: options.growthOnly === true,
         log,
       });
       writeFileSync(options.childAnalytics, JSON.stringify(result));
@@ -129,7 +141,14 @@ const program = new Command()
         runSizes = { ...runSizes, ...r.sizes };
         return r.figures;
       },
+      growth: async () => {
+        // The same generation, rebuild and queries at smaller logs: the growth table's other columns.
+        const out: Figure[] = [];
+        for (const enterprises of sizes.growthEnterprises) out.push(...(await analyticsInChild({ ...sizes, enterprises, queryRuns: Math.min(sizes.queryRuns, 10) }, true)).figures);
+        return out;
+      },
       commands: () => commandPath(sizes.commandEnterprises, sizes.commandFilings, log),
+      kafka: () => kafkaWorkloads({ events: sizes.kafkaEvents, enterprises: sizes.httpEnterprises, lagSeconds: sizes.lagSeconds }, log),
       http: () => httpWorkloads({ enterprises: sizes.httpEnterprises, seconds: sizes.httpSeconds, lagSeconds: sizes.lagSeconds }, log),
       import: () => bulkImport(sizes.importEnterprises, sizes.importMonths, log),
       disclosure: () => publication({ counties: sizes.disclosureCounties, earlier: sizes.disclosureEarlier }, log),

@@ -14,6 +14,8 @@ export interface Figure {
   readonly ratio?: number;
   readonly target?: { readonly op: '>=' | '<='; readonly value: number; readonly of?: 'value' | 'ratio' };
   readonly note?: string;
+  /** A point of a cost-growth series: the same work at several log sizes (the growth table). */
+  readonly growth?: { readonly series: string; readonly events: number; readonly value: number; readonly unit: string };
 }
 
 export interface JudgedFigure extends Figure {
@@ -74,8 +76,33 @@ export function markdownTable(run: BenchRun): string {
     const result = f.pass === null ? 'info' : f.pass ? '**pass**' : '**FAIL**';
     lines.push(`| ${f.workload} | ${f.figure}${f.note ? ` — ${f.note}` : ''} | ${fmt(f.value)} ${f.unit} | ${raw} | ${ratio} | ${targetText(f)} | ${result} |`);
   }
+  lines.push(...growthTable(run.figures));
   if (run.errors.length) lines.push('', 'Errors during the run:', '', ...run.errors.map((e) => `- ${e}`));
   return lines.join('\n');
+}
+
+/**
+ * How cost grows with the log: each series at every size measured, and the exponent k of
+ * time ∝ events^k between the smallest and the largest size (1 = linear), with what 100 M events
+ * would cost if it held.
+ */
+export function growthTable(figures: readonly Figure[]): string[] {
+  const points = figures.filter((f) => f.growth).map((f) => f.growth!);
+  if (!points.length) return [];
+  const sizes = [...new Set(points.map((p) => p.events))].sort((a, b) => a - b);
+  const series = [...new Set(points.map((p) => p.series))];
+  const size = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)} M events`;
+  const lines = ['', '### How cost grows with the log', '', `| Work | ${sizes.map(size).join(' | ')} | growth exponent k (time ∝ events^k) | at 100 M events (extrapolated) |`, `|---|${sizes.map(() => '---|').join('')}---|---|`];
+  for (const name of series) {
+    const of = new Map(points.filter((p) => p.series === name).map((p) => [p.events, p]));
+    const measured = sizes.filter((n) => of.has(n));
+    const [a, b] = [measured[0], measured[measured.length - 1]];
+    const k = measured.length > 1 ? Math.log(of.get(b)!.value / of.get(a)!.value) / Math.log(b / a) : Number.NaN;
+    const unit = of.get(a)!.unit;
+    const extrapolated = Number.isFinite(k) ? `${fmt(of.get(b)!.value * (1e8 / b) ** k)} ${unit}` : '—';
+    lines.push(`| ${name} | ${sizes.map((n) => (of.has(n) ? `${fmt(of.get(n)!.value)} ${unit}` : '—')).join(' | ')} | ${Number.isFinite(k) ? k.toFixed(2) : '—'} | ${extrapolated} |`);
+  }
+  return lines;
 }
 
 const START = '<!-- bench:results:start -->';
