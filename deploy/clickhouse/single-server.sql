@@ -32,7 +32,9 @@ CREATE TABLE IF NOT EXISTS fuju.report_deltas (
   -- A numeric enterprise key: grouping by it is several times cheaper than by the USCC string.
   enterprise  UInt64 MATERIALIZED cityHash64(uscc),
   -- Pre-aggregated per enterprise and year (about 12 times fewer rows): current yearly flows read it.
-  PROJECTION by_enterprise_year (SELECT intDiv(month, 12), region_code, segment, enterprise, sum(revenue_fen), sum(tax_fen), sum(reports) GROUP BY intDiv(month, 12), region_code, segment, enterprise)
+  PROJECTION by_enterprise_year (SELECT intDiv(month, 12), region_code, segment, enterprise, sum(revenue_fen), sum(tax_fen), sum(reports) GROUP BY intDiv(month, 12), region_code, segment, enterprise),
+  -- Pre-aggregated per month and cell (a few hundred thousand rows for ten million deltas): current monthly series read it.
+  PROJECTION by_month_cell (SELECT month, region_code, segment, sum(revenue_fen), sum(tax_fen), sum(employees), sum(reports) GROUP BY month, region_code, segment)
 ) ENGINE = MergeTree
 ORDER BY (month, region_code, uscc, position)
 SETTINGS lightweight_mutation_projection_mode = 'rebuild';

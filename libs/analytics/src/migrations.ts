@@ -249,6 +249,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (year, uscc, report_revision, product_class, position)`,
     ),
   },
+  {
+    version: 10,
+    name: 'report deltas: per-month-and-cell projection (current monthly series)',
+    up: statements(
+      (db) =>
+        `ALTER TABLE ${db}.report_deltas ADD PROJECTION IF NOT EXISTS by_month_cell (SELECT month, region_code, segment, sum(revenue_fen), sum(tax_fen), sum(employees), sum(reports) GROUP BY month, region_code, segment)`,
+      (db) => `ALTER TABLE ${db}.report_deltas MATERIALIZE PROJECTION by_month_cell SETTINGS mutations_sync = 2`,
+    ),
+  },
 ];
 
 /** Whether one of the migrations just applied needs the projected tables rebuilt from the log. */

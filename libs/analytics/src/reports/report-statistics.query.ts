@@ -113,17 +113,22 @@ const STOCK_SQL = `
  * value and contributors are plain sums over the deltas — no grouping by enterprise. Stocks
  * and flows coincide for a month.
  */
-const MONTHLY_SQL = `
+const monthlySql = (where: string) => `
   SELECT toInt64(month) AS bucket, ${GROUP_KEYS},
          toString(multiIf({indicator:String} = 'revenue', sum(revenue_fen), {indicator:String} = 'tax', sum(tax_fen),
-                          {indicator:String} = 'employment', sum(employees), sum(toInt64(reports)))) AS value,
+                          {indicator:String} = 'employment', sum(employees), sum(reports))) AS value,
          '0' AS top,
          toUInt32(sum(reports)) AS contributors
   FROM {db:Identifier}.report_deltas
-  WHERE ${KNOWN} AND startsWith(region_code, {region:String})
+  WHERE ${where} AND startsWith(region_code, {region:String})
   GROUP BY bucket, region_key, segment_key
   HAVING sum(reports) > 0
   ORDER BY bucket, region_key, segment_key`;
+
+const MONTHLY_SQL = monthlySql(KNOWN);
+
+/** Current monthly buckets (no asOf, no cut-off) read the per-month-and-cell projection: the same sums from a few rows per cell. */
+const CURRENT_MONTHLY_SQL = monthlySql('month BETWEEN {fromMonth:UInt32} AND {toMonth:UInt32}');
 
 /**
  * Current flows over whole years (no asOf, no cut-off) read the table's per-enterprise-year
@@ -138,7 +143,7 @@ const YEARLY_FLOW_SQL = flowSql(
 export function reportStatisticsSql(q: ReportStatisticsQuery): string {
   const wholeYears = q.fromMonth % 12 === 0 && q.toMonth % 12 === 11 && (q.bucket === 'none' || q.bucket === 'year');
   if (q.indicator !== 'employment' && wholeYears && q.asOf === undefined && q.upToPosition === undefined) return YEARLY_FLOW_SQL;
-  if (q.bucket === 'month' && !q.withTop) return MONTHLY_SQL;
+  if (q.bucket === 'month' && !q.withTop) return q.asOf === undefined && q.upToPosition === undefined ? CURRENT_MONTHLY_SQL : MONTHLY_SQL;
   return q.indicator === 'employment' ? STOCK_SQL : FLOW_SQL;
 }
 

@@ -123,6 +123,14 @@ describe.each(analyticsEngines())('report projection against %s', (engine) => {
       format: 'TabSeparatedRaw',
     });
     expect(await plan.text()).toContain('ReadFromMergeTree (by_enterprise_year)');
+    // Current monthly series take the per-month-and-cell projection (compared with the per-enterprise path above).
+    const monthly = { ...base, bucket: 'month' as const, regionLength: 2 };
+    const monthlyPlan = await client.query({
+      query: `EXPLAIN ${reportStatisticsSql(monthly)}`,
+      query_params: { db, indicator: 'revenue', fromMonth: base.fromMonth, toMonth: base.toMonth, region: '', regionLength: 2, bySegment: false, bucket: 'month' },
+      format: 'TabSeparatedRaw',
+    });
+    expect(await monthlyPlan.text()).toContain('ReadFromMergeTree (by_month_cell)');
     expect(await q({ regionLength: 2, bucket: 'month' })).toEqual([
       { bucket: monthIndex('2023-01'), region: '33', segment: '', value: '10010', contributors: 1 },
       { bucket: monthIndex('2023-02'), region: '11', segment: '', value: '35035', contributors: 2 },
