@@ -73,13 +73,13 @@ const responseSql = (inScope: string, weight: string) => `
   filed AS (
     -- A month's cell is where its latest positive row went: a move writes -1 to the old cell and +1 to the
     -- new one at its position, and cells net to the month's figures (cheaper than grouping by the cell).
-    SELECT enterprise AS unit, month,
+    SELECT enterprise AS unit, month AS filed_month,
            argMaxIf(region_code, position, reports > 0) AS region_code, argMaxIf(segment, position, reports > 0) AS segment,
            multiIf({indicator:String} = 'tax', sum(tax_fen), {indicator:String} = 'employment', sum(employees), sum(revenue_fen)) AS amount
     FROM {db:Identifier}.report_deltas
     WHERE ${KNOWN} AND month BETWEEN {fromMonth:UInt32} - 12 AND {toMonth:UInt32} AND ${inScope}
       AND uscc IN (SELECT uscc FROM register)
-    GROUP BY unit, month
+    GROUP BY unit, filed_month
     HAVING sum(reports) > 0
   ),
   due AS (
@@ -100,9 +100,9 @@ const responseSql = (inScope: string, weight: string) => `
            sumIf(amount, source = 1) AS year_earlier
     FROM (
       -- Each filed month once (a CTE read twice is computed twice): as its own month and as the year-earlier value of the month a year on.
-      SELECT unit, month + shift AS month, region_code, segment, amount, if(shift = 0, 0, 1) AS source
+      SELECT unit, filed_month + shift AS month, region_code, segment, amount, if(shift = 0, 0, 1) AS source
       FROM filed ARRAY JOIN [0, 12] AS shift
-      WHERE shift = 0 ? month >= {fromMonth:UInt32} : month + 12 <= {toMonth:UInt32}
+      WHERE shift = 0 ? filed_month >= {fromMonth:UInt32} : filed_month + 12 <= {toMonth:UInt32}
       UNION ALL
       SELECT unit, month, region_code, segment, 0, 2 FROM due
     )
