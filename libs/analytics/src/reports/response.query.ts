@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { filingDeadline, monthIndex, monthLabel } from '../../../domain/src/index.js';
 import { asOfParam, queryRows } from '../clickhouse.client.js';
 import type { Bucket, ReportIndicator } from './report-statistics.query.js';
-import { KNOWN } from './unit-panel.query.js';
+import { KNOWN, registerSql } from './unit-panel.query.js';
 
 /**
  * Response rates of report cells computed inside ClickHouse: the same definitions as the unit
@@ -10,7 +10,8 @@ import { KNOWN } from './unit-panel.query.js';
  * year-earlier value as weight), without sending every enterprise-month to JavaScript. Statistics
  * without imputation use it; estimates still need the panel.
  */
-export interface ResponseQuestion {
+/** The cells a report question asks for, and the instant owed months are reckoned at. */
+export interface CellQuestion {
   readonly indicator: ReportIndicator;
   readonly fromMonth: number;
   readonly toMonth: number;
@@ -21,6 +22,9 @@ export interface ResponseQuestion {
   readonly bySegment: boolean;
   /** The instant owed months are reckoned at (the asOf asked, a release's cut-off, or now). */
   readonly at: string;
+}
+
+export interface ResponseQuestion extends CellQuestion {
   /** What is known: up to this instant and log position. */
   readonly asOf?: string;
   readonly upToPosition?: number;
@@ -50,14 +54,7 @@ const MONTH_OF = (date: string) => `(toUInt32(substring(${date}, 1, 4)) * 12 + t
 
 const responseSql = (inScope: string, weight: string) => `
   WITH
-  register AS (
-    SELECT uscc,
-           argMaxIf(value, position, attribute = 'registered_on') AS registered_on,
-           argMaxIf(value, position, attribute = 'deregistered_from') AS deregistered_from,
-           argMaxIf(value, position, attribute = 'segment') AS segment
-    FROM {db:Identifier}.enterprise_attributes
-    WHERE ${KNOWN} AND ${inScope}
-    GROUP BY uscc
+  register AS (${registerSql(inScope)}
     HAVING registered_on != ''
   ),
   locations AS (

@@ -49,14 +49,17 @@ export interface UnitPanelQuery {
 export const KNOWN = `recorded_at <= {asOf:DateTime64(3, 'UTC')} AND position <= {upTo:UInt64}`;
 export const IN_SCOPE = `uscc IN (SELECT uscc FROM {db:Identifier}.enterprise_locations WHERE ${KNOWN} AND startsWith(region_code, {scope:String}))`;
 
-const REGISTER_SQL = `
+/** Each enterprise's registration, deregistration and segment as known, for the enterprises `inScope` picks. */
+export const registerSql = (inScope: string) => `
   SELECT uscc,
          argMaxIf(value, position, attribute = 'registered_on') AS registered_on,
          argMaxIf(value, position, attribute = 'deregistered_from') AS deregistered_from,
          argMaxIf(value, position, attribute = 'segment') AS segment
   FROM {db:Identifier}.enterprise_attributes
-  WHERE ${KNOWN} AND ${IN_SCOPE}
+  WHERE ${KNOWN} AND ${inScope}
   GROUP BY uscc`;
+
+const REGISTER_SQL = registerSql(IN_SCOPE);
 
 const LOCATIONS_SQL = `
   SELECT uscc, effective_month, argMax(region_code, position) AS region_code

@@ -1,7 +1,7 @@
 import { filingDeadline, inForceAt, monthLabel } from '../../../domain/src/index.js';
 import type { Bucket, ReportIndicator } from '../reports/report-statistics.query.js';
 import type { PanelUnit, UnitPanel } from '../reports/unit-panel.query.js';
-import type { ResponseSums } from '../reports/response.query.js';
+import type { CellQuestion, ResponseSums } from '../reports/response.query.js';
 
 /**
  * Non-response and imputation (issue 20): response rates of every cell and estimates for the
@@ -86,18 +86,7 @@ export interface UnitCell {
   readonly response: ResponseRates;
 }
 
-export interface UnitCellQuestion {
-  readonly indicator: ReportIndicator;
-  readonly fromMonth: number;
-  readonly toMonth: number;
-  readonly bucket: Bucket;
-  /** Region code prefix ('' = national). */
-  readonly region: string;
-  readonly regionLength: number;
-  readonly bySegment: boolean;
-  /** The instant owed months are reckoned at (the asOf asked, a release's cut-off, or now). */
-  readonly at: string;
-}
+export type UnitCellQuestion = CellQuestion;
 
 const bucketOf = (bucket: Bucket, month: number) =>
   bucket === 'month' ? month : bucket === 'quarter' ? Math.floor(month / 3) * 3 : bucket === 'year' ? Math.floor(month / 12) * 12 : -1;
