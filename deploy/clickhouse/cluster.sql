@@ -45,6 +45,23 @@ SETTINGS lightweight_mutation_projection_mode = 'rebuild';
 CREATE TABLE IF NOT EXISTS fuju.report_deltas_all ON CLUSTER '{cluster}' AS fuju.report_deltas
   ENGINE = Distributed('{cluster}', fuju, report_deltas, cityHash64(uscc));
 
+CREATE TABLE IF NOT EXISTS fuju.stock_latest ON CLUSTER '{cluster}' (
+  year        UInt32,
+  uscc        String,
+  month       UInt32,
+  region_code LowCardinality(String),
+  segment     LowCardinality(String),
+  employees   Int64,
+  position    UInt64,
+  recorded_at DateTime64(3, 'UTC'),
+  -- The later month wins, then the later event (positions stay below 2^40).
+  version     UInt64 MATERIALIZED toUInt64(month) * 1099511627776 + position
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/fuju/stock_latest', '{replica}', version)
+ORDER BY (year, uscc);
+
+CREATE TABLE IF NOT EXISTS fuju.stock_latest_all ON CLUSTER '{cluster}' AS fuju.stock_latest
+  ENGINE = Distributed('{cluster}', fuju, stock_latest, cityHash64(region_code));
+
 CREATE TABLE IF NOT EXISTS fuju.enterprise_locations ON CLUSTER '{cluster}' (
   uscc            String,
   effective_month UInt32,

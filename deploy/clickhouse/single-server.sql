@@ -39,6 +39,20 @@ CREATE TABLE IF NOT EXISTS fuju.report_deltas (
 ORDER BY (month, region_code, uscc, position)
 SETTINGS lightweight_mutation_projection_mode = 'rebuild';
 
+CREATE TABLE IF NOT EXISTS fuju.stock_latest (
+  year        UInt32,
+  uscc        String,
+  month       UInt32,
+  region_code LowCardinality(String),
+  segment     LowCardinality(String),
+  employees   Int64,
+  position    UInt64,
+  recorded_at DateTime64(3, 'UTC'),
+  -- The later month wins, then the later event (positions stay below 2^40).
+  version     UInt64 MATERIALIZED toUInt64(month) * 1099511627776 + position
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY (year, uscc);
+
 CREATE TABLE IF NOT EXISTS fuju.enterprise_locations (
   uscc            String,
   effective_month UInt32,

@@ -258,6 +258,27 @@ export const MIGRATIONS: readonly Migration[] = [
       (db) => `ALTER TABLE ${db}.report_deltas MATERIALIZE PROJECTION by_month_cell SETTINGS mutations_sync = 2`,
     ),
   },
+  {
+    version: 11,
+    name: 'stock_latest: the latest filed month of each enterprise and year (current stocks)',
+    up: statements(
+      (db) => `
+      CREATE TABLE IF NOT EXISTS ${db}.stock_latest (
+        year        UInt32,
+        uscc        String,
+        month       UInt32,
+        region_code LowCardinality(String),
+        segment     LowCardinality(String),
+        employees   Int64,
+        position    UInt64,
+        recorded_at DateTime64(3, 'UTC'),
+        version     UInt64 MATERIALIZED toUInt64(month) * 1099511627776 + position
+      ) ENGINE = ReplacingMergeTree(version)
+      ORDER BY (year, uscc)`,
+    ),
+    // Filled from the log's filings and moves: an existing read model gets it by a rebuild.
+    requiresRebuild: true,
+  },
 ];
 
 /** Whether one of the migrations just applied needs the projected tables rebuilt from the log. */

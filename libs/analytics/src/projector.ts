@@ -311,7 +311,8 @@ export class Projector extends ProjectionProgress {
   }
 
   private async project(events: readonly RecordedEvent[], deltas: ReportDeltaProjection): Promise<Record<string, unknown[]>> {
-    return { ...projectEvents(events), report_deltas: await deltas.project(events) };
+    const { deltas: reportDeltas, stocks } = await deltas.projectWithStocks(events);
+    return { ...projectEvents(events), report_deltas: reportDeltas, stock_latest: stocks };
   }
 
   /**

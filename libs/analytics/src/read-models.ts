@@ -7,6 +7,7 @@ import {
   enterpriseLocations,
   reportDeltas,
   reportFlags,
+  stockLatest,
   reportRevisions,
   type AttributeRow,
   type LocationRow,
@@ -24,6 +25,7 @@ import type { TableDefinition } from './table.js';
 export const PROJECTED_TABLES = [
   reportRevisions,
   reportDeltas,
+  stockLatest,
   enterpriseLocations,
   enterpriseAttributes,
   outlets,

@@ -3,7 +3,7 @@ import { inForceAt, monthIndex, type EnterpriseEvent } from '../../../domain/src
 import type { RecordedEvent } from '../../../event-store/src/index.js';
 import { chInstant, queryRows } from '../clickhouse.client.js';
 import { fen } from './report.projection.js';
-import type { ReportDeltaRow } from './report.tables.js';
+import type { ReportDeltaRow, StockLatestRow } from './report.tables.js';
 
 /**
  * One signed difference to the figures of an enterprise's month, in the region and segment
@@ -65,11 +65,26 @@ export class ReportDeltaProjection {
   }
 
   async project(events: readonly RecordedEvent[]): Promise<ReportDeltaRow[]> {
+    return (await this.projectWithStocks(events)).deltas;
+  }
+
+  /**
+   * The deltas of a batch, and the `stock_latest` rows: each filing or correction's month with its
+   * headcount, and each month a move carries to another cell, in that cell (the latest month wins there).
+   */
+  async projectWithStocks(events: readonly RecordedEvent[]): Promise<{ deltas: ReportDeltaRow[]; stocks: StockLatestRow[] }> {
     const enterpriseEvents = events.filter((e) => e.streamId.startsWith('enterprise-')) as unknown as (EnterpriseEvent & RecordedEvent)[];
-    if (!enterpriseEvents.length) return [];
+    const stocks: StockLatestRow[] = [];
+    if (!enterpriseEvents.length) return { deltas: [], stocks };
     const previous = await this.prefetch(enterpriseEvents);
     const touched = new Map<string, MonthValues>();
     const rows: ReportDeltaRow[] = [];
+    const moved = async (uscc: string, stamp: { position: number; recorded_at: string }) => {
+      for (const row of await this.moves(uscc, rows, stamp)) {
+        rows.push(row);
+        if (row.reports > 0) stocks.push(stockOf(row));
+      }
+    };
     for (const event of enterpriseEvents) {
       const stamp = { position: event.position, recorded_at: chInstant(event.recordedAt) };
       switch (event.type) {
@@ -83,14 +98,14 @@ export class ReportDeltaProjection {
           const entry = this.entry(d.uscc);
           const from = monthIndex(d.effectiveFrom);
           entry.locations = [...entry.locations.filter((l) => l.from !== from), { from, region: d.regionCode }].sort((a, b) => a.from - b.from);
-          rows.push(...(await this.moves(d.uscc, rows, stamp)));
+          await moved(d.uscc, stamp);
           break;
         }
         case 'EnterpriseDetailsAmended': {
           const d = event.data;
           if (!d.segment) break;
           this.entry(d.uscc).segment = d.segment;
-          rows.push(...(await this.moves(d.uscc, rows, stamp)));
+          await moved(d.uscc, stamp);
           break;
         }
         case 'MonthlyReportFiled':
@@ -104,11 +119,12 @@ export class ReportDeltaProjection {
           previous.set(key, now);
           touched.set(key, now);
           const entry = this.entry(d.uscc);
-          // A plain literal (no spreads): this runs once per filing in a rebuild of millions.
+          // Plain literals (no spreads): this runs once per filing in a rebuild of millions.
+          const region = regionIn(entry, month);
           rows.push({
             month,
             uscc: d.uscc,
-            region_code: regionIn(entry, month),
+            region_code: region,
             segment: entry.segment,
             revenue_fen: now.revenue - (before?.revenue ?? 0),
             tax_fen: now.tax - (before?.tax ?? 0),
@@ -117,6 +133,7 @@ export class ReportDeltaProjection {
             position: stamp.position,
             recorded_at: stamp.recorded_at,
           });
+          stocks.push({ year: Math.floor(month / 12), uscc: d.uscc, month, region_code: region, segment: entry.segment, employees: now.employees, position: stamp.position, recorded_at: stamp.recorded_at });
           break;
         }
         default:
@@ -124,7 +141,7 @@ export class ReportDeltaProjection {
       }
     }
     this.lastBatch = touched;
-    return rows;
+    return { deltas: rows, stocks };
   }
 
   /** Loads directory entries and corrected months' previous values that the batch needs from ClickHouse. */
@@ -249,6 +266,11 @@ export class ReportDeltaProjection {
     }
     return out;
   }
+}
+
+/** A move's row into a month's new cell as the month's stock there: its summed headcount. */
+function stockOf(row: ReportDeltaRow): StockLatestRow {
+  return { year: Math.floor(row.month / 12), uscc: row.uscc, month: row.month, region_code: row.region_code, segment: row.segment, employees: row.employees, position: row.position, recorded_at: row.recorded_at };
 }
 
 /** The region of the location in force in a month (the first one for a month before it). */

@@ -139,10 +139,32 @@ const YEARLY_FLOW_SQL = flowSql(
   'intDiv(month, 12) BETWEEN {fromYear:UInt32} AND {toYear:UInt32}',
 );
 
+/**
+ * Current stocks over whole years read `stock_latest` (each enterprise's latest filed month per
+ * year, kept by the projector): per bucket the latest of an enterprise's years, then summed — no
+ * scan of the year's deltas.
+ */
+const YEARLY_STOCK_SQL = `
+  SELECT bucket, ${GROUP_KEYS},
+         toString(sum(employees)) AS value,
+         toString(max(employees)) AS top,
+         toUInt32(count()) AS contributors
+  FROM (
+    SELECT if({bucket:String} = 'year', toInt64(year * 12), toInt64(-1)) AS bucket, uscc,
+           argMax(region_code, version) AS region_code, argMax(segment, version) AS segment, argMax(employees, version) AS employees
+    FROM {db:Identifier}.stock_latest
+    WHERE year BETWEEN {fromYear:UInt32} AND {toYear:UInt32}
+    GROUP BY bucket, uscc
+  )
+  WHERE startsWith(region_code, {region:String})
+  GROUP BY bucket, region_key, segment_key
+  ORDER BY bucket, region_key, segment_key`;
+
 /** The statement answering a question (exported for the test that checks which path and projection it takes). */
 export function reportStatisticsSql(q: ReportStatisticsQuery): string {
   const wholeYears = q.fromMonth % 12 === 0 && q.toMonth % 12 === 11 && (q.bucket === 'none' || q.bucket === 'year');
-  if (q.indicator !== 'employment' && wholeYears && q.asOf === undefined && q.upToPosition === undefined) return YEARLY_FLOW_SQL;
+  const current = q.asOf === undefined && q.upToPosition === undefined;
+  if (wholeYears && current) return q.indicator === 'employment' ? YEARLY_STOCK_SQL : YEARLY_FLOW_SQL;
   if (q.bucket === 'month' && !q.withTop) return q.asOf === undefined && q.upToPosition === undefined ? CURRENT_MONTHLY_SQL : MONTHLY_SQL;
   return q.indicator === 'employment' ? STOCK_SQL : FLOW_SQL;
 }

@@ -55,8 +55,9 @@ describe.each(analyticsEngines())('report projection against %s', (engine) => {
     const deltas = new ReportDeltaProjection(client, db);
     // Two batches: the correction's previous revision and A's directory entry come from ClickHouse.
     for (const batch of [events.slice(0, 5), events.slice(5)]) {
-      const rows = { ...projectEnterpriseEvents(batch), report_deltas: await deltas.project(batch) };
-      for (const table of ['report_revisions', 'enterprise_locations', 'enterprise_attributes', 'report_deltas'] as const)
+      const projected = await deltas.projectWithStocks(batch);
+      const rows = { ...projectEnterpriseEvents(batch), report_deltas: projected.deltas, stock_latest: projected.stocks };
+      for (const table of ['report_revisions', 'enterprise_locations', 'enterprise_attributes', 'report_deltas', 'stock_latest'] as const)
         if (rows[table].length) await client.insert({ table: `${db}.${table}`, values: rows[table] as unknown[], format: 'JSONEachRow' });
     }
     expect(await queryRows(client, `SELECT count() AS n FROM ${db}.report_revisions`)).toEqual([{ n: '4' }]);
@@ -117,6 +118,14 @@ describe.each(analyticsEngines())('report projection against %s', (engine) => {
         expect(yearly.length).toBeGreaterThan(0);
         expect({ indicator, over, rows: yearly }).toEqual({ indicator, over, rows: await queryReportStatistics(client, db, { ...question, asOf: '2299-01-01T00:00:00.000Z' }) });
       }
+    // Current stocks over whole years read stock_latest: the same rows as the deltas' stock path, after the relocation too.
+    for (const over of [{ regionLength: 0 }, { regionLength: 2 }, { regionLength: 6, bySegment: true }, { bucket: 'year' as const, regionLength: 2 }]) {
+      const question = { ...base, ...year, indicator: 'employment' as const, ...over };
+      expect(reportStatisticsSql(question)).toContain('stock_latest');
+      const stocks = await queryReportStatistics(client, db, question);
+      expect(stocks.length).toBeGreaterThan(0);
+      expect({ over, rows: stocks }).toEqual({ over, rows: await queryReportStatistics(client, db, { ...question, asOf: '2299-01-01T00:00:00.000Z' }) });
+    }
     const plan = await client.query({
       query: `EXPLAIN ${reportStatisticsSql({ ...base, ...year })}`,
       query_params: { db, indicator: 'revenue', fromYear: 2023, toYear: 2023, region: '', regionLength: 2, bySegment: false, bucket: 'none' },

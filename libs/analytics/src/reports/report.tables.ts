@@ -57,6 +57,29 @@ export const reportDeltas = defineTable({
 });
 export type ReportDeltaRow = RowOf<typeof reportDeltas>;
 
+/**
+ * The latest filed month of each enterprise in each year, in the cell it counts in now, with its
+ * headcount (a stock's current state): a row per filing, correction or move, the latest month and
+ * then the latest event winning. Current yearly stocks read it; `asOf` stays a filtered sum over the deltas.
+ */
+export const stockLatest = defineTable({
+  name: 'stock_latest',
+  columns: {
+    year: column<number>('UInt32'),
+    uscc: column<string>('String'),
+    month: column<number>('UInt32'),
+    region_code: column<string>('LowCardinality(String)'),
+    segment: column<string>('LowCardinality(String)'),
+    employees: column<number>('Int64'),
+    position,
+    recorded_at: recordedAt,
+    version: materialized('UInt64', 'toUInt64(month) * 1099511627776 + position', 'The later month wins, then the later event (positions stay below 2^40).'),
+  },
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: '(year, uscc)',
+});
+export type StockLatestRow = RowOf<typeof stockLatest>;
+
 /** Where an enterprise is, from a month on (registration and relocations). */
 export const enterpriseLocations = defineTable({
   name: 'enterprise_locations',
