@@ -55,5 +55,3 @@ export class ExecuteInBatchHandler implements ICommandHandler<ExecuteInBatch> {
     return settled;
   }
 }
-
-
