@@ -91,8 +91,6 @@ function writeLog(file: string, events: Pending[]): void {
   db.close();
 }
 
-/** Cells of the stock comparisons (counted with the response cells). */
-const STOCK_CELLS = 102;
 const INDICATORS: ReportIndicator[] = ['revenue', 'tax', 'employment', 'enterprises'];
 const BUCKETS: Bucket[] = ['none', 'month', 'quarter', 'year'];
 const SCOPES = [
@@ -171,7 +169,11 @@ describe.each(analyticsEngines())('response rates in ClickHouse against the unit
           cells += stocks.length;
         }
     expect(compared).toBe(INDICATORS.length * BUCKETS.length * INSTANTS.length);
-    // The log really exercises the definitions: many cells, many of them incomplete, with weighted rates below 1.
-    expect({ cells, incomplete, weighted }).toEqual({ cells: 360 + STOCK_CELLS, incomplete: 226, weighted: 194 });
+    // The log really exercises the definitions (a guard on the generated input, not a figure): cells of every
+    // comparison, and among the response cells both complete and incomplete ones, and weighted rates below 1.
+    expect(cells).toBeGreaterThan(compared);
+    expect(incomplete).toBeGreaterThan(0);
+    expect(incomplete).toBeLessThan(cells);
+    expect(weighted).toBeGreaterThan(0);
   }, 180_000);
 });
