@@ -126,6 +126,17 @@ async function rawInsert(client: ClickHouseClient, db: string, events: RecordedE
       position: r.position,
       recorded_at: r.recorded_at,
     }));
+    // And their stock rows (one per filing or correction), as the projector writes them since issue 22.
+    rows.stock_latest = (rows.report_deltas as { month: number; uscc: string; region_code: string; segment: string; employees: number; position: number; recorded_at: string }[]).map((d) => ({
+      year: Math.floor(d.month / 12),
+      uscc: d.uscc,
+      month: d.month,
+      region_code: d.region_code,
+      segment: d.segment,
+      employees: d.employees,
+      position: d.position,
+      recorded_at: d.recorded_at,
+    }));
     batches.push(rows);
   }
   const started = process.hrtime.bigint();
