@@ -39,7 +39,8 @@ const expectReached = (...types: string[]) => {
 function exercise<S, C, E extends DomainEvent>(
   commands: readonly C[],
   decider: { initial: () => S; decide: (c: C, s: S) => E[]; evolve: (s: S, e: E) => S },
-  invariant: (before: S, event: E, after: S) => void,
+  /** Gets the command that produced the event too (two commands can look alike in the fields an event keeps). */
+  invariant: (before: S, event: E, after: S, command: C) => void,
 ): void {
   let state = decider.initial();
   const events: E[] = [];
@@ -53,7 +54,7 @@ function exercise<S, C, E extends DomainEvent>(
     }
     for (const event of produced) {
       const after = decider.evolve(state, event);
-      invariant(state, event, after);
+      invariant(state, event, after, command);
       seen.set(event.type, (seen.get(event.type) ?? 0) + 1);
       state = after;
       events.push(event);
@@ -130,14 +131,16 @@ describe('rental decider properties', () => {
         exercise<RentalState, RentalCommand, RentalEvent>(
           commands,
           // Raw fields go through the edge's parse, then the decider, as the application runs them.
-          { initial: initialRentalState, decide: (c, state) => decideRental({ ...parseRentalCommand(c as unknown as RawRentalCommand, c.context.now), context: c.context } as RentalCommand, state), evolve: evolveRental }, (before, event, after) => {
+          { initial: initialRentalState, decide: (c, state) => decideRental({ ...parseRentalCommand(c as unknown as RawRentalCommand, c.context.now), context: c.context } as RentalCommand, state), evolve: evolveRental }, (before, event, after, command) => {
           if (event.type === 'RentalStarted') {
             const d = event.data;
             expect(before.status).toBe('none');
             expect(d.startedOn >= outlet.openedOn && d.startedOn < outlet.closedOn!).toBe(true);
             expect(isMoney(d.monthlyFee) && isMoney(d.monthlySubsidy)).toBe(true);
             expect(Number(d.monthlySubsidy) <= Number(d.monthlyFee)).toBe(true);
-            const c = commands.find((x) => x.type === 'StartRental' && x.data.startedOn === d.startedOn) as { data: { deviceDisinfectedOn: string | null } };
+            // The command that started it (an earlier refused one may share its start date).
+            const c = command as unknown as { type: string; data: { startedOn: string; deviceDisinfectedOn: string | null } };
+            expect([c.type, c.data.startedOn]).toEqual(['StartRental', d.startedOn]);
             expect(c.data.deviceDisinfectedOn === null || d.startedOn >= c.data.deviceDisinfectedOn).toBe(true);
             expect(d.productClass).toBe('12 22');
             expect(['elderly', 'disabled']).toContain(d.beneficiary);
